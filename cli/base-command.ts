@@ -1,0 +1,60 @@
+import { Command, Flags, type Interfaces } from '@oclif/core';
+import type { Container, ContainerModule } from 'inversify';
+import { createContainer, registryOf } from '../core/container.js';
+import { useBackend, parseBackend, type BackendChoice } from '../core/backend.js';
+import { HeadstartError } from '../core/errors.js';
+import type { Registry } from '../core/registry.js';
+import { builtinPlugins } from '../plugins/index.js';
+import { ProgressBar } from './progress.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof HeadstartCommand)['baseFlags'] & T['flags']>;
+
+/** Event fired at start so installed oclif plugins can add their container modules. */
+export const REGISTER_HOOK = 'headstart:register';
+export interface RegisterHookOptions {
+  register(module: ContainerModule, name?: string): void;
+}
+
+/**
+ * Shared behaviour of every command: --json, --backend, one container built from the built-in and the
+ * installed plugins, and HeadstartErrors shown as one line with a non-zero exit.
+ */
+export abstract class HeadstartCommand extends Command {
+  static override enableJsonFlag = true;
+  static override baseFlags = {
+    backend: Flags.string({ description: 'tfjs backend: auto (tfjs-node-gpu, tfjs-node, wasm, cpu, first available), tensorflow-gpu, tensorflow, wasm, cpu', default: 'auto', helpGroup: 'GLOBAL' }),
+  };
+
+  protected container!: Container;
+  protected registry!: Registry;
+  protected backend!: BackendChoice;
+
+  protected async setup(backend: string): Promise<void> {
+    this.backend = await useBackend(parseBackend(backend));
+    const modules: ContainerModule[] = [...builtinPlugins];
+    await this.config.runHook(REGISTER_HOOK, { register: (m: ContainerModule) => modules.push(m) } satisfies RegisterHookOptions);
+    this.container = createContainer(modules);
+    this.registry = registryOf(this.container);
+  }
+
+  protected progress(label: string): ProgressBar {
+    return new ProgressBar(label, Boolean(process.stderr.isTTY) && !this.jsonEnabled());
+  }
+
+  /** Human output only; --json prints the command's return value instead. */
+  protected say(message = ''): void {
+    if (!this.jsonEnabled()) this.log(message);
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (err instanceof HeadstartError) {
+      if (this.jsonEnabled()) {
+        this.logJson({ error: { code: err.code, message: err.message } });
+        this.exit(1);
+      }
+      this.logToStderr(`Error: ${err.message}`);
+      this.exit(1);
+    }
+    return super.catch(err);
+  }
+}

@@ -1,0 +1,52 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { HeadModel } from './head.js';
+
+/** The two kinds of sequence task headstart knows. */
+export type TaskKind = 'forecast' | 'recommend';
+
+/** How a backbone's weights start: from the shipped pretraining, or random (the scratch strategy). */
+export type BackboneInit = 'pretrained' | 'random';
+
+/** What a backbone declares about itself, so callers can validate before training. */
+export interface BackboneInfo {
+  /** Registry id, e.g. `patch-mixer-s`. */
+  id: string;
+  /** Version of the architecture + weights; saved models record it. */
+  version: string;
+  task: TaskKind;
+  description: string;
+  /** Number of past steps the encoder reads; a shorter history is padded and masked. */
+  contextLength: number;
+  /** Longest horizon the pretrained forecast head produces (forecast backbones). */
+  maxHorizon?: number;
+  /** Width of the flat encoding handed to a head. */
+  embeddingSize: number;
+  /** Trainable parameters of the encoder (without any head). */
+  parameters: number;
+  /** Short description of the pretraining corpus, from the weights manifest. */
+  corpus: string;
+  /** Whether pretrained weights ship with the plugin. */
+  hasWeights: boolean;
+}
+
+/** The encoder's output for a batch: a flat hidden vector per sequence. */
+export interface Encoding {
+  hidden: tf.Tensor2D;
+}
+
+/** A built encoder network, ready to encode batches of `TInput`. */
+export interface BackboneModel<TInput> {
+  readonly info: BackboneInfo;
+  /** The tfjs network; its weights are what freezing and fine-tuning act on. */
+  readonly network: tf.LayersModel;
+  encode(input: TInput, training: boolean): Encoding;
+  /** The head the encoder was pretrained with (zero-shot); absent for random init. */
+  readonly pretrainedHead?: HeadModel<TInput>;
+}
+
+/** A registered backbone: describes itself and builds models (pretrained or random). */
+export interface Backbone<TInput> {
+  readonly id: string;
+  describe(): BackboneInfo;
+  build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<TInput>>;
+}

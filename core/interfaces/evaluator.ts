@@ -1,0 +1,21 @@
+import type { TaskKind } from './backbone.js';
+
+/** One row of metrics (name -> value) for one series/user, or aggregated. */
+export type MetricRow = Record<string, number>;
+
+export interface EvaluationReport {
+  /** Metric names in display order. */
+  metrics: string[];
+  /** Aggregate over all series / users. */
+  aggregate: MetricRow;
+  /** Per-item rows keyed by series or user id. */
+  perItem?: Record<string, MetricRow>;
+}
+
+/** Scores predictions against actuals. `TCase` carries what one task needs (history, seasonality…). */
+export interface Evaluator<TCase> {
+  readonly id: string;
+  readonly task: TaskKind;
+  readonly metrics: readonly string[];
+  evaluate(cases: TCase[]): EvaluationReport;
+}

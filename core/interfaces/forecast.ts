@@ -1,0 +1,54 @@
+import type * as tf from '@tensorflow/tfjs';
+
+/** Sampling frequency of a series. */
+export type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
+
+/** One univariate series with optional known-future covariates aligned to its timestamps. */
+export interface Series {
+  id: string;
+  /** Epoch milliseconds (UTC), strictly increasing. */
+  timestamps: number[];
+  values: number[];
+  /** Covariate name -> values aligned with `timestamps`. */
+  covariates: Record<string, number[]>;
+}
+
+/** A loaded forecasting dataset. */
+export interface ForecastDataset {
+  /** The file it came from (for error messages and manifests). */
+  source: string;
+  frequency: Frequency;
+  /** Seasonal period in steps (7 for daily, 12 for monthly…), inferred or given. */
+  seasonalPeriod: number;
+  series: Series[];
+  covariateNames: string[];
+  /** Things the loader fixed and the user should know (sorted timestamps, filled gaps…). */
+  notices: string[];
+}
+
+/** What a forecasting backbone and head read for a batch; values are already instance-normalised. */
+export interface ForecastInput {
+  /** [batch, contextLength] scaled history, zeros where padded. */
+  context: tf.Tensor2D;
+  /** [batch, contextLength] 1 where observed, 0 where padded. */
+  mask: tf.Tensor2D;
+  /** [batch, horizon, covariates] standardised known-future covariates, when the head uses them. */
+  covariates?: tf.Tensor3D;
+}
+
+/** A forecasting baseline fit per series (naive, seasonal naive, ETS…). */
+export interface ForecastBaseline {
+  readonly id: string;
+  readonly description: string;
+  forecast(history: number[], horizon: number, seasonalPeriod: number): number[];
+}
+
+/** One series' test case for the forecasting evaluator. */
+export interface ForecastCase {
+  seriesId: string;
+  /** In-sample history (everything before the forecast window). */
+  history: number[];
+  actual: number[];
+  forecast: number[];
+  seasonalPeriod: number;
+}

@@ -1,0 +1,31 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Encoding, TaskKind } from './backbone.js';
+
+/** Serialisable description of a head instance; saved in a model manifest and enough to rebuild it. */
+export interface HeadConfig {
+  /** Registry id of the head. */
+  head: string;
+  embeddingSize: number;
+  /** Output width (the horizon for forecasting). */
+  outputs: number;
+  /** Names of the extra per-step inputs (known-future covariates) the head reads. */
+  covariates: string[];
+  /** Free-form, head-specific settings. */
+  options?: Record<string, number | string | boolean>;
+}
+
+/** A built head: maps an encoding (plus task extras) to predictions, and scores them. */
+export interface HeadModel<TInput> {
+  readonly config: HeadConfig;
+  readonly network: tf.LayersModel;
+  predict(encoding: Encoding, input: TInput, training: boolean): tf.Tensor;
+  loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar;
+}
+
+/** A registered head kind: builds heads, optionally warm-started from a pretrained head. */
+export interface Head<TInput> {
+  readonly id: string;
+  readonly task: TaskKind;
+  readonly description: string;
+  create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<TInput> }): HeadModel<TInput>;
+}

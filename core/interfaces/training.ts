@@ -1,0 +1,64 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { BackboneInit } from './backbone.js';
+
+export type StrategyName = 'zero-shot' | 'probe' | 'fine-tune' | 'scratch';
+
+/** A strategy is data: which weights start where and which of them learn, at what rate. */
+export interface Strategy {
+  name: StrategyName;
+  description: string;
+  backboneInit: BackboneInit;
+  /** Whether the backbone's weights learn. */
+  trainBackbone: boolean;
+  /** Whether the head learns (false only for zero-shot). */
+  trainHead: boolean;
+  /** Backbone learning rate as a fraction of the head's. */
+  backboneLrScale: number;
+  /** Warm-start the new head from the backbone's pretrained head where shapes allow. */
+  warmStartHead: boolean;
+  /** Encode once with the frozen backbone and train the head on cached encodings (exact when frozen). */
+  cacheEncodings: boolean;
+}
+
+/** A batch the trainer can feed: the task input and the target tensor. */
+export interface Batch<TInput> {
+  input: TInput;
+  target: tf.Tensor;
+}
+
+/** A collection of examples that can be cut into batches (owning tensors are created per batch). */
+export interface ExampleSet<TInput> {
+  readonly size: number;
+  batch(indices: number[]): Batch<TInput>;
+}
+
+export interface TrainOptions {
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Epochs without validation improvement before stopping. */
+  patience: number;
+  /** Cap on optimiser steps per epoch (large datasets are subsampled per epoch). */
+  maxStepsPerEpoch?: number;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  trainLoss: number;
+  valLoss?: number;
+}
+
+export interface TrainResult {
+  strategy: StrategyName;
+  epochsRun: number;
+  bestEpoch: number;
+  bestValLoss: number;
+  history: { epoch: number; trainLoss: number; valLoss: number }[];
+  seconds: number;
+  trainableParameters: number;
+}

@@ -1,0 +1,43 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelError } from '../errors.js';
+
+/** The record shipped beside pretrained weights: enough for anyone to re-run the pretraining. */
+export interface WeightsManifest {
+  backbone: string;
+  version: string;
+  /** Architecture settings the weights belong to. */
+  config: Record<string, number | string>;
+  corpus: { description: string; sources: string[]; synthetic: number };
+  /** The exact command line that produced the weights. */
+  command: string;
+  seed: number;
+  steps: number;
+  batchSize: number;
+  wallSeconds: number;
+  parameters: number;
+  /** Final pretraining losses (train, and held-out when measured). */
+  finalLoss: Record<string, number>;
+  backend: string;
+  createdAt: string;
+  /** sha256 of every weight file, checked at load. */
+  files: Record<string, string>;
+}
+
+export const WEIGHTS_MANIFEST = 'manifest.json';
+
+export function hasWeights(dir: string): boolean {
+  return existsSync(join(dir, WEIGHTS_MANIFEST));
+}
+
+export function readWeightsManifest(dir: string): WeightsManifest {
+  const path = join(dir, WEIGHTS_MANIFEST);
+  if (!existsSync(path)) {
+    throw new ModelError(`${path}: no weights manifest; this backbone has no pretrained weights — use --strategy scratch or run \`headstart pretrain\``, 'weights-missing');
+  }
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as WeightsManifest;
+  } catch {
+    throw new ModelError(`${path}: manifest is not valid JSON; restore the plugin's weights folder`, 'weights-corrupt');
+  }
+}

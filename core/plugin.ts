@@ -1,0 +1,39 @@
+import { ContainerModule, type Newable } from 'inversify';
+import type { ComponentKind, Registration } from './interfaces/index.js';
+import { TOKENS } from './tokens.js';
+
+/** What a plugin's register function receives: one method per component kind. */
+export interface PluginRegistrar {
+  backbone(id: string, cls: Newable<unknown>): void;
+  head(id: string, cls: Newable<unknown>): void;
+  evaluator(id: string, cls: Newable<unknown>): void;
+  adapter(id: string, cls: Newable<unknown>): void;
+  baseline(id: string, cls: Newable<unknown>): void;
+  pretrainer(id: string, cls: Newable<unknown>): void;
+}
+
+/**
+ * Declares a plugin as an inversify ContainerModule. Each component class is bound as a singleton
+ * and announced under TOKENS.Registration with its id and owner, so the core Registry can find it
+ * and report collisions. Built-in and third-party plugins use exactly this.
+ */
+export function definePlugin(name: string, register: (r: PluginRegistrar) => void): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    const add = (kind: ComponentKind) => (id: string, cls: Newable<unknown>) => {
+      const token = Symbol.for(`headstart.${kind}.${name}.${id}`);
+      bind(token).to(cls).inSingletonScope();
+      bind<Registration>(TOKENS.Registration).toResolvedValue(
+        (component: unknown) => ({ kind, id, owner: name, component }),
+        [token],
+      );
+    };
+    register({
+      backbone: add('backbone'),
+      head: add('head'),
+      evaluator: add('evaluator'),
+      adapter: add('adapter'),
+      baseline: add('baseline'),
+      pretrainer: add('pretrainer'),
+    });
+  });
+}

@@ -1,0 +1,44 @@
+import type { ComponentKind, Registration } from './interfaces/index.js';
+import { UsageError } from './errors.js';
+
+/**
+ * All components every loaded plugin registered, by kind and id. A second component under the same
+ * kind and id is an error naming both owners (like arquero's addFunction without `override`).
+ */
+export class Registry {
+  private readonly byKind = new Map<ComponentKind, Map<string, Registration>>();
+
+  constructor(registrations: Registration[]) {
+    for (const r of registrations) {
+      const table = this.byKind.get(r.kind) ?? new Map<string, Registration>();
+      const prior = table.get(r.id);
+      if (prior) {
+        throw new UsageError(`duplicate ${r.kind} id "${r.id}": registered by plugin "${prior.owner}" and by plugin "${r.owner}"; rename one of them`, 'duplicate-id');
+      }
+      table.set(r.id, r);
+      this.byKind.set(r.kind, table);
+    }
+  }
+
+  /** The component of `kind` registered as `id`; a UsageError listing the known ids otherwise. */
+  get<T>(kind: ComponentKind, id: string): T {
+    const r = this.byKind.get(kind)?.get(id);
+    if (!r) {
+      const known = this.ids(kind);
+      throw new UsageError(`unknown ${kind} "${id}"; installed: ${known.length ? known.join(', ') : 'none'} (see \`headstart ${kind === 'backbone' ? 'backbones' : 'plugins'}\`)`, `unknown-${kind}`);
+    }
+    return r.component as T;
+  }
+
+  has(kind: ComponentKind, id: string): boolean {
+    return this.byKind.get(kind)?.has(id) ?? false;
+  }
+
+  ids(kind: ComponentKind): string[] {
+    return [...(this.byKind.get(kind)?.keys() ?? [])].sort();
+  }
+
+  all<T>(kind: ComponentKind): Registration<T>[] {
+    return [...(this.byKind.get(kind)?.values() ?? [])].sort((a, b) => a.id.localeCompare(b.id)) as Registration<T>[];
+  }
+}

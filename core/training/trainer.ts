@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs';
+import { injectable } from 'inversify';
+import type { Batch, ExampleSet, Strategy, TrainOptions, TrainResult } from '../interfaces/index.js';
+import type { TaskModel } from '../task/task-model.js';
+import { Rng } from '../random.js';
+import { encodeAll, cachedRows } from './encoding-cache.js';
+
+type Grads = Parameters<ReturnType<typeof tf.train.adam>['applyGradients']>[0];
+type LossFn = (indices: number[], training: boolean) => tf.Scalar;
+
+/**
+ * Trains a TaskModel under a strategy: which weights learn and at what rate comes from the strategy
+ * object. Early stopping on the validation set restores the best epoch's weights. Deterministic for a
+ * given seed (shuffling uses a seeded PRNG; initialisers are seeded by the caller).
+ */
+@injectable()
+export class Trainer {
+  async fit<T>(model: TaskModel<T>, strategy: Strategy, train: ExampleSet<T>, val: ExampleSet<T>, o: TrainOptions): Promise<TrainResult> {
+    const started = performance.now();
+    const trainableParameters = strategy.trainHead ? model.trainableParameters(strategy.trainBackbone) : 0;
+    const lossOn = this.lossFunctions(model, strategy, train, val);
+    const valLoss = () => this.meanLoss(lossOn.val, val.size, o.batchSize);
+    if (!strategy.trainHead) {
+      const v = valLoss();
+      return { strategy: strategy.name, epochsRun: 0, bestEpoch: 0, bestValLoss: v, history: [], seconds: (performance.now() - started) / 1000, trainableParameters };
+    }
+
+    const headVars = model.head.network.trainableWeights.map((w) => w.read() as tf.Variable);
+    const backboneVars = strategy.trainBackbone ? model.backbone.network.trainableWeights.map((w) => w.read() as tf.Variable) : [];
+    const headOpt = tf.train.adam(o.learningRate);
+    const backboneOpt = tf.train.adam(o.learningRate * strategy.backboneLrScale);
+    const backboneNames = new Set(backboneVars.map((v) => v.name));
+    const allVars = [...headVars, ...backboneVars];
+
+    const rng = new Rng(o.seed);
+    const order = Array.from({ length: train.size }, (_, i) => i);
+    const steps = Math.min(Math.ceil(train.size / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
+    let best = { loss: valLoss(), epoch: 0, weights: allVars.map((v) => tf.keep(v.clone())) };
+    const history: TrainResult['history'] = [];
+    let epoch = 0;
+    for (epoch = 1; epoch <= o.epochs; epoch++) {
+      rng.shuffle(order);
+      let sum = 0;
+      for (let s = 0; s < steps; s++) {
+        const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
+        const l = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => lossOn.train(idx, true), allVars);
+          const head: Record<string, tf.Tensor> = {};
+          const bb: Record<string, tf.Tensor> = {};
+          for (const [name, g] of Object.entries(grads)) (backboneNames.has(name) ? bb : head)[name] = g;
+          headOpt.applyGradients(head as unknown as Grads);
+          if (backboneVars.length > 0) backboneOpt.applyGradients(bb as unknown as Grads);
+          return value.dataSync()[0]!;
+        });
+        sum += l;
+        o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
+        if (s % 8 === 7) await new Promise((r) => setImmediate(r));
+      }
+      const v = valLoss();
+      history.push({ epoch, trainLoss: sum / steps, valLoss: v });
+      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / steps, valLoss: v });
+      if (v < best.loss - 1e-6) {
+        tf.dispose(best.weights);
+        best = { loss: v, epoch, weights: allVars.map((x) => tf.keep(x.clone())) };
+      } else if (epoch - best.epoch >= o.patience) {
+        break;
+      }
+    }
+    allVars.forEach((v, i) => v.assign(best.weights[i]!));
+    tf.dispose(best.weights);
+    headOpt.dispose();
+    backboneOpt.dispose();
+    return {
+      strategy: strategy.name,
+      epochsRun: Math.min(epoch, o.epochs),
+      bestEpoch: best.epoch,
+      bestValLoss: best.loss,
+      history,
+      seconds: (performance.now() - started) / 1000,
+      trainableParameters,
+    };
+  }
+
+  /** Loss closures over train and validation sets; with a frozen backbone they read cached encodings. */
+  private lossFunctions<T>(model: TaskModel<T>, strategy: Strategy, train: ExampleSet<T>, val: ExampleSet<T>): { train: LossFn; val: LossFn } {
+    const direct = (set: ExampleSet<T>): LossFn => (idx, training) => {
+      const b: Batch<T> = set.batch(idx);
+      return model.head.loss(model.predict(b.input, training), b.target);
+    };
+    if (!(strategy.cacheEncodings && !strategy.trainBackbone)) return { train: direct(train), val: direct(val) };
+    const width = model.backbone.info.embeddingSize;
+    const cached = (set: ExampleSet<T>, cache: Float32Array): LossFn => (idx, training) => {
+      const b = set.batch(idx);
+      const pred = model.head.predict({ hidden: cachedRows(cache, width, idx) }, b.input, training);
+      return model.head.loss(pred, b.target);
+    };
+    return { train: cached(train, encodeAll(model.backbone, train)), val: cached(val, encodeAll(model.backbone, val)) };
+  }
+
+  private meanLoss(loss: LossFn, size: number, batchSize: number): number {
+    if (size === 0) return NaN;
+    let total = 0;
+    for (let start = 0; start < size; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, size - start) }, (_, i) => start + i);
+      total += tf.tidy(() => loss(idx, false).dataSync()[0]!) * idx.length;
+    }
+    return total / size;
+  }
+}

@@ -1,0 +1,260 @@
+import { DataError, UsageError } from '../../../core/errors.js';
+import type { ForecastDataset, Frequency, Series } from '../../../core/interfaces/forecast.js';
+import { fillGaps, isMissingCell, isNumberCell, parseNumberCell, permute, sortOrder, type FillMode } from './cells.js';
+import { lineOf, listColumns, readCsvTable, requireColumn, resolveTimestampColumn, timestampAt, type CsvTable } from './csv-table.js';
+import { inferFrequency, seasonalPeriodOf } from './frequency.js';
+import { formatTimestamp } from './timestamps.js';
+
+export interface ForecastLoadOptions {
+  /** 'long' (series_id,timestamp,value[,covariates]) or 'wide' (timestamp + one column per series); 'auto' detects. */
+  format?: 'long' | 'wide' | 'auto';
+  /** Long: default 'series_id'; several comma-separated columns are joined with '/' (e.g. "State,Industry"). */
+  idColumn?: string;
+  /** Default 'timestamp', falling back to date, time, month, ds when absent. */
+  timestampColumn?: string;
+  /** Long: default 'value'. */
+  valueColumn?: string;
+  /** Wide: which columns are series (default: all numeric columns not named as covariates). */
+  seriesColumns?: string[];
+  /** Known-future covariates; long: per row; wide: shared by all series. */
+  covariateColumns?: string[];
+  /** Missing/NaN values; default 'error'. */
+  fill?: FillMode;
+  /** Otherwise inferred per dataset. */
+  frequency?: Frequency;
+  /** Otherwise from the frequency. */
+  seasonalPeriod?: number;
+}
+
+/** A series as read, before the duplicate/length checks and filling; `lines` maps points back to the CSV. */
+interface RawSeries {
+  id: string;
+  timestamps: number[];
+  values: number[];
+  lines: number[];
+  covariates: Record<string, number[]>;
+}
+
+interface Ctx {
+  file: string;
+  fill: FillMode;
+  valueColumn: string;
+  /** Added to duplicate-timestamp errors: in wide files duplicates usually mean the file is really long format. */
+  duplicateHint: string;
+  notices: string[];
+}
+
+/** Loads a forecasting CSV (long or wide) into a checked, sorted, gap-free dataset. */
+export async function loadForecastCsv(path: string, options: ForecastLoadOptions = {}): Promise<ForecastDataset> {
+  const fill = options.fill ?? 'error';
+  const t = await readCsvTable(path);
+  const tsColumn = resolveTimestampColumn(t, options.timestampColumn);
+  const covariateNames = (options.covariateColumns ?? []).map((c) =>
+    requireColumn(t, c, 'covariate', '--covariate-columns'),
+  );
+  const format = options.format && options.format !== 'auto' ? options.format : detectFormat(t, options);
+  const ctx: Ctx = { file: path, fill, valueColumn: options.valueColumn ?? 'value', duplicateHint: '', notices: [] };
+  let raws: RawSeries[];
+  if (format === 'long') {
+    raws = readLong(t, ctx, tsColumn, covariateNames, options.idColumn ?? 'series_id');
+  } else {
+    ctx.duplicateHint =
+      ' (if each row is one series point, load it as long format: --format long --id-column <column>)';
+    raws = readWide(t, ctx, tsColumn, covariateNames, options.seriesColumns);
+  }
+  raws.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const series = finishAll(ctx, raws);
+  const frequency = options.frequency ?? inferDatasetFrequency(path, series);
+  const seasonalPeriod = options.seasonalPeriod ?? seasonalPeriodOf(frequency);
+  if (!Number.isInteger(seasonalPeriod) || seasonalPeriod < 1) {
+    throw new UsageError(`seasonal period must be a whole number >= 1, got ${seasonalPeriod}`);
+  }
+  return { source: path, frequency, seasonalPeriod, series, covariateNames, notices: ctx.notices };
+}
+
+/** Long when an id or value column is named or the default 'series_id' column exists; wide otherwise. */
+function detectFormat(t: CsvTable, options: ForecastLoadOptions): 'long' | 'wide' {
+  if (options.idColumn !== undefined || options.valueColumn !== undefined) return 'long';
+  if (options.seriesColumns !== undefined) return 'wide';
+  return t.columns.includes('series_id') ? 'long' : 'wide';
+}
+
+function readLong(t: CsvTable, ctx: Ctx, tsColumn: string, covariates: string[], idSpec: string): RawSeries[] {
+  const idColumns = idSpec.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (idColumns.length === 0) throw new UsageError(`--id-column is empty; name one or more comma-separated columns`);
+  for (const c of idColumns) requireColumn(t, c, 'series id', '--id-column');
+  requireColumn(t, ctx.valueColumn, 'value', '--value-column');
+  const idCells = idColumns.map((c) => t.cells(c));
+  const valueCells = t.cells(ctx.valueColumn);
+  const covCells = covariates.map((c) => t.cells(c));
+  const byId = new Map<string, RawSeries>();
+  for (const i of t.rows) {
+    const line = lineOf(i);
+    const parts: string[] = [];
+    idColumns.forEach((column, j) => {
+      const part = (idCells[j]![i] ?? '').trim();
+      if (part === '') {
+        throw new DataError(`${t.file}: line ${line}, column '${column}': empty series id; every row needs one`);
+      }
+      parts.push(part);
+    });
+    const id = parts.join('/');
+    let s = byId.get(id);
+    if (!s) {
+      s = { id, timestamps: [], values: [], lines: [], covariates: Object.fromEntries(covariates.map((c) => [c, []])) };
+      byId.set(id, s);
+    }
+    s.lines.push(line);
+    s.timestamps.push(timestampAt(t, tsColumn, i, id));
+    s.values.push(parseNumberCell(valueCells[i], { file: t.file, line, column: ctx.valueColumn, seriesId: id }, ctx.fill));
+    covariates.forEach((c, j) => {
+      s.covariates[c]!.push(parseNumberCell(covCells[j]![i], { file: t.file, line, column: c, seriesId: id }, ctx.fill));
+    });
+  }
+  return [...byId.values()];
+}
+
+/** A column is a series candidate when most of its non-missing cells are numbers (ids and labels are not). */
+function isNumericColumn(cells: (string | null)[], rows: number[]): boolean {
+  let numbers = 0;
+  let present = 0;
+  for (const i of rows) {
+    if (isMissingCell(cells[i])) continue;
+    present++;
+    if (isNumberCell(cells[i])) numbers++;
+  }
+  return present > 0 && numbers * 2 > present;
+}
+
+function readWide(
+  t: CsvTable,
+  ctx: Ctx,
+  tsColumn: string,
+  covariates: string[],
+  seriesColumns: string[] | undefined,
+): RawSeries[] {
+  let columns: string[];
+  if (seriesColumns !== undefined) {
+    columns = seriesColumns.map((c) => requireColumn(t, c, 'series', '--series-columns'));
+  } else {
+    const candidates = t.columns.filter((c) => c !== tsColumn && !covariates.includes(c));
+    columns = candidates.filter((c) => isNumericColumn(t.cells(c), t.rows));
+    const skipped = candidates.filter((c) => !columns.includes(c));
+    if (skipped.length > 0) ctx.notices.push(`ignored non-numeric columns ${listColumns(skipped)} (not series)`);
+  }
+  if (columns.length === 0) {
+    throw new DataError(
+      `${t.file}: no numeric series columns besides the timestamp and covariates; columns found: ${listColumns(t.columns)}; pass --series-columns, or --format long --id-column <column> --value-column <column>`,
+    );
+  }
+  // All series share one time axis, so sort the rows once; per-series sorting would scramble shared covariates.
+  let rows = t.rows;
+  let timestamps = rows.map((i) => timestampAt(t, tsColumn, i));
+  const order = sortOrder(timestamps);
+  if (order) {
+    rows = permute(rows, order);
+    timestamps = permute(timestamps, order);
+    ctx.notices.push(`timestamps in ${t.file} were not in order; sorted the rows by '${tsColumn}'`);
+  }
+  const read = (column: string): number[] => {
+    const cells = t.cells(column);
+    return rows.map((i) => parseNumberCell(cells[i], { file: t.file, line: lineOf(i), column }, ctx.fill));
+  };
+  const shared: Record<string, number[]> = {};
+  let filledCovariates = 0;
+  for (const c of covariates) {
+    shared[c] = read(c);
+    if (ctx.fill !== 'error') filledCovariates += fillGaps(shared[c]!, ctx.fill, `${t.file}: covariate column '${c}'`);
+  }
+  if (filledCovariates > 0) {
+    ctx.notices.push(`filled ${filledCovariates} missing covariate value(s) with --fill ${ctx.fill}`);
+  }
+  const lines = rows.map(lineOf);
+  return columns.map((c) => ({
+    id: c,
+    timestamps: timestamps.slice(),
+    values: read(c),
+    lines,
+    covariates: shared,
+  }));
+}
+
+/** Sorts each series, rejects duplicates and too-short series, fills gaps, and records notices. */
+function finishAll(ctx: Ctx, raws: RawSeries[]): Series[] {
+  const unsorted: string[] = [];
+  const filledIds: string[] = [];
+  let filled = 0;
+  const series = raws.map((raw): Series => {
+    const order = sortOrder(raw.timestamps);
+    const s = order
+      ? {
+          ...raw,
+          timestamps: permute(raw.timestamps, order),
+          values: permute(raw.values, order),
+          lines: permute(raw.lines, order),
+          covariates: Object.fromEntries(Object.entries(raw.covariates).map(([k, v]) => [k, permute(v, order)])),
+        }
+      : raw;
+    if (order) unsorted.push(s.id);
+    for (let k = 1; k < s.timestamps.length; k++) {
+      if (s.timestamps[k] === s.timestamps[k - 1]) {
+        throw new DataError(
+          `${ctx.file}: series '${s.id}' has timestamp ${formatTimestamp(s.timestamps[k]!)} twice (lines ${s.lines[k - 1]} and ${s.lines[k]}); remove or aggregate the duplicates${ctx.duplicateHint}`,
+        );
+      }
+    }
+    if (s.timestamps.length < 2) {
+      throw new DataError(
+        `${ctx.file}: series '${s.id}' has only ${s.timestamps.length} point (line ${s.lines[0]}); each series needs at least 2, so drop it or check the id column`,
+      );
+    }
+    if (ctx.fill !== 'error') {
+      let n = fillGaps(s.values, ctx.fill, `${ctx.file}: series '${s.id}', column '${ctx.valueColumn}'`);
+      for (const [name, v] of Object.entries(s.covariates)) {
+        n += fillGaps(v, ctx.fill, `${ctx.file}: series '${s.id}', covariate column '${name}'`);
+      }
+      if (n > 0) filledIds.push(s.id);
+      filled += n;
+    }
+    return { id: s.id, timestamps: s.timestamps, values: s.values, covariates: s.covariates };
+  });
+  if (unsorted.length > 0) {
+    ctx.notices.push(`sorted the out-of-order timestamps of ${unsorted.length} series (${listIds(unsorted)})`);
+  }
+  if (filled > 0) {
+    ctx.notices.push(`filled ${filled} missing value(s) with --fill ${ctx.fill} in ${filledIds.length} series (${listIds(filledIds)})`);
+  }
+  return series;
+}
+
+function listIds(ids: string[]): string {
+  const shown = ids.slice(0, 5).map((id) => `'${id}'`).join(', ');
+  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
+}
+
+/** Infers from the first series and checks every other series agrees, so one frequency fits the dataset. */
+function inferDatasetFrequency(file: string, series: Series[]): Frequency {
+  const first = series[0]!;
+  const freq = inferFrequency(first.timestamps, `${file}, series '${first.id}'`);
+  for (const s of series.slice(1)) {
+    const other = inferFrequency(s.timestamps, `${file}, series '${s.id}'`);
+    if (other !== freq) {
+      throw new DataError(
+        `${file}: series '${s.id}' looks ${other} but '${first.id}' is ${freq}; a dataset needs one frequency, so split the file or pass --frequency`,
+      );
+    }
+  }
+  return freq;
+}
+
+/** Throws naming the first series too short to hold out `horizon` points after `minTrain` training points. */
+export function validateHorizon(ds: ForecastDataset, horizon: number, minTrain: number): void {
+  if (!Number.isInteger(horizon) || horizon < 1) throw new UsageError(`horizon must be a whole number >= 1, got ${horizon}`);
+  const need = horizon + minTrain;
+  const short = ds.series.find((s) => s.values.length < need);
+  if (short) {
+    throw new DataError(
+      `${ds.source}: series '${short.id}' has ${short.values.length} points but needs at least ${need} (horizon ${horizon} + ${minTrain} for training); use a shorter --horizon or drop the short series`,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs';
+import { injectable } from 'inversify';
+import { Linear } from '../../../core/nn/index.js';
+import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+
+/**
+ * PatchTST-style flatten head: one linear map from the flat encoding (and, when the data has them,
+ * the flattened known-future covariates) to the horizon, in instance-normalised units.
+ */
+class LinearForecastHeadModel implements HeadModel<ForecastInput> {
+  constructor(
+    readonly config: HeadConfig,
+    readonly network: tf.LayersModel,
+  ) {}
+
+  predict(encoding: Encoding, input: ForecastInput, training: boolean): tf.Tensor {
+    const feeds: tf.Tensor[] = [encoding.hidden];
+    if (this.config.covariates.length > 0) {
+      if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
+      const [b] = input.covariates.shape;
+      feeds.push(tf.reshape(input.covariates, [b, -1]));
+    }
+    return this.network.apply(feeds.length === 1 ? feeds[0]! : feeds, { training }) as tf.Tensor;
+  }
+
+  loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
+    // MAE in normalised units: robust to outliers and aligned with MASE.
+    return tf.mean(tf.abs(tf.sub(prediction, target))) as tf.Scalar;
+  }
+}
+
+@injectable()
+export class LinearForecastHead implements Head<ForecastInput> {
+  readonly id = 'linear-forecast';
+  readonly task = 'forecast' as const;
+  readonly description = 'Linear map from the flat encoding (+ known-future covariates) to the horizon';
+
+  create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<ForecastInput> }): HeadModel<ForecastInput> {
+    const emb = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
+    const inputs = [emb];
+    let x: tf.SymbolicTensor = emb;
+    if (config.covariates.length > 0) {
+      const cov = tf.input({ shape: [config.outputs * config.covariates.length], name: 'covariates' });
+      inputs.push(cov);
+      x = tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor;
+    }
+    const out = new Linear({ units: config.outputs, seed: options.seed, name: 'forecast' }).apply(x) as tf.SymbolicTensor;
+    const network = tf.model({ inputs, outputs: out, name: 'linear_forecast_head' });
+    if (options.warmStart) warmStart(network, options.warmStart.network, config);
+    return new LinearForecastHeadModel(config, network);
+  }
+}
+
+/** Copies the pretrained head's weights for the first `outputs` steps; covariate weights start at zero. */
+function warmStart(target: tf.LayersModel, source: tf.LayersModel, config: HeadConfig): void {
+  const [srcKernel, srcBias] = source.getLayer('forecast').getWeights() as [tf.Tensor2D, tf.Tensor1D];
+  if (srcKernel.shape[0] !== config.embeddingSize || srcKernel.shape[1] < config.outputs) return;
+  const kernel = tf.tidy(() => {
+    const k = tf.slice(srcKernel, [0, 0], [config.embeddingSize, config.outputs]);
+    const extra = config.outputs * config.covariates.length;
+    return extra > 0 ? tf.concat([k, tf.zeros([extra, config.outputs])], 0) : k;
+  });
+  const bias = tf.slice(srcBias, [0], [config.outputs]);
+  target.getLayer('forecast').setWeights([kernel, bias]);
+  tf.dispose([kernel, bias]);
+}
+
+/** Wraps an already-built (e.g. loaded) network as a linear forecast head. */
+export function linearForecastHeadFrom(config: HeadConfig, network: tf.LayersModel): HeadModel<ForecastInput> {
+  return new LinearForecastHeadModel(config, network);
+}

@@ -1,0 +1,21 @@
+import { definePlugin } from '../../core/plugin.js';
+import { PatchMixerBackbone } from './backbones/patch-mixer.js';
+import { LinearForecastHead } from './heads/linear-forecast-head.js';
+import { ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
+import { NaiveBaseline } from './baselines/naive.js';
+import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
+import { EtsBaseline } from './baselines/ets.js';
+import { PatchMixerPretrainer } from './pretraining/pretrain-patch-mixer.js';
+import { ForecastCsvAdapter } from './data/adapter.js';
+
+/** The built-in forecasting plugin, registered through the same API a third-party plugin uses. */
+export const forecastingPlugin = definePlugin('forecasting', (r) => {
+  r.backbone('patch-mixer-s', PatchMixerBackbone);
+  r.head('linear-forecast', LinearForecastHead);
+  r.evaluator('forecast-metrics', ForecastEvaluator);
+  r.baseline('naive', NaiveBaseline);
+  r.baseline('seasonal-naive', SeasonalNaiveBaseline);
+  r.baseline('ets', EtsBaseline);
+  r.pretrainer('patch-mixer-s', PatchMixerPretrainer);
+  r.adapter('forecast-csv', ForecastCsvAdapter);
+});

@@ -1,0 +1,52 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import * as aq from 'arquero';
+import { DataError } from '../../../core/errors.js';
+
+/** How to read one long-format corpus file. */
+export interface CorpusFileOptions {
+  idColumn: string;
+  valueColumn: string;
+  /** Optional column that orders each series' rows (e.g. M3's `t`); file order otherwise. */
+  orderColumn?: string;
+}
+
+export interface CorpusSeries {
+  id: string;
+  values: Float64Array;
+}
+
+/** Reads every series of a long CSV (id, [order], value) for pretraining; skips empty and non-finite values. */
+export async function readCorpusFile(path: string, opts: CorpusFileOptions): Promise<CorpusSeries[]> {
+  if (!existsSync(path)) throw new DataError(`${path}: corpus file not found`, 'file-missing');
+  // fromCSV on the whole text: arquero 8's streaming loadCSV mis-splits quoted fields at chunk boundaries.
+  const table = aq.fromCSV(await readFile(path, 'utf8'), { autoType: false });
+  const columns = table.columnNames();
+  for (const c of [opts.idColumn, opts.valueColumn, ...(opts.orderColumn ? [opts.orderColumn] : [])]) {
+    if (!columns.includes(c)) {
+      throw new DataError(`${path}: column "${c}" not found (columns: ${columns.join(', ')}); map it with --id-column/--value-column/--order-column`, 'missing-column');
+    }
+  }
+  const ids = table.array(opts.idColumn) as string[];
+  const vals = table.array(opts.valueColumn) as string[];
+  const order = opts.orderColumn ? (table.array(opts.orderColumn) as string[]) : undefined;
+  const groups = new Map<string, { o: number; v: number }[]>();
+  for (let i = 0; i < ids.length; i++) {
+    const v = Number(vals[i]);
+    if (vals[i] === '' || !Number.isFinite(v)) continue;
+    const g = groups.get(ids[i]!) ?? [];
+    g.push({ o: order ? Number(order[i]) : i, v });
+    groups.set(ids[i]!, g);
+  }
+  return [...groups.entries()].map(([id, rows]) => ({
+    id,
+    values: Float64Array.from(rows.sort((a, b) => a.o - b.o).map((r) => r.v)),
+  }));
+}
+
+/** Deterministic hold-out split by id hash, so the same series are held out on every run. */
+export function isHeldOut(id: string, fraction: number): boolean {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return (h >>> 0) / 4294967296 < fraction;
+}

@@ -1,0 +1,70 @@
+import { Rng } from '../../../core/random.js';
+import { fillContext } from '../data/scaling.js';
+import { kernelSynthSeries } from './kernel-synth.js';
+
+/** A pretraining batch as flat arrays (row-major). */
+export interface PretrainBatch {
+  context: Float32Array;
+  mask: Float32Array;
+  target: Float32Array;
+  targetMask: Float32Array;
+  size: number;
+}
+
+export interface SamplerOptions {
+  contextLength: number;
+  horizon: number;
+  /** Real series (values only). */
+  real: Float64Array[];
+  /** Number of synthetic series in the corpus; series i is generated from (seed, i) on demand. */
+  synthetic: number;
+  /** Probability that a batch row comes from the synthetic part. */
+  syntheticRatio: number;
+  seed: number;
+}
+
+/**
+ * Draws windows: a random series, a random cut, up to contextLength steps before it (sometimes fewer,
+ * so the model learns padded histories) and up to horizon steps after it (masked where absent).
+ */
+export class WindowSampler {
+  private readonly rng: Rng;
+  private readonly synthLength: number;
+
+  constructor(private readonly opts: SamplerOptions) {
+    this.rng = new Rng(opts.seed);
+    this.synthLength = opts.contextLength + opts.horizon;
+  }
+
+  sample(size: number): PretrainBatch {
+    const { contextLength: L, horizon: H } = this.opts;
+    const b: PretrainBatch = {
+      context: new Float32Array(size * L),
+      mask: new Float32Array(size * L),
+      target: new Float32Array(size * H),
+      targetMask: new Float32Array(size * H),
+      size,
+    };
+    for (let r = 0; r < size; r++) {
+      const useSynth = this.opts.real.length === 0 || (this.opts.synthetic > 0 && this.rng.next() < this.opts.syntheticRatio);
+      const values = useSynth
+        ? kernelSynthSeries(this.opts.seed * 1_000_003 + this.rng.int(this.opts.synthetic), this.synthLength)
+        : this.rng.pick(this.opts.real);
+      const n = values.length;
+      // Cut so that at least a few history points and one target point exist.
+      const minCut = Math.min(n - 1, Math.max(3, useSynth ? L : Math.floor(n / 3)));
+      const cut = minCut + this.rng.int(n - minCut);
+      const history = this.rng.next() < 0.25 ? 3 + this.rng.int(L - 3) : L;
+      const s = fillContext(values, cut, L, b.context, b.mask, r * L, history);
+      for (let h = 0; h < H; h++) {
+        const i = cut + h;
+        if (i < n) {
+          // Clip extreme normalised targets (level shifts after a flat history) so one window cannot dominate.
+          b.target[r * H + h] = Math.max(-30, Math.min(30, (values[i]! - s.loc) / s.scale));
+          b.targetMask[r * H + h] = 1;
+        }
+      }
+    }
+    return b;
+  }
+}

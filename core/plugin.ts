@@ -10,6 +10,8 @@ export interface PluginRegistrar {
   adapter(id: string, cls: Newable<unknown>): void;
   baseline(id: string, cls: Newable<unknown>): void;
   pretrainer(id: string, cls: Newable<unknown>): void;
+  /** A plugin-level service (e.g. a task's use cases) resolved by its token. */
+  service(token: symbol, cls: Newable<unknown>): void;
 }
 
 /**
@@ -34,6 +36,7 @@ export function definePlugin(name: string, register: (r: PluginRegistrar) => voi
       adapter: add('adapter'),
       baseline: add('baseline'),
       pretrainer: add('pretrainer'),
+      service: (token, cls) => bind(token).to(cls).inSingletonScope(),
     });
   });
 }

@@ -49,4 +49,6 @@ export interface Backbone<TInput> {
   readonly id: string;
   describe(): BackboneInfo;
   build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<TInput>>;
+  /** Wraps a network reloaded from a saved model folder. */
+  wrap(network: tf.LayersModel): BackboneModel<TInput>;
 }

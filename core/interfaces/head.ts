@@ -28,4 +28,6 @@ export interface Head<TInput> {
   readonly task: TaskKind;
   readonly description: string;
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<TInput> }): HeadModel<TInput>;
+  /** Wraps a network reloaded from a saved model folder. */
+  wrap(config: HeadConfig, network: tf.LayersModel): HeadModel<TInput>;
 }

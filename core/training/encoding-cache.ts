@@ -10,8 +10,10 @@ export function encodeAll<T>(backbone: BackboneModel<T>, set: ExampleSet<T>, chu
   const out = new Float32Array(set.size * width);
   for (let start = 0; start < set.size; start += chunk) {
     const idx = Array.from({ length: Math.min(chunk, set.size - start) }, (_, i) => start + i);
-    const values = tf.tidy(() => backbone.encode(set.batch(idx).input, false).hidden.dataSync());
-    out.set(values as Float32Array, start * width);
+    // Read the data outside tidy: tidy walks a returned value looking for tensors, element by element.
+    const hidden = tf.tidy(() => backbone.encode(set.batch(idx).input, false).hidden);
+    out.set(hidden.dataSync() as Float32Array, start * width);
+    hidden.dispose();
   }
   return out;
 }

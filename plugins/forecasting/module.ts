@@ -7,6 +7,10 @@ import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
 import { EtsBaseline } from './baselines/ets.js';
 import { PatchMixerPretrainer } from './pretraining/pretrain-patch-mixer.js';
 import { ForecastCsvAdapter } from './data/adapter.js';
+import { ForecastService } from './services/forecast-service.js';
+
+/** Token of the forecasting use cases (transfer, evaluate, save/load). */
+export const FORECAST_SERVICE = Symbol.for('headstart.forecasting.ForecastService');
 
 /** The built-in forecasting plugin, registered through the same API a third-party plugin uses. */
 export const forecastingPlugin = definePlugin('forecasting', (r) => {
@@ -18,4 +22,5 @@ export const forecastingPlugin = definePlugin('forecasting', (r) => {
   r.baseline('ets', EtsBaseline);
   r.pretrainer('patch-mixer-s', PatchMixerPretrainer);
   r.adapter('forecast-csv', ForecastCsvAdapter);
+  r.service(FORECAST_SERVICE, ForecastService);
 });

@@ -87,4 +87,8 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     );
     return new PatchMixerModel(info, network, head);
   }
+
+  wrap(network: tf.LayersModel): BackboneModel<ForecastInput> {
+    return new PatchMixerModel(this.describe(), network);
+  }
 }

@@ -49,6 +49,10 @@ export class LinearForecastHead implements Head<ForecastInput> {
     if (options.warmStart) warmStart(network, options.warmStart.network, config);
     return new LinearForecastHeadModel(config, network);
   }
+
+  wrap(config: HeadConfig, network: tf.LayersModel): HeadModel<ForecastInput> {
+    return new LinearForecastHeadModel(config, network);
+  }
 }
 
 /** Copies the pretrained head's weights for the first `outputs` steps; covariate weights start at zero. */

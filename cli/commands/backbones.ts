@@ -1,0 +1,29 @@
+import { Flags } from '@oclif/core';
+import { HeadstartCommand } from '../base-command.js';
+import type { Backbone, BackboneInfo } from '../../core/interfaces/index.js';
+import { renderTable } from '../../core/report/table.js';
+
+export default class Backbones extends HeadstartCommand {
+  static override summary = 'List installed backbones: id, task, parameters, context length, pretraining corpus';
+  static override examples = ['<%= config.bin %> backbones', '<%= config.bin %> backbones --task forecast --json'];
+  static override flags = {
+    task: Flags.string({ description: 'only backbones of this task', options: ['forecast', 'recommend'] }),
+  };
+
+  async run(): Promise<{ backbones: BackboneInfo[]; backend: string }> {
+    const { flags } = await this.parse(Backbones);
+    await this.setup(flags.backend);
+    const infos = this.registry
+      .all<Backbone<unknown>>('backbone')
+      .map((r) => r.component.describe())
+      .filter((i) => !flags.task || i.task === flags.task);
+    this.say(
+      renderTable(
+        ['id', 'task', 'parameters', 'context', 'max horizon', 'weights', 'pretraining corpus'],
+        infos.map((i) => [i.id, i.task, i.parameters.toLocaleString('en-US'), String(i.contextLength), String(i.maxHorizon ?? '-'), i.hasWeights ? `v${i.version}` : 'none', i.corpus]),
+      ),
+    );
+    this.say(`backend: ${this.backend.active}`);
+    return { backbones: infos, backend: this.backend.active };
+  }
+}

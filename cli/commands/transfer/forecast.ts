@@ -1,0 +1,63 @@
+import { Flags } from '@oclif/core';
+import { HeadstartCommand } from '../../base-command.js';
+import { forecastDataFlags, forecastLoadOptions, savedColumns } from '../../flags/forecast-data.js';
+import { FORECAST_SERVICE } from '../../../plugins/forecasting/module.js';
+import type { ForecastService } from '../../../plugins/forecasting/services/forecast-service.js';
+import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service.js';
+import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
+import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
+import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+
+export default class TransferForecast extends HeadstartCommand {
+  static override summary = 'Put a new forecast head on a pretrained backbone and train it on your series';
+  static override description = 'The last --horizon steps of every series are held out as the test window (never trained on); the horizon before it validates (early stopping). Writes a model folder that `evaluate` and `forecast` reload.';
+  static override examples = [
+    '<%= config.bin %> transfer forecast --data sales.csv --backbone patch-mixer-s --strategy probe --horizon 12 --out model/',
+    '<%= config.bin %> transfer forecast --data retail.csv --id-column "Series ID" --timestamp-column Month --value-column Turnover --strategy fine-tune --horizon 12 --out model/ --json',
+  ];
+  static override flags = {
+    ...forecastDataFlags,
+    backbone: Flags.string({ description: 'backbone id (see `headstart backbones`)', default: 'patch-mixer-s' }),
+    strategy: Flags.string({ description: 'zero-shot, probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'probe' }),
+    horizon: Flags.integer({ description: 'steps to forecast', required: true }),
+    out: Flags.string({ description: 'model folder to write', required: true }),
+    seed: Flags.integer({ default: DEFAULTS.seed }),
+    epochs: Flags.integer({ default: DEFAULTS.epochs }),
+    'batch-size': Flags.integer({ default: DEFAULTS.batchSize }),
+    'learning-rate': Flags.string({ default: String(DEFAULTS.learningRate) }),
+    patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: DEFAULTS.patience }),
+    'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(TransferForecast);
+    await this.setup(flags.backend);
+    const loadOptions = forecastLoadOptions(flags);
+    const dataset = await this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv').load(flags.data, loadOptions);
+    for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
+    const service = this.container.get<ForecastService>(FORECAST_SERVICE);
+    const bar = this.progress(`${flags.strategy}`);
+    const outcome = await service.transfer(dataset, {
+      backbone: flags.backbone,
+      strategy: flags.strategy as 'probe',
+      horizon: flags.horizon,
+      seed: flags.seed,
+      epochs: flags.epochs,
+      batchSize: flags['batch-size'],
+      learningRate: Number(flags['learning-rate']),
+      patience: flags.patience,
+      useCovariates: !flags['no-covariates'],
+      dataColumns: savedColumns(loadOptions),
+      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
+    });
+    bar.done();
+    await service.save(outcome.forecaster, flags.out);
+    const t = outcome.training;
+    this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.series.length} series (${dataset.frequency}, period ${dataset.seasonalPeriod}), horizon ${flags.horizon}${outcome.forecaster.meta.covariates ? `, covariates ${outcome.forecaster.meta.covariates.names.join(', ')}` : ''}`);
+    this.say(`trained ${t.epochsRun} epochs (best ${t.bestEpoch}) in ${t.seconds.toFixed(1)}s, ${t.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
+    this.say(`validation MASE ${outcome.validation.MASE.toFixed(3)} (seasonal naive ${outcome.validation.seasonalNaiveMASE.toFixed(3)}, relative ${outcome.validation.relMASE.toFixed(3)})`);
+    for (const w of outcome.warnings) this.logToStderr(`warning: ${w}`);
+    this.say(`model written to ${flags.out}`);
+    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, training: { ...t, history: undefined }, validation: outcome.validation, warnings: outcome.warnings, notices: dataset.notices };
+  }
+}

@@ -1,0 +1,169 @@
+import { inject, injectable } from 'inversify';
+import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import { TOKENS } from '../../../core/tokens.js';
+import type { Registry } from '../../../core/registry.js';
+import type { Trainer } from '../../../core/training/trainer.js';
+import { strategyOf } from '../../../core/training/strategies.js';
+import { TaskModel } from '../../../core/task/task-model.js';
+import { UsageError } from '../../../core/errors.js';
+import { loadModelNetworks, readModelManifest, saveModelFolder } from '../../../core/io/model-folder.js';
+import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../data/windows.js';
+import { validateHorizon } from '../data/csv-loader.js';
+import { Forecaster, type ForecasterMeta } from '../forecaster.js';
+import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
+
+export interface TransferOptions {
+  backbone: string;
+  strategy: StrategyName;
+  horizon: number;
+  /** Head id; default 'linear-forecast'. */
+  head?: string;
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  patience?: number;
+  maxStepsPerEpoch?: number;
+  /** Use the dataset's known-future covariates (default: when it has any; zero-shot never does). */
+  useCovariates?: boolean;
+  /** Only these series contribute training windows (data-savings experiments); all are still forecast. */
+  trainSeries?: (index: number) => boolean;
+  /** Most recent training windows kept per series. */
+  maxWindowsPerSeries?: number;
+  /** How the data file's columns were mapped; saved so later commands read files the same way. */
+  dataColumns?: ForecasterMeta['data'];
+  onProgress?: (p: TrainProgress) => void;
+}
+
+export interface TransferOutcome {
+  forecaster: Forecaster;
+  training: TrainResult;
+  /** Validation window (the horizon before the test window): the model and seasonal naive. */
+  validation: { MASE: number; seasonalNaiveMASE: number; relMASE: number };
+  warnings: string[];
+}
+
+export const DEFAULTS = { seed: 42, epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 5, maxStepsPerEpoch: 60, maxWindowsPerSeries: 400 };
+
+/** Forecasting use cases over the container's components: transfer, evaluate, save and load. */
+@injectable()
+export class ForecastService {
+  constructor(
+    @inject(TOKENS.Registry) private readonly registry: Registry,
+    @inject(TOKENS.Trainer) private readonly trainer: Trainer,
+  ) {}
+
+  backbone(id: string): Backbone<ForecastInput> {
+    const b = this.registry.get<Backbone<ForecastInput>>('backbone', id);
+    if (b.describe().task !== 'forecast') throw new UsageError(`backbone "${id}" is a ${b.describe().task} backbone; choose a forecast backbone (see \`headstart backbones\`)`);
+    return b;
+  }
+
+  /** Puts a new head on a backbone and trains it on `dataset` under a strategy; the test window never trains. */
+  async transfer(dataset: ForecastDataset, o: TransferOptions): Promise<TransferOutcome> {
+    const backbone = this.backbone(o.backbone);
+    const info = backbone.describe();
+    const strategy = strategyOf(o.strategy);
+    if (o.horizon > (info.maxHorizon ?? Infinity)) {
+      throw new UsageError(`--horizon ${o.horizon} is beyond backbone ${info.id}'s maximum of ${info.maxHorizon}; use a shorter horizon`, 'horizon-too-long');
+    }
+    validateHorizon(dataset, o.horizon, o.horizon + 2);
+    const seed = o.seed ?? DEFAULTS.seed;
+    const covNames = strategy.name !== 'zero-shot' && (o.useCovariates ?? true) ? dataset.covariateNames : [];
+    const cuts = splitCuts(dataset, o.horizon, { maxPerSeries: o.maxWindowsPerSeries ?? DEFAULTS.maxWindowsPerSeries, seriesFilter: o.trainSeries });
+    if (strategy.trainHead && cuts.train.length === 0) {
+      throw new UsageError(`no training windows: every training series is shorter than 3 × horizon + 8 (${3 * o.horizon + 8}); use a shorter --horizon or --strategy zero-shot`, 'too-short');
+    }
+    const covariates = covNames.length ? covariateStats(dataset, covNames, (i) => dataset.series[i]!.values.length - 2 * o.horizon) : undefined;
+    const spec = { contextLength: info.contextLength, horizon: o.horizon, covariates };
+
+    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
+    const headKind = this.registry.get<Head<ForecastInput>>('head', o.head ?? 'linear-forecast');
+    const headConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames };
+    const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
+    backboneModel.pretrainedHead?.network.dispose();
+    backboneModel.network.trainable = strategy.trainBackbone;
+    const model = new TaskModel(backboneModel, head);
+
+    const training = await this.trainer.fit(model, strategy, new ForecastWindows(dataset, cuts.train, spec), new ForecastWindows(dataset, cuts.val, spec), {
+      seed,
+      epochs: o.epochs ?? DEFAULTS.epochs,
+      batchSize: o.batchSize ?? DEFAULTS.batchSize,
+      learningRate: o.learningRate ?? DEFAULTS.learningRate,
+      patience: o.patience ?? DEFAULTS.patience,
+      maxStepsPerEpoch: o.maxStepsPerEpoch ?? DEFAULTS.maxStepsPerEpoch,
+      onProgress: o.onProgress,
+    });
+    const meta: ForecasterMeta = {
+      backbone: { id: info.id, version: info.version },
+      head: headConfig,
+      strategy: strategy.name,
+      horizon: o.horizon,
+      contextLength: info.contextLength,
+      covariates,
+      frequency: dataset.frequency,
+      seasonalPeriod: dataset.seasonalPeriod,
+      data: o.dataColumns ?? {},
+      training: { ...training, history: undefined } as ForecasterMeta['training'],
+    };
+    const forecaster = new Forecaster(model, meta);
+    const validation = this.validate(dataset, forecaster, cuts.val);
+    meta.validation = validation;
+    const warnings: string[] = [];
+    if (strategy.backboneInit === 'pretrained' && validation.relMASE > 1) {
+      warnings.push(`${strategy.name} does worse than seasonal naive on the validation window (relative MASE ${validation.relMASE.toFixed(3)} > 1): the pretrained backbone may be far from this data — compare with --strategy scratch and the baselines (\`headstart evaluate\`)`);
+    }
+    return { forecaster, training, validation, warnings };
+  }
+
+  private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): TransferOutcome['validation'] {
+    if (cuts.length === 0) return { MASE: NaN, seasonalNaiveMASE: NaN, relMASE: NaN };
+    const report = score(dataset, cuts, f.predict(dataset, cuts), f.meta.horizon);
+    const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
+    const ref = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, f.meta.horizon).forecasts, f.meta.horizon);
+    return { MASE: report.aggregate.MASE!, seasonalNaiveMASE: ref.aggregate.MASE!, relMASE: relativeTo(report, ref).relMASE };
+  }
+
+  /** Test-window cuts: the last `horizon` steps of every series. */
+  testCuts(dataset: ForecastDataset, horizon: number): Cut[] {
+    validateHorizon(dataset, horizon, 2);
+    return dataset.series.map((s, i) => ({ series: i, cut: s.values.length - horizon }));
+  }
+
+  /** Scores forecasters and baselines on the test window, with relative scores against seasonal naive. */
+  evaluate(dataset: ForecastDataset, horizon: number, forecasters: { name: string; forecaster: Forecaster; trainSeconds: number }[], baselineIds = this.registry.ids('baseline')): ScoredMethod[] {
+    const cuts = this.testCuts(dataset, horizon);
+    const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
+    const reference = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, horizon).forecasts, horizon);
+    const rows: ScoredMethod[] = [];
+    for (const { name, forecaster, trainSeconds } of forecasters) {
+      const t0 = performance.now();
+      const fc = forecaster.predict(dataset, cuts);
+      const predictSeconds = (performance.now() - t0) / 1000;
+      const report = score(dataset, cuts, fc, horizon);
+      const strategy = strategyOf(forecaster.meta.strategy);
+      rows.push({ name, kind: 'transfer', report, ...relativeTo(report, reference), trainSeconds, predictSeconds, trainableParameters: strategy.trainHead ? forecaster.model.trainableParameters(strategy.trainBackbone) : 0 });
+    }
+    for (const id of baselineIds) {
+      const b = this.registry.get<ForecastBaseline>('baseline', id);
+      const { forecasts, seconds } = baselineForecasts(b, dataset, cuts, horizon);
+      const report = score(dataset, cuts, forecasts, horizon);
+      rows.push({ name: id, kind: 'baseline', report, ...relativeTo(report, reference), trainSeconds: seconds, predictSeconds: 0, trainableParameters: 0 });
+    }
+    return rows;
+  }
+
+  async save(f: Forecaster, dir: string): Promise<void> {
+    await saveModelFolder(dir, 'forecast', f.meta, { backbone: f.model.backbone.network, head: f.model.head.network });
+  }
+
+  /** Reloads a model folder; checks format, task, backbone version and every file's sha256. */
+  async load(dir: string): Promise<Forecaster> {
+    const manifest = readModelManifest<ForecasterMeta>(dir, 'forecast');
+    const meta = manifest.meta;
+    const backbone = this.backbone(meta.backbone.id);
+    const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
+    const head = this.registry.get<Head<ForecastInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
+    return new Forecaster(new TaskModel(backbone.wrap(nets.backbone!), head), meta);
+  }
+}

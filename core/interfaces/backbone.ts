@@ -51,4 +51,9 @@ export interface Backbone<TInput> {
   build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<TInput>>;
   /** Wraps a network reloaded from a saved model folder. */
   wrap(network: tf.LayersModel): BackboneModel<TInput>;
+  /**
+   * A small random input of the declared shape (GluonTS-style declared inputs), used by the contract
+   * tests and the throughput benchmark. The caller disposes its tensors.
+   */
+  exampleInput(batchSize: number, seed: number): TInput;
 }

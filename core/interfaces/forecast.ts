@@ -34,6 +34,8 @@ export interface ForecastInput {
   mask: tf.Tensor2D;
   /** [batch, horizon, covariates] standardised known-future covariates, when the head uses them. */
   covariates?: tf.Tensor3D;
+  /** [batch, PERIOD_BUCKETS] one-hot of the seasonal period (TTM-style frequency token). */
+  period: tf.Tensor2D;
 }
 
 /** A forecasting baseline fit per series (naive, seasonal naive, ETS…). */

@@ -7,7 +7,7 @@ export default class PretrainForecast extends HeadstartCommand {
   static override summary = 'Pretrain a forecasting backbone on real corpora plus KernelSynth-style synthetic series';
   static override description = 'Writes tfjs weights and a manifest (corpus, command, seed, steps, wall time, parameters, sha256) to --out, with a loadable checkpoint every --checkpoint-every steps.';
   static override examples = [
-    '<%= config.bin %> pretrain forecast --corpus M3_long.csv --corpus M1_long.csv --order-column t --synthetic 200000 --out weights/',
+    '<%= config.bin %> pretrain forecast --corpus M3_long.csv --corpus M1_long.csv --order-column t --time-column time --synthetic 200000 --out weights/',
     '<%= config.bin %> pretrain forecast --synthetic 10000 --steps 200 --out /tmp/w --json',
   ];
   static override flags = {
@@ -16,6 +16,7 @@ export default class PretrainForecast extends HeadstartCommand {
     'id-column': Flags.string({ description: 'series id column of the corpus files', default: 'series_id' }),
     'value-column': Flags.string({ description: 'value column of the corpus files', default: 'value' }),
     'order-column': Flags.string({ description: 'column that orders rows within a series (file order if absent)' }),
+    'time-column': Flags.string({ description: 'decimal-time column whose step gives each series\' seasonal period (1/12 -> 12, 1/4 -> 4, else 1)' }),
     synthetic: Flags.integer({ description: 'number of KernelSynth-style synthetic series', default: 200000 }),
     'synthetic-ratio': Flags.string({ description: 'share of each batch from synthetic series', default: '0.5' }),
     steps: Flags.integer({ description: 'optimiser steps', default: 20000 }),
@@ -33,7 +34,7 @@ export default class PretrainForecast extends HeadstartCommand {
     const pretrainer = this.registry.get<Pretrainer<ForecastPretrainOptions>>('pretrainer', flags.backbone);
     const bar = this.progress(`pretrain ${flags.backbone}`);
     const summary = await pretrainer.run({
-      corpus: flags.corpus.map((path) => ({ path, idColumn: flags['id-column'], valueColumn: flags['value-column'], orderColumn: flags['order-column'] })),
+      corpus: flags.corpus.map((path) => ({ path, idColumn: flags['id-column'], valueColumn: flags['value-column'], orderColumn: flags['order-column'], timeColumn: flags['time-column'] })),
       synthetic: flags.synthetic,
       syntheticRatio: Number(flags['synthetic-ratio']),
       steps: flags.steps,

@@ -6,6 +6,7 @@ import { loadNetwork } from '../../../core/io/layers-io.js';
 import { hasWeights, readWeightsManifest } from '../../../core/io/weights-manifest.js';
 import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-network.js';
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
+import { PERIOD_BUCKETS } from '../data/period.js';
 
 const CONFIG: PatchMixerConfig = {
   contextLength: 128,
@@ -28,7 +29,7 @@ class PatchMixerModel implements BackboneModel<ForecastInput> {
   ) {}
 
   encode(input: ForecastInput, training: boolean) {
-    return { hidden: this.network.apply([input.context, input.mask], { training }) as tf.Tensor2D };
+    return { hidden: this.network.apply([input.context, input.mask, input.period], { training }) as tf.Tensor2D };
   }
 }
 
@@ -62,9 +63,9 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     probe.dispose();
     this.infoCache = {
       id: this.id,
-      version: manifest?.version ?? '1.0.0',
+      version: manifest?.version ?? '2.0.0',
       task: 'forecast',
-      description: 'Patch MLP-mixer (TSMixer/TTM family), 16×8-step patches, width 96, 4 blocks',
+      description: 'Patch MLP-mixer (TSMixer/TTM family): 16 patches of 8 steps + a seasonal-period token, width 96, 4 blocks',
       contextLength: CONFIG.contextLength,
       maxHorizon: CONFIG.maxHorizon,
       embeddingSize,
@@ -86,6 +87,18 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       headNet,
     );
     return new PatchMixerModel(info, network, head);
+  }
+
+  exampleInput(batchSize: number, seed: number): ForecastInput {
+    const L = CONFIG.contextLength;
+    // Random walks with a random amount of left padding, as real short histories look.
+    const context = tf.tidy(() => tf.cumsum(tf.randomNormal([batchSize, L], 0, 1, 'float32', seed), 1)) as tf.Tensor2D;
+    const observed = tf.tidy(() => tf.floor(tf.randomUniform([batchSize, 1], 8, L + 1, 'float32', seed + 1)));
+    const mask = tf.tidy(() => tf.cast(tf.greaterEqual(tf.range(0, L).reshape([1, L]), tf.sub(L, observed)), 'float32')) as tf.Tensor2D;
+    const masked = tf.mul(context, mask) as tf.Tensor2D;
+    const period = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => (seed + i) % PERIOD_BUCKETS), 'int32'), PERIOD_BUCKETS).toFloat() as tf.Tensor2D;
+    tf.dispose([context, observed]);
+    return { context: masked, mask, period };
   }
 
   wrap(network: tf.LayersModel): BackboneModel<ForecastInput> {

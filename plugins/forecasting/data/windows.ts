@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, ExampleSet, ForecastDataset, ForecastInput } from '../../../core/interfaces/index.js';
 import { fillContext } from './scaling.js';
+import { PERIOD_BUCKETS, fillPeriod } from './period.js';
 
 /** One forecast origin: predict series `series` from step `cut` on. */
 export interface Cut {
@@ -31,6 +32,7 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
   readonly mask: Float32Array;
   readonly target: Float32Array;
   readonly covariates: Float32Array;
+  readonly period: Float32Array;
   readonly loc: Float64Array;
   readonly scale: Float64Array;
 
@@ -46,11 +48,13 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
     this.mask = new Float32Array(this.size * L);
     this.target = new Float32Array(this.size * H);
     this.covariates = new Float32Array(this.size * H * C);
+    this.period = new Float32Array(this.size * PERIOD_BUCKETS);
     this.loc = new Float64Array(this.size);
     this.scale = new Float64Array(this.size);
     cuts.forEach(({ series, cut }, r) => {
       const s = dataset.series[series]!;
       const sc = fillContext(s.values, cut, L, this.context, this.mask, r * L);
+      fillPeriod(this.period, r, dataset.seasonalPeriod);
       this.loc[r] = sc.loc;
       this.scale[r] = sc.scale;
       for (let h = 0; h < H; h++) {
@@ -78,6 +82,7 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
     const input: ForecastInput = {
       context: tf.tensor2d(pick(this.context, L), [n, L]),
       mask: tf.tensor2d(pick(this.mask, L), [n, L]),
+      period: tf.tensor2d(pick(this.period, PERIOD_BUCKETS), [n, PERIOD_BUCKETS]),
     };
     if (C > 0) input.covariates = tf.tensor3d(pick(this.covariates, H * C), [n, H, C]);
     return { input, target: tf.tensor2d(pick(this.target, H), [n, H]) };

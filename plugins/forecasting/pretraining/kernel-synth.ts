@@ -6,12 +6,13 @@ import { Rng } from '../../../core/random.js';
  * stationary kernels are sampled with random Fourier features (same covariance in expectation),
  * which keeps 200k series cheap enough to generate on the fly.
  */
-type Component = (t: Float64Array, rng: Rng) => Float64Array;
+type Component = (t: Float64Array, rng: Rng, info: { period: number }) => Float64Array;
 
 const PERIODS = [4, 7, 12, 24, 52, 14, 30, 6, 48, 96, 168];
 
-const periodic: Component = (t, rng) => {
+const periodic: Component = (t, rng, info) => {
   const p = rng.next() < 0.8 ? rng.pick(PERIODS) : rng.uniform(3, 64);
+  if (info.period === 1) info.period = p;
   const harmonics = 1 + rng.int(5);
   const smooth = rng.uniform(0.2, 1.5);
   const out = new Float64Array(t.length);
@@ -65,14 +66,21 @@ const constant: Component = (t, rng) => {
 
 const BANK: Component[] = [periodic, periodic, rbf, rationalQuadratic, trend, trend, noise, constant];
 
+/** A synthetic series and the seasonal period of its first periodic component (1 if none). */
+export interface SyntheticSeries {
+  values: Float64Array;
+  period: number;
+}
+
 /** One synthetic series of `length` steps, fully determined by `seed`. */
-export function kernelSynthSeries(seed: number, length: number): Float64Array {
+export function kernelSynthSeries(seed: number, length: number): SyntheticSeries {
   const rng = new Rng(seed);
+  const info = { period: 1 };
   const t = Float64Array.from({ length }, (_, i) => i);
   const parts = 1 + rng.int(5);
-  let y = rng.pick(BANK)(t, rng);
+  let y = rng.pick(BANK)(t, rng, info);
   for (let k = 1; k < parts; k++) {
-    const z = rng.pick(BANK)(t, rng);
+    const z = rng.pick(BANK)(t, rng, info);
     const multiply = rng.next() < 0.3;
     y = y.map((v, i) => (multiply ? v * (1 + z[i]!) : v + z[i]!));
   }
@@ -87,5 +95,5 @@ export function kernelSynthSeries(seed: number, length: number): Float64Array {
     y = y.map((v) => (rng.next() < p ? Math.abs(v) + 0.1 : 0));
   }
   const offset = rng.normal() * 3;
-  return y.map((v) => v + offset);
+  return { values: y.map((v) => v + offset), period: info.period };
 }

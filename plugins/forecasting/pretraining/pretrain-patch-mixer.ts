@@ -8,7 +8,8 @@ import { currentBackend } from '../../../core/backend.js';
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
 import { PatchMixerBackbone } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
-import { readCorpusFile, isHeldOut, type CorpusFileOptions } from './corpus.js';
+import { readCorpusFile, isHeldOut, type CorpusFileOptions, type CorpusSeries } from './corpus.js';
+import { PERIOD_BUCKETS } from '../data/period.js';
 import { WindowSampler, type PretrainBatch } from './window-sampler.js';
 import { join } from 'node:path';
 
@@ -38,10 +39,10 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
 
   async run(o: ForecastPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
     const cfg = new PatchMixerBackbone().config;
-    const real: Float64Array[] = [];
-    const heldOut: Float64Array[] = [];
+    const real: CorpusSeries[] = [];
+    const heldOut: CorpusSeries[] = [];
     for (const file of o.corpus) {
-      for (const s of await readCorpusFile(file.path, file)) (isHeldOut(s.id, HOLDOUT_FRACTION) ? heldOut : real).push(s.values);
+      for (const s of await readCorpusFile(file.path, file)) (isHeldOut(s.id, HOLDOUT_FRACTION) ? heldOut : real).push(s);
     }
     const sampler = new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real, synthetic: o.synthetic, syntheticRatio: o.syntheticRatio, seed: o.seed });
     // Fixed held-out windows (real series never trained on) to report generalisation.
@@ -62,7 +63,8 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       const mask = tf.tensor2d(b.mask, [b.size, L]);
       const y = tf.tensor2d(b.target, [b.size, H]);
       const m = tf.tensor2d(b.targetMask, [b.size, H]);
-      const hidden = backbone.apply([ctx, mask], { training }) as tf.Tensor2D;
+      const period = tf.tensor2d(b.period, [b.size, PERIOD_BUCKETS]);
+      const hidden = backbone.apply([ctx, mask, period], { training }) as tf.Tensor2D;
       const pred = head.network.apply(hidden, { training }) as tf.Tensor;
       return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), m)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
     };
@@ -76,7 +78,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       const files: Record<string, string> = {};
       const manifest: WeightsManifest = {
         backbone: this.backboneId,
-        version: '1.0.0',
+        version: '2.0.0',
         config: { ...cfg },
         corpus: {
           description: `${o.synthetic} KernelSynth-style synthetic series + ${real.length} real series (${o.corpus.map((c) => c.path.split('/').pop()).join(', ')}; ${heldOut.length} held out)`,

@@ -1,6 +1,7 @@
 import { Rng } from '../../../core/random.js';
 import { fillContext } from '../data/scaling.js';
 import { kernelSynthSeries } from './kernel-synth.js';
+import { PERIOD_BUCKETS, fillPeriod } from '../data/period.js';
 
 /** A pretraining batch as flat arrays (row-major). */
 export interface PretrainBatch {
@@ -8,14 +9,15 @@ export interface PretrainBatch {
   mask: Float32Array;
   target: Float32Array;
   targetMask: Float32Array;
+  period: Float32Array;
   size: number;
 }
 
 export interface SamplerOptions {
   contextLength: number;
   horizon: number;
-  /** Real series (values only). */
-  real: Float64Array[];
+  /** Real series with their seasonal periods. */
+  real: { values: Float64Array; period: number }[];
   /** Number of synthetic series in the corpus; series i is generated from (seed, i) on demand. */
   synthetic: number;
   /** Probability that a batch row comes from the synthetic part. */
@@ -43,13 +45,15 @@ export class WindowSampler {
       mask: new Float32Array(size * L),
       target: new Float32Array(size * H),
       targetMask: new Float32Array(size * H),
+      period: new Float32Array(size * PERIOD_BUCKETS),
       size,
     };
     for (let r = 0; r < size; r++) {
       const useSynth = this.opts.real.length === 0 || (this.opts.synthetic > 0 && this.rng.next() < this.opts.syntheticRatio);
-      const values = useSynth
+      const { values, period } = useSynth
         ? kernelSynthSeries(this.opts.seed * 1_000_003 + this.rng.int(this.opts.synthetic), this.synthLength)
         : this.rng.pick(this.opts.real);
+      fillPeriod(b.period, r, period);
       const n = values.length;
       // Cut so that at least a few history points and one target point exist.
       const minCut = Math.min(n - 1, Math.max(3, useSynth ? L : Math.floor(n / 3)));

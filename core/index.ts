@@ -1,0 +1,21 @@
+// The core's public surface: contracts, container, registry, training, evaluation, I/O, nn blocks.
+export type * from './interfaces/index.js';
+export { TOKENS } from './tokens.js';
+export { createContainer, coreModule, registryOf } from './container.js';
+export { definePlugin, type PluginRegistrar } from './plugin.js';
+export { Registry } from './registry.js';
+export { HeadstartError, DataError, ModelError, UsageError } from './errors.js';
+export { useBackend, currentBackend, parseBackend, type BackendName, type BackendChoice } from './backend.js';
+export { TaskModel } from './task/task-model.js';
+export { Trainer } from './training/trainer.js';
+export { STRATEGIES, STRATEGY_NAMES, strategyOf } from './training/strategies.js';
+export { ForecastEvaluator, compareToBaseline } from './evaluation/forecast-evaluator.js';
+export { mae, rmse, smape, mase, seasonalNaiveScale } from './evaluation/forecast-metrics.js';
+export { mean, geometricMean, geometricMeanOf, relativeScore } from './evaluation/aggregate.js';
+export { saveNetwork, loadNetwork } from './io/layers-io.js';
+export { saveModelFolder, readModelManifest, loadModelNetworks, type ModelFolderManifest } from './io/model-folder.js';
+export { readWeightsManifest, hasWeights, type WeightsManifest } from './io/weights-manifest.js';
+export { writeFileAtomic, writeDirAtomic } from './io/atomic.js';
+export { Rng } from './random.js';
+export { CORE_VERSION } from './version.js';
+export * as nn from './nn/index.js';

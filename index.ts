@@ -1,0 +1,8 @@
+/**
+ * headstart: transfer learning on sequences.
+ *
+ *   import { createContainer, builtinPlugins, FORECAST_SERVICE, loadForecastCsv, useBackend } from 'headstart';
+ */
+export * from './core/index.js';
+export * from './plugins/forecasting/index.js';
+export { builtinPlugins } from './plugins/index.js';

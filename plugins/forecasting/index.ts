@@ -1,0 +1,11 @@
+// Public surface of the built-in forecasting plugin.
+export { forecastingPlugin, FORECAST_SERVICE } from './module.js';
+export { ForecastService, DEFAULTS as FORECAST_DEFAULTS, type TransferOptions, type TransferOutcome } from './services/forecast-service.js';
+export { compareStrategies, type Comparison, type CompareOptions } from './services/compare.js';
+export { type ScoredMethod } from './services/scoring.js';
+export { Forecaster, type ForecasterMeta, type SeriesForecast } from './forecaster.js';
+export { PatchMixerBackbone } from './backbones/patch-mixer.js';
+export { LinearForecastHead } from './heads/linear-forecast-head.js';
+export { loadForecastCsv, type ForecastLoadOptions } from './data/csv-loader.js';
+export { ForecastWindows, splitCuts, type Cut } from './data/windows.js';
+export { kernelSynthSeries } from './pretraining/kernel-synth.js';

@@ -22,6 +22,7 @@ export interface SavingsCell {
   relMASE: number;
   sMAPE: number;
   trainSeconds: number;
+  predictSeconds: number;
 }
 
 export interface SavingsSummary {
@@ -44,6 +45,7 @@ export function summariseSavings(runs: SavingsRun[]): SavingsSummary {
     relMASE: mean(rs.map((r) => r.relMASE)),
     sMAPE: mean(rs.map((r) => r.sMAPE)),
     trainSeconds: mean(rs.map((r) => r.trainSeconds)),
+    predictSeconds: mean(rs.map((r) => r.predictSeconds)),
   }));
   const order = ['zero-shot', 'probe', 'fine-tune', 'scratch', 'ets', 'seasonal-naive', 'naive'];
   cells.sort((a, b) => a.fraction - b.fraction || order.indexOf(a.method) - order.indexOf(b.method));
@@ -56,7 +58,7 @@ export function summariseSavings(runs: SavingsRun[]): SavingsSummary {
   if (best100) targets.push({ name: 'best transferred at 100% beats R AutoETS relative MASE 0.862', measured: `${best100.method} ${best100.relMASE.toFixed(3)}`, met: best100.relMASE < 0.862 });
   const z = cell('zero-shot', 0);
   const ets = cell('ets', 0);
-  if (z) targets.push({ name: 'zero-shot beats seasonal naive (rel. MASE < 1)', measured: `${z.relMASE.toFixed(3)}${ets ? ` in ${(z.trainSeconds + 0).toFixed(2)}s forecasting vs ETS ${ets.trainSeconds.toFixed(1)}s` : ''}`, met: z.relMASE < 1 });
+  if (z) targets.push({ name: 'zero-shot beats seasonal naive (rel. MASE < 1)', measured: `${z.relMASE.toFixed(3)}; forecasting all series took ${z.predictSeconds.toFixed(2)}s${ets ? ` vs ETS fit + forecast ${ets.trainSeconds.toFixed(1)}s` : ''}`, met: z.relMASE < 1 });
   return { cells, targets };
 }
 

@@ -7,6 +7,7 @@ import type { DataAdapter, ForecastDataset } from '../../core/interfaces/index.j
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
 import { formatTimestamp } from '../../plugins/forecasting/data/timestamps.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
+import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
 
 export default class Forecast extends HeadstartCommand {
   static override summary = 'Forecast the next horizon of every series with a saved model';
@@ -17,7 +18,7 @@ export default class Forecast extends HeadstartCommand {
   static override flags = {
     ...forecastDataFlags,
     model: Flags.string({ description: 'model folder written by `transfer`', required: true }),
-    future: Flags.string({ description: 'CSV with the known-future covariates for the next horizon (models trained with covariates)' }),
+    future: Flags.string({ description: 'CSV of the known-future covariates for the next horizon: timestamp, [series id,] covariate columns (for models trained with covariates)' }),
     out: Flags.string({ description: 'CSV to write: series_id,timestamp,forecast', required: true }),
   };
 
@@ -29,7 +30,8 @@ export default class Forecast extends HeadstartCommand {
     const adapter = this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv');
     const options = forecastLoadOptions(flags, forecaster.meta.data);
     const dataset = await adapter.load(flags.data, options);
-    const future = flags.future ? await adapter.load(flags.future, { ...options, fill: options.fill ?? 'error' }) : undefined;
+    const names = forecaster.meta.covariates?.names ?? [];
+    const future = flags.future && names.length > 0 ? await loadFutureCovariates(flags.future, { covariates: names, timestampColumn: options.timestampColumn, idColumn: options.idColumn }) : undefined;
     const t0 = performance.now();
     const forecasts = forecaster.forecastFuture(dataset, future);
     const seconds = (performance.now() - t0) / 1000;

@@ -6,3 +6,4 @@ export type * from './training.js';
 export type * from './forecast.js';
 export type * from './registry.js';
 export type * from './pretrain.js';
+export type * from './recommend.js';

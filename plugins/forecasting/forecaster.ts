@@ -4,6 +4,8 @@ import type { TaskModel } from '../../core/task/task-model.js';
 import { DataError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
 import { nextTimestamps } from './data/frequency.js';
+import { formatTimestamp } from './data/timestamps.js';
+import type { FutureCovariates } from './data/future-covariates.js';
 
 /** Everything about a trained forecaster besides its weights; saved as the model folder's manifest. */
 export interface ForecasterMeta {
@@ -53,20 +55,23 @@ export class Forecaster {
   }
 
   /**
-   * Forecasts the `horizon` steps after the end of every series. With covariates, their future values
-   * must be present in `future` (same series ids).
+   * Forecasts the `horizon` steps after the end of every series. With covariates, their values for those
+   * steps must be in `future`, starting at the step right after each series' history.
    */
-  forecastFuture(dataset: ForecastDataset, future?: ForecastDataset): SeriesForecast[] {
+  forecastFuture(dataset: ForecastDataset, future?: FutureCovariates): SeriesForecast[] {
     const H = this.meta.horizon;
     const names = this.meta.covariates?.names ?? [];
     const extended: ForecastDataset = { ...dataset, series: dataset.series.map((s) => ({ ...s, covariates: { ...s.covariates } })) };
     if (names.length > 0) {
       if (!future) throw new DataError(`this model uses known-future covariates (${names.join(', ')}); pass --future <csv> with their values for the next ${H} steps`, 'missing-future');
-      const byId = new Map(future.series.map((s) => [s.id, s]));
       for (const s of extended.series) {
-        const f = byId.get(s.id);
-        if (!f || f.timestamps.length < H) throw new DataError(`${future.source}: series ${s.id} needs ${H} future rows of ${names.join(', ')}; found ${f?.timestamps.length ?? 0}`, 'missing-future');
-        for (const n of names) s.covariates[n] = [...(s.covariates[n] ?? []), ...(f.covariates[n] ?? []).slice(0, H)];
+        const f = future.bySeries.get(s.id) ?? future.bySeries.get('');
+        const expected = nextTimestamps(s.timestamps[s.timestamps.length - 1]!, dataset.frequency, H);
+        const start = f ? f.timestamps.indexOf(expected[0]!) : -1;
+        if (!f || start < 0 || f.timestamps.length - start < H || f.timestamps[start + H - 1] !== expected[H - 1]) {
+          throw new DataError(`${future.source}: series '${s.id}' needs ${names.join(', ')} for the ${H} ${dataset.frequency} steps ${formatTimestamp(expected[0]!, dataset.frequency)} to ${formatTimestamp(expected[H - 1]!, dataset.frequency)}; ${f ? 'they are not all there' : 'no rows for it'}`, 'missing-future');
+        }
+        for (const n of names) s.covariates[n] = [...(s.covariates[n] ?? []).slice(0, s.values.length), ...f.covariates[n]!.slice(start, start + H)];
       }
     }
     const values = this.predict(extended, extended.series.map((s, i) => ({ series: i, cut: s.values.length })));

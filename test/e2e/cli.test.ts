@@ -83,10 +83,11 @@ beforeAll(() => {
   }
   dir = tempDir('headstart-e2e-');
   data = writeCsv('sales.csv', rows());
-  // Next 6 months of price; the loader reads the value column too, so it holds placeholders.
+  // Next 6 months of price: only the covariate, since the value is what gets forecast.
   future = writeCsv(
     'future.csv',
-    SERIES.flatMap((id) => Array.from({ length: H }, (_, h) => [id, month(MONTHS + h), '0', String(10 + h)])),
+    SERIES.flatMap((id) => Array.from({ length: H }, (_, h) => [id, month(MONTHS + h), String(10 + h)])),
+    'series_id,timestamp,price',
   );
   model = join(dir, 'model');
 }, 300_000);
@@ -155,6 +156,19 @@ describe('happy path', () => {
         expect(Number(x[2])).toBeGreaterThan(0); // series sit around 100–140
       }
     });
+  });
+
+  it('forecast rejects a --future file that does not start right after the history', async () => {
+    const late = writeCsv(
+      'future-late.csv',
+      SERIES.flatMap((id) => Array.from({ length: H }, (_, h) => [id, month(MONTHS + 1 + h), String(10 + h)])),
+      'series_id,timestamp,price',
+    );
+    const target = join(outDir('future-late'), 'f.csv');
+    const line = expectOneLineError(await cli(['forecast', '--model', model, '--data', data, '--future', late, '--out', target]));
+    expect(line).toMatch(/future-late\.csv/);
+    expect(line).toMatch(/2020-01-01/);
+    expect(existsSync(target)).toBe(false);
   });
 
   it('transfer forecast --help shows the examples', async () => {

@@ -4,9 +4,13 @@ import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
 import { hasWeights, readWeightsManifest } from '../../../core/io/weights-manifest.js';
+import { ModelError } from '../../../core/errors.js';
 import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-network.js';
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
+
+/** Architecture version: bump when CONFIG or the network changes; weights of another version do not load. */
+export const PATCH_MIXER_VERSION = '2.0.0';
 
 const CONFIG: PatchMixerConfig = {
   contextLength: 128,
@@ -63,7 +67,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     probe.dispose();
     this.infoCache = {
       id: this.id,
-      version: manifest?.version ?? '2.0.0',
+      version: PATCH_MIXER_VERSION,
       task: 'forecast',
       description: 'Patch MLP-mixer (TSMixer/TTM family): 16 patches of 8 steps + a seasonal-period token, width 96, 4 blocks',
       contextLength: CONFIG.contextLength,
@@ -80,6 +84,13 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     const info = this.describe();
     if (options.init === 'random') return new PatchMixerModel(info, buildPatchMixerNetwork(CONFIG, options.seed));
     const manifest = readWeightsManifest(this.weightsDir);
+    const mismatch = Object.entries(CONFIG).find(([k, v]) => manifest.config[k] !== v);
+    if (manifest.version !== PATCH_MIXER_VERSION || mismatch) {
+      throw new ModelError(
+        `${this.weightsDir}: weights are for ${this.id} v${manifest.version}${mismatch ? ` (${mismatch[0]}=${manifest.config[mismatch[0]]}, expected ${mismatch[1]})` : ''}, but this code is v${PATCH_MIXER_VERSION}; re-run the pretraining command in its manifest`,
+        'weights-incompatible',
+      );
+    }
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const head = linearForecastHeadFrom(

@@ -6,7 +6,7 @@ import { writeDirAtomic, writeFileAtomic } from '../../../core/io/atomic.js';
 import { WEIGHTS_MANIFEST, type WeightsManifest } from '../../../core/io/weights-manifest.js';
 import { currentBackend } from '../../../core/backend.js';
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
-import { PatchMixerBackbone } from '../backbones/patch-mixer.js';
+import { PatchMixerBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
 import { readCorpusFile, isHeldOut, type CorpusFileOptions, type CorpusSeries } from './corpus.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
@@ -78,7 +78,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       const files: Record<string, string> = {};
       const manifest: WeightsManifest = {
         backbone: this.backboneId,
-        version: '2.0.0',
+        version: PATCH_MIXER_VERSION,
         config: { ...cfg },
         corpus: {
           description: `${o.synthetic} KernelSynth-style synthetic series + ${real.length} real series (${o.corpus.map((c) => c.path.split('/').pop()).join(', ')}; ${heldOut.length} held out)`,

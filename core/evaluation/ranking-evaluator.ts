@@ -1,0 +1,20 @@
+import { injectable } from 'inversify';
+import type { EvaluationReport, Evaluator } from '../interfaces/evaluator.js';
+import type { RankedCase } from '../interfaces/recommend.js';
+import { RANKING_KS, rankingMetricNames, summariseRanking } from './ranking-metrics.js';
+
+/**
+ * Next-item ranking metrics over ranked cases (see rankCases, which ranks in bounded-memory batches):
+ * HR@K, NDCG@K, MRR@K for K = 5, 10, 20 and catalogue coverage@K. Sampled-negative cases are
+ * reported under `sampled<n>_` names, never as the full-ranking metrics.
+ */
+@injectable()
+export class RankingEvaluator implements Evaluator<RankedCase> {
+  readonly id = 'ranking-metrics';
+  readonly task = 'recommend' as const;
+  readonly metrics: readonly string[] = rankingMetricNames(RANKING_KS);
+
+  evaluate(cases: RankedCase[]): EvaluationReport {
+    return summariseRanking(cases, RANKING_KS);
+  }
+}

@@ -22,7 +22,8 @@ export interface PluginRegistrar {
 export function definePlugin(name: string, register: (r: PluginRegistrar) => void): ContainerModule {
   return new ContainerModule(({ bind }) => {
     const add = (kind: ComponentKind) => (id: string, cls: Newable<unknown>) => {
-      const token = Symbol.for(`headstart.${kind}.${name}.${id}`);
+      // A fresh symbol per registration: a plugin loaded twice then reaches the Registry's duplicate-id error.
+      const token = Symbol(`headstart.${kind}.${name}.${id}`);
       bind(token).to(cls).inSingletonScope();
       bind<Registration>(TOKENS.Registration).toResolvedValue(
         (component: unknown) => ({ kind, id, owner: name, component }),

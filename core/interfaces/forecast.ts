@@ -41,6 +41,7 @@ export interface ForecastInput {
 /** A forecasting baseline fit per series (naive, seasonal naive, ETS…). */
 export interface ForecastBaseline {
   readonly id: string;
+  readonly task: 'forecast';
   readonly description: string;
   forecast(history: number[], horizon: number, seasonalPeriod: number): number[];
 }

@@ -12,6 +12,8 @@ export interface Strategy {
   trainBackbone: boolean;
   /** Whether the head learns (false only for zero-shot). */
   trainHead: boolean;
+  /** Default learning rate of the head (Adam); warm-started heads want a gentler one than random ones. */
+  learningRate: number;
   /** Backbone learning rate as a fraction of the head's. */
   backboneLrScale: number;
   /** Warm-start the new head from the backbone's pretrained head where shapes allow. */

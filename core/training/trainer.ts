@@ -3,6 +3,7 @@ import { injectable } from 'inversify';
 import type { Batch, ExampleSet, Strategy, TrainOptions, TrainResult } from '../interfaces/index.js';
 import type { TaskModel } from '../task/task-model.js';
 import { Rng } from '../random.js';
+import { UsageError } from '../errors.js';
 import { encodeAll, cachedRows } from './encoding-cache.js';
 
 type Grads = Parameters<ReturnType<typeof tf.train.adam>['applyGradients']>[0];
@@ -52,6 +53,9 @@ export class Trainer {
           if (backboneVars.length > 0) backboneOpt.applyGradients(bb as unknown as Grads);
           return value.dataSync()[0]!;
         });
+        if (!Number.isFinite(l)) {
+          throw new UsageError(`training diverged at epoch ${epoch}, step ${s + 1} (loss ${l}); lower --learning-rate or check the data for extreme values`, 'diverged');
+        }
         sum += l;
         o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
         if (s % 8 === 7) await new Promise((r) => setImmediate(r));

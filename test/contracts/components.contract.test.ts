@@ -18,6 +18,7 @@ import type {
   Evaluator,
   ForecastBaseline,
   ForecastCase,
+  RecommendBaseline,
   Head,
   Pretrainer,
   Registration,
@@ -72,7 +73,7 @@ describe('registry', () => {
       expect(regs.length, kind).toBeGreaterThan(0);
       for (const r of regs) {
         expect(r.kind).toBe(kind);
-        expect(r.owner).toBe('forecasting');
+        expect(['forecasting', 'recommendation']).toContain(r.owner);
         expect(registry.get(kind, r.id)).toBe(r.component);
       }
     }
@@ -242,19 +243,32 @@ describe.each(cases<AnyHead>('head'))('head %s', (headId, reg) => {
     const r = tf.tidy(() => reloaded.predict(bm.encode(input, false), input, false));
     expect(r.dataSync()).toEqual(p);
 
+    if (head.task === 'recommend') {
+      // Classification over the catalogue: the target is a column index per row.
+      const best = tf.argMax(pred!, 1);
+      const worst = tf.argMin(pred!, 1);
+      const lb = hm.loss(pred!, best);
+      const lw = hm.loss(pred!, worst);
+      expect(lb.rank).toBe(0);
+      expect(Number.isFinite(lb.dataSync()[0]!)).toBe(true);
+      expect(lb.dataSync()[0]!).toBeGreaterThan(0);
+      expect(lw.dataSync()[0]!).toBeGreaterThan(lb.dataSync()[0]!);
+      tf.dispose([best, worst, lb, lw]);
+    }
     const target = tf.randomNormal([4, 5], 0, 1, 'float32', 1);
-    const loss = hm.loss(pred!, target);
-    expect(loss.rank).toBe(0);
-    const l = loss.dataSync()[0]!;
-    expect(Number.isFinite(l)).toBe(true);
-    expect(l).toBeGreaterThan(0);
-    const zero = hm.loss(pred!, pred!.clone());
-    expect(zero.dataSync()[0]).toBe(0);
-    // Loss grows with the error.
-    const far = hm.loss(pred!, tf.add(target, 10));
-    expect(far.dataSync()[0]!).toBeGreaterThan(l);
-
-    tf.dispose([pred!, otherPred!, wrappedPred!, r, target, loss, zero, far, input as tf.TensorContainer]);
+    if (head.task === 'forecast') {
+      const loss = hm.loss(pred!, target);
+      expect(loss.rank).toBe(0);
+      const l = loss.dataSync()[0]!;
+      expect(Number.isFinite(l)).toBe(true);
+      expect(l).toBeGreaterThan(0);
+      const zero = hm.loss(pred!, pred!.clone());
+      expect(zero.dataSync()[0]).toBe(0);
+      // Loss grows with the error.
+      const far = hm.loss(pred!, tf.add(target, 10));
+      expect(far.dataSync()[0]!).toBeGreaterThan(l);
+    }
+    tf.dispose([pred!, otherPred!, wrappedPred!, r, target, input as tf.TensorContainer]);
     bm.network.dispose();
     hm.network.dispose();
     other.network.dispose();
@@ -299,7 +313,7 @@ describe.each(cases<Evaluator<unknown>>('evaluator'))('evaluator %s', (_id, reg)
   });
 });
 
-describe.each(cases<ForecastBaseline>('baseline'))('baseline %s', (_id, reg) => {
+describe.each(cases<ForecastBaseline>('baseline').filter(([, r]) => ((r.component as { task?: string }).task ?? 'forecast') === 'forecast'))('baseline %s', (_id, reg) => {
   const baseline = reg.component;
   it('forecast(history, h, m) returns h finite numbers', () => {
     expect(baseline.description).toMatch(/\S/);
@@ -390,5 +404,18 @@ describe('plugin id collisions', () => {
     const reg = registryOf(createContainer([...builtinPlugins, fine]));
     expect(reg.ids('baseline')).toEqual([...registry.ids('baseline'), 'twin'].sort());
     expect(reg.all('baseline').find((r) => r.id === 'twin')!.owner).toBe('third-party');
+  });
+});
+
+describe.each(cases<RecommendBaseline>('baseline').filter(([, r]) => r.component.task === 'recommend'))('recommend baseline %s', (_id, reg) => {
+  it('fit(sequences).scoreBatch(histories) gives histories × catalogue finite scores and leaves its input alone', () => {
+    const sequences = [[0, 1, 2], [2, 3], [1, 1, 4]];
+    const copy = sequences.map((s) => [...s]);
+    const scorer = reg.component.fit({ catalogueSize: 6, sequences });
+    const scores = scorer.scoreBatch([[0, 1], [], [5]]);
+    expect(scorer.catalogueSize).toBe(6);
+    expect(scores).toHaveLength(18);
+    expect(Array.from(scores).every(Number.isFinite)).toBe(true);
+    expect(sequences).toEqual(copy);
   });
 });

@@ -1,3 +1,5 @@
+import type { FutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
+import { nextTimestamps } from '../../plugins/forecasting/data/frequency.js';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,7 +71,10 @@ describe('save and load', () => {
     expect(loaded.predict(data, cuts)).toEqual(before);
     expect(loaded.meta).toEqual(JSON.parse(JSON.stringify(trained.meta)));
     // Future forecasting needs the covariate's next H values; the reloaded model uses them identically.
-    const future = { ...data, series: data.series.map((s) => ({ ...s, values: s.values.slice(0, H), covariates: { price: [9, 11, 13, 12] } })) };
+    const future: FutureCovariates = {
+      source: 'future.csv',
+      bySeries: new Map(data.series.map((s) => [s.id, { timestamps: nextTimestamps(s.timestamps[s.timestamps.length - 1]!, data.frequency, H), covariates: { price: [9, 11, 13, 12] } }])),
+    };
     expect(loaded.forecastFuture(data, future)).toEqual(trained.forecastFuture(data, future));
     loaded.dispose();
   });

@@ -24,7 +24,7 @@ export default class TransferForecast extends HeadstartCommand {
     seed: Flags.integer({ default: DEFAULTS.seed }),
     epochs: Flags.integer({ default: DEFAULTS.epochs }),
     'batch-size': Flags.integer({ default: DEFAULTS.batchSize }),
-    'learning-rate': Flags.string({ default: String(DEFAULTS.learningRate) }),
+    'learning-rate': Flags.string({ description: "head learning rate (default: the strategy's: 3e-4 probe/fine-tune, 1e-3 scratch)" }),
     patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: DEFAULTS.patience }),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
   };
@@ -44,7 +44,7 @@ export default class TransferForecast extends HeadstartCommand {
       seed: flags.seed,
       epochs: flags.epochs,
       batchSize: flags['batch-size'],
-      learningRate: Number(flags['learning-rate']),
+      learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
       patience: flags.patience,
       useCovariates: !flags['no-covariates'],
       dataColumns: savedColumns(loadOptions),

@@ -26,6 +26,7 @@ function ensureAugurs(): void {
 @injectable()
 export class EtsBaseline implements ForecastBaseline {
   readonly id = 'ets';
+  readonly task = 'forecast' as const;
   readonly description = 'ETS via augurs (MSTL + AutoETS for seasonal series)';
   /** Series where augurs failed or returned non-finite values and seasonal naive was used instead. */
   fallbacks = 0;

@@ -10,6 +10,7 @@ export function naiveForecast(history: readonly number[], horizon: number): numb
 @injectable()
 export class NaiveBaseline implements ForecastBaseline {
   readonly id = 'naive';
+  readonly task = 'forecast' as const;
   readonly description = 'Naive: repeat the last observed value';
 
   forecast(history: number[], horizon: number, _seasonalPeriod: number): number[] {

@@ -13,6 +13,7 @@ export function seasonalNaiveForecast(history: readonly number[], horizon: numbe
 @injectable()
 export class SeasonalNaiveBaseline implements ForecastBaseline {
   readonly id = 'seasonal-naive';
+  readonly task = 'forecast' as const;
   readonly description = 'Seasonal naive: repeat the last season (naive when there is no seasonality)';
 
   forecast(history: number[], horizon: number, seasonalPeriod: number): number[] {

@@ -21,6 +21,7 @@ export interface TransferOptions {
   seed?: number;
   epochs?: number;
   batchSize?: number;
+  /** Head learning rate; default: the strategy's (3e-4 for warm-started heads, 1e-3 for scratch). */
   learningRate?: number;
   patience?: number;
   maxStepsPerEpoch?: number;
@@ -43,7 +44,7 @@ export interface TransferOutcome {
   warnings: string[];
 }
 
-export const DEFAULTS = { seed: 42, epochs: 40, batchSize: 64, learningRate: 1e-3, patience: 5, maxStepsPerEpoch: 60, maxWindowsPerSeries: 400 };
+export const DEFAULTS = { seed: 42, epochs: 40, batchSize: 64, patience: 5, maxStepsPerEpoch: 60, maxWindowsPerSeries: 400 };
 
 /** Forecasting use cases over the container's components: transfer, evaluate, save and load. */
 @injectable()
@@ -89,7 +90,7 @@ export class ForecastService {
       seed,
       epochs: o.epochs ?? DEFAULTS.epochs,
       batchSize: o.batchSize ?? DEFAULTS.batchSize,
-      learningRate: o.learningRate ?? DEFAULTS.learningRate,
+      learningRate: o.learningRate ?? strategy.learningRate,
       patience: o.patience ?? DEFAULTS.patience,
       maxStepsPerEpoch: o.maxStepsPerEpoch ?? DEFAULTS.maxStepsPerEpoch,
       onProgress: o.onProgress,
@@ -131,7 +132,7 @@ export class ForecastService {
   }
 
   /** Scores forecasters and baselines on the test window, with relative scores against seasonal naive. */
-  evaluate(dataset: ForecastDataset, horizon: number, forecasters: { name: string; forecaster: Forecaster; trainSeconds: number }[], baselineIds = this.registry.ids('baseline')): ScoredMethod[] {
+  evaluate(dataset: ForecastDataset, horizon: number, forecasters: { name: string; forecaster: Forecaster; trainSeconds: number }[], baselineIds = this.forecastBaselineIds()): ScoredMethod[] {
     const cuts = this.testCuts(dataset, horizon);
     const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
     const reference = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, horizon).forecasts, horizon);
@@ -151,6 +152,11 @@ export class ForecastService {
       rows.push({ name: id, kind: 'baseline', report, ...relativeTo(report, reference), trainSeconds: seconds, predictSeconds: 0, trainableParameters: 0 });
     }
     return rows;
+  }
+
+  /** Registered baselines of the forecast task (other plugins register baselines for other tasks). */
+  forecastBaselineIds(): string[] {
+    return this.registry.all<{ task?: string }>('baseline').filter((r) => r.component.task === 'forecast').map((r) => r.id);
   }
 
   async save(f: Forecaster, dir: string): Promise<void> {

@@ -27,7 +27,7 @@ const FALLBACKS = {
   user: ['user_id', 'userid', 'user', 'session_id', 'sessionid', 'visitorid'],
   item: ['item_id', 'itemid', 'item', 'movieid', 'product_id', 'productid'],
   timestamp: ['timestamp', 'time', 'ts', 'datetime', 'date'],
-  position: ['position', 'pos', 'seq', 'order'],
+  position: ['position', 'pos'],
   eventType: ['event_type', 'eventtype', 'event', 'behavior', 'behaviour', 'type'],
 };
 

@@ -9,6 +9,7 @@ import { Rng } from '../../../core/random.js';
 export function leaveOneOut(dataset: EventsDataset): EventsSplit {
   const train: number[][] = [];
   const trainTimes: number[][] = [];
+  const beforeTest: number[][] = [];
   const validation: RankingCase[] = [];
   const test: RankingCase[] = [];
   let short = 0;
@@ -17,10 +18,12 @@ export function leaveOneOut(dataset: EventsDataset): EventsSplit {
     if (n < 3) {
       short++;
       train.push(u.items.slice());
+      beforeTest.push(u.items.slice());
       if (u.times) trainTimes.push(u.times.slice());
       return;
     }
     train.push(u.items.slice(0, n - 2));
+    beforeTest.push(u.items.slice(0, n - 1));
     if (u.times) trainTimes.push(u.times.slice(0, n - 2));
     validation.push(withTimes({ user: i, history: u.items.slice(0, n - 2), target: u.items[n - 2]! }, u.times, n - 2));
     test.push(withTimes({ user: i, history: u.items.slice(0, n - 1), target: u.items[n - 1]! }, u.times, n - 1));
@@ -29,7 +32,7 @@ export function leaveOneOut(dataset: EventsDataset): EventsSplit {
     throw new DataError(`${dataset.source}: no user has the 3 events leave-one-out needs (train, validation, test); every sequence is too short to evaluate`, 'too-short');
   }
   const notices = short > 0 ? [`${short} user(s) with fewer than 3 events only contribute training data`] : [];
-  const split: EventsSplit = { kind: 'leave-one-out', train, validation, test, notices };
+  const split: EventsSplit = { kind: 'leave-one-out', train, beforeTest, validation, test, notices };
   if (trainTimes.length === train.length) split.trainTimes = trainTimes;
   return split;
 }
@@ -72,6 +75,7 @@ export function temporalSplit(dataset: EventsDataset, options: TemporalSplitOpti
   const valCut = vf > 0 ? at(1 - tf - vf) : testCut;
   const train: number[][] = [];
   const trainTimes: number[][] = [];
+  const beforeTest: number[][] = [];
   const validation: RankingCase[] = [];
   const test: RankingCase[] = [];
   let coldVal = 0;
@@ -87,6 +91,7 @@ export function temporalSplit(dataset: EventsDataset, options: TemporalSplitOpti
       else validation.push(withTimes({ user: i, history: u.items.slice(0, firstVal), target: u.items[firstVal]! }, times, firstVal));
     }
     const firstTest = times.findIndex((t) => t >= testCut);
+    beforeTest.push(u.items.slice(0, firstTest < 0 ? times.length : firstTest));
     if (firstTest >= 0) {
       if (firstTest === 0) coldTest++;
       else test.push(withTimes({ user: i, history: u.items.slice(0, firstTest), target: u.items[firstTest]! }, times, firstTest));
@@ -97,7 +102,7 @@ export function temporalSplit(dataset: EventsDataset, options: TemporalSplitOpti
   }
   const notices = [`temporal split: validation from ${new Date(valCut * 1000).toISOString()}, test from ${new Date(testCut * 1000).toISOString()}`];
   if (coldVal + coldTest > 0) notices.push(`${coldVal} validation and ${coldTest} test user(s) have no earlier events and are not ranked`);
-  return { kind: 'temporal', train, trainTimes, validation, test, notices };
+  return { kind: 'temporal', train, trainTimes, beforeTest, validation, test, notices };
 }
 
 /**
@@ -112,6 +117,8 @@ export function restrictTrainingUsers(split: EventsSplit, fraction: number, seed
   const out: EventsSplit = {
     ...split,
     train,
+    // Fit-for-test data of the chosen users only: the baselines and statistics see the same fraction.
+    beforeTest: split.beforeTest.map((s, i) => (chosen.has(i) ? s : [])),
     validation: split.validation.filter((c) => chosen.has(c.user)),
     notices: [...split.notices, `training on ${chosen.size} of ${candidates.length} users (${(100 * fraction).toFixed(0)}%, seed ${seed})`],
   };

@@ -1,0 +1,7 @@
+export { loadEvents, eventsFromTable, parseEventTime, type EventsLoadOptions } from './events-loader.js';
+export { readDelimited, parseDelimited, type DelimitedTable } from './delimited.js';
+export { leaveOneOut, temporalSplit, restrictTrainingUsers, type TemporalSplitOptions } from './splits.js';
+export { fitTransitions, transitionCount, itemCounts, fitCatalogueStats, popularityPercentiles, type TransitionTable } from './stats.js';
+export { EventFeaturizer, EVENT_FEATURES, EVENT_FEATURE_NAMES } from './features.js';
+export { NextItemExamples, samplingProbabilities, type NextItemExampleOptions } from './examples.js';
+export { EventsAdapter } from './adapter.js';

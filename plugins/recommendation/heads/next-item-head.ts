@@ -1,0 +1,122 @@
+import * as tf from '@tensorflow/tfjs';
+import { injectable } from 'inversify';
+import type { CatalogueStats, Encoding, Head, HeadConfig, HeadModel, RecommendInput } from '../../../core/interfaces/index.js';
+import { NextItemScorer } from '../layers/next-item-scorer.js';
+
+/** Head settings (HeadConfig.options) and their defaults. */
+export interface NextItemOptions {
+  /** Width of the item embeddings. */
+  itemDim: number;
+  /** Successors per item kept in the statistics. */
+  successors: number;
+  /** 'full': softmax over the whole catalogue; 'sampled': shared negatives with logQ correction (large catalogues). */
+  loss: 'full' | 'sampled';
+  /** Negatives per batch under the sampled loss. */
+  negatives: number;
+  /** Share of training examples scored without item embeddings (see NextItemScorer). */
+  idDropout: number;
+  /** On warm start, also copy the pretrained item embeddings (same catalogue only). */
+  keepItemEmbeddings: boolean;
+}
+
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, loss: 'full', negatives: 256, idDropout: 0, keepItemEmbeddings: false };
+
+export function nextItemOptions(config: HeadConfig): NextItemOptions {
+  return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
+}
+
+const SCORER = 'next_item';
+
+/** Sparse softmax cross-entropy: logits [B, C], target int [B] column indices. */
+export function softmaxCrossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Scalar {
+  const rows = logits.shape[0]!;
+  if (logits.rank !== 2 || target.size !== rows || target.rank > 2 || (target.rank === 2 && target.shape[1] !== 1)) {
+    throw new Error(`next-item loss: expected logits [batch, columns] and one column index per row ([batch] int32); got logits [${logits.shape.join(', ')}] and target [${target.shape.join(', ')}]`);
+  }
+  return tf.tidy(() => {
+    const columns = logits.shape[1]!;
+    const labels = tf.oneHot(tf.cast(tf.reshape(target, [-1]), 'int32'), columns);
+    return tf.neg(tf.mean(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+  });
+}
+
+/** A next-item head: logits over the catalogue (full) or over sampled candidates (training). */
+export class NextItemHeadModel implements HeadModel<RecommendInput> {
+  constructor(
+    readonly config: HeadConfig,
+    readonly network: tf.LayersModel,
+  ) {}
+
+  get scorer(): NextItemScorer {
+    return this.network.getLayer(SCORER) as NextItemScorer;
+  }
+
+  /** Fills the catalogue statistics (from the target's training sequences) the scores use. */
+  setStatistics(stats: CatalogueStats): void {
+    this.scorer.setStatistics(stats);
+  }
+
+  predict(encoding: Encoding, input: RecommendInput, training: boolean): tf.Tensor {
+    return tf.tidy(() => {
+      const B = encoding.hidden.shape[0];
+      const held = input.heldOut ? tf.reshape(input.heldOut, [B, 1]) : tf.fill([B, 1], -1, 'int32');
+      const feeds = [encoding.hidden, input.items, input.mask, held];
+      if (!input.sampled) return this.network.apply(feeds, { training }) as tf.Tensor;
+      const { positives, negatives, logQ } = input.sampled;
+      const S = negatives.shape[0];
+      const pos = tf.reshape(tf.cast(positives, 'int32'), [B, 1]);
+      const candidates = tf.concat([pos, tf.tile(tf.reshape(tf.cast(negatives, 'int32'), [1, S]), [B, 1])], 1) as tf.Tensor2D;
+      const logits = tf.sub(this.scorer.scoreCandidates(feeds, candidates, training), logQ);
+      // A sampled negative that is the row's own positive is not a negative ("accidental hit").
+      const hits = tf.concat([tf.zeros([B, 1]), tf.cast(tf.equal(tf.slice(candidates, [0, 1], [B, S]), pos), 'float32')], 1);
+      return tf.add(logits, tf.mul(hits, -1e9));
+    });
+  }
+
+  /** Softmax cross-entropy; `target` holds each row's column (the item index; 0 under the sampled loss). */
+  loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
+    return softmaxCrossEntropy(prediction, target);
+  }
+}
+
+/** Builds the head network: [encoding, items, mask, held-out] -> logits [B, outputs]. */
+function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zeroItems: boolean): tf.LayersModel {
+  const encoding = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
+  const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
+  const mask = tf.input({ shape: [null], name: 'mask' });
+  const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, zeroItems, idDropout: o.idDropout, seed, name: SCORER });
+  const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
+  return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
+}
+
+/** Weights of the scorer in declaration order: 0-5 read only the encoding (transferable), 6-8 are per item, 9-12 statistics. */
+const TRANSFERABLE = 6;
+const PER_ITEM_END = 9;
+
+@injectable()
+export class NextItemHead implements Head<RecommendInput> {
+  readonly id = 'next-item';
+  readonly task = 'recommend' as const;
+  readonly description = 'Next item over the whole catalogue: item embeddings + user-gated transition, popularity and repeat features; full softmax (or sampled + logQ)';
+
+  create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<RecommendInput> }): HeadModel<RecommendInput> {
+    const o = nextItemOptions(config);
+    const keepItems = o.keepItemEmbeddings && options.warmStart?.config.outputs === config.outputs;
+    // A new catalogue's output embeddings start at zero: the warm-started features score alone at first.
+    const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined && !keepItems);
+    const head = new NextItemHeadModel(config, network);
+    if (options.warmStart) {
+      const source = (options.warmStart as NextItemHeadModel).network.getLayer(SCORER).getWeights();
+      const target = head.scorer.getWeights();
+      const end = keepItems ? PER_ITEM_END : TRANSFERABLE;
+      const merged = target.map((w, i) => (i < end && source[i] && source[i]!.shape.join() === w.shape.join() ? source[i]! : w));
+      head.scorer.setWeights(merged);
+    }
+    return head;
+  }
+
+  wrap(config: HeadConfig, network: tf.LayersModel): HeadModel<RecommendInput> {
+    return new NextItemHeadModel(config, network);
+  }
+}

@@ -1,0 +1,14 @@
+// Public surface of the built-in recommendation plugin.
+export { recommendationPlugin } from './module.js';
+export { SasrecBackbone, SASREC_CONFIG, SASREC_WEIGHTS } from './backbones/sasrec.js';
+export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
+export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
+export { MostPopularBaseline, PopularityScorer } from './baselines/most-popular.js';
+export { MarkovBaseline, MarkovScorer } from './baselines/markov.js';
+export { CausalSelfAttention, type CausalSelfAttentionArgs } from './layers/causal-attention.js';
+export { ItemEmbedding, type ItemEmbeddingArgs } from './layers/item-embedding.js';
+export { NextItemScorer, CANDIDATE_FEATURE_NAMES, type NextItemScorerArgs } from './layers/next-item-scorer.js';
+export { RecentPositional, MaskSteps, SeededDropout } from './layers/sequence.js';
+export { gatherRows, scatterAdd, bmm, scoreAll } from './layers/ops.js';
+export { modelScorer } from './scoring.js';
+export * from './data/index.js';

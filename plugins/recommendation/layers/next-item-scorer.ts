@@ -1,0 +1,242 @@
+import * as tf from '@tensorflow/tfjs';
+import { affine } from '../../../core/nn/index.js';
+import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
+import { gatherRows, scatterAdd, scoreAll } from './ops.js';
+
+/**
+ * Per-candidate features the scorer weighs with user-dependent gates. They mean the same in every
+ * catalogue, so the gates transfer; they come from the target's own training data (CatalogueStats).
+ */
+export const CANDIDATE_FEATURE_NAMES = [
+  /** log(1 + count) / log(1 + largest count). */
+  'popularity',
+  /** P(candidate | last history item) from training transitions. */
+  'transition_probability',
+  /** log(1 + transitions last item -> candidate). */
+  'transition_log_count',
+  /** P(candidate | second-last history item). */
+  'transition_probability_2',
+  /** Occurrences of the candidate in the history. */
+  'repeat',
+  /** Sum over its occurrences of 1 / (steps ago + 1). */
+  'repeat_recency',
+] as const;
+
+const C = CANDIDATE_FEATURE_NAMES.length;
+
+export interface NextItemScorerArgs {
+  /** Catalogue size. */
+  items: number;
+  /** Width of the item embeddings. */
+  itemDim: number;
+  /** Successors kept per item in the statistics (CatalogueStats.successorsPerItem). */
+  successors: number;
+  /** Start the output item embeddings at zero, so the first scores come from the ID-agnostic features alone (transfer to a new catalogue). */
+  zeroItems?: boolean;
+  /** Training only: share of examples whose item-embedding score is dropped, so the features must carry on their own. */
+  idDropout?: number;
+  seed?: number;
+  name?: string;
+  trainable?: boolean;
+}
+
+/**
+ * Scores every catalogue item for a batch: [encoding [B, d], items [B, T], mask [B, T], heldOut [B, 1]]
+ * -> logits [B, items].
+ *
+ * logit(j) = uᵀ·out_j + bias_j + Σ_c gate_c(h) · feature_c(j), with u = W·h + attention readout of the
+ * history's input item embeddings (queried by h). The item embeddings and biases are the new
+ * per-catalogue parameters; the gates, user and query maps read only the transferable encoding h.
+ * Statistics are non-trainable weights (saved with the model), filled by setStatistics. Sparse
+ * features are summed into the logits with one scatterND, never a [B, T, items] tensor.
+ */
+export class NextItemScorer extends tf.layers.Layer {
+  static readonly className = 'HeadstartNextItemScorer';
+  readonly items: number;
+  readonly itemDim: number;
+  readonly successors: number;
+  readonly zeroItems: boolean;
+  readonly idDropout: number;
+  readonly seed: number | undefined;
+  /** Training calls so far: varies the id-dropout mask from step to step. */
+  private calls = 0;
+  private w!: Record<'gateKernel' | 'gateBias' | 'userKernel' | 'userBias' | 'queryKernel' | 'queryBias' | 'itemIn' | 'itemOut' | 'itemBias', tf.LayerVariable>;
+  private s!: Record<'counts' | 'successorIds' | 'successorCounts' | 'outgoing', tf.LayerVariable>;
+
+  constructor(args: NextItemScorerArgs) {
+    super({ name: args.name, trainable: args.trainable });
+    this.items = args.items;
+    this.itemDim = args.itemDim;
+    this.successors = args.successors;
+    this.zeroItems = args.zeroItems ?? false;
+    this.idDropout = args.idDropout ?? 0;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    const d = (inputShape as tf.Shape[])[0]![1] as number;
+    const N = this.items;
+    const E = this.itemDim;
+    const K = this.successors;
+    const seed = (i: number) => (this.seed === undefined ? undefined : this.seed + i);
+    const glorot = (i: number) => tf.initializers.glorotUniform({ seed: seed(i) });
+    const zeros = tf.initializers.zeros();
+    const normal = (i: number) => tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: seed(i) });
+    this.w = {
+      gateKernel: this.addWeight('gate_kernel', [d, C], 'float32', glorot(1)),
+      gateBias: this.addWeight('gate_bias', [C], 'float32', zeros),
+      userKernel: this.addWeight('user_kernel', [d, E], 'float32', glorot(2)),
+      userBias: this.addWeight('user_bias', [E], 'float32', zeros),
+      queryKernel: this.addWeight('query_kernel', [d, E], 'float32', glorot(3)),
+      queryBias: this.addWeight('query_bias', [E], 'float32', zeros),
+      itemIn: this.addWeight('item_in', [N, E], 'float32', normal(4)),
+      itemOut: this.addWeight('item_out', [N, E], 'float32', this.zeroItems ? zeros : normal(5)),
+      itemBias: this.addWeight('item_bias', [N], 'float32', zeros),
+    };
+    this.s = {
+      counts: this.addWeight('stat_counts', [N], 'float32', zeros, undefined, false),
+      successorIds: this.addWeight('stat_successor_ids', [N, K], 'float32', zeros, undefined, false),
+      successorCounts: this.addWeight('stat_successor_counts', [N, K], 'float32', zeros, undefined, false),
+      outgoing: this.addWeight('stat_outgoing', [N], 'float32', zeros, undefined, false),
+    };
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return [(inputShape as tf.Shape[])[0]![0]!, this.items];
+  }
+
+  /** Writes the target's training statistics into the non-trainable weights. */
+  setStatistics(stats: CatalogueStats): void {
+    if (stats.catalogueSize !== this.items) throw new Error(`statistics cover ${stats.catalogueSize} items, the scorer ${this.items}`);
+    if (stats.successorsPerItem !== this.successors) throw new Error(`statistics keep ${stats.successorsPerItem} successors per item, the scorer ${this.successors}`);
+    const N = this.items;
+    const K = this.successors;
+    tf.tidy(() => {
+      this.s.counts.write(tf.tensor1d(stats.counts));
+      this.s.successorIds.write(tf.tensor2d(Float32Array.from(stats.successors), [N, K]));
+      this.s.successorCounts.write(tf.tensor2d(stats.successorCounts, [N, K]));
+      this.s.outgoing.write(tf.tensor1d(stats.outgoing));
+    });
+  }
+
+  /** Shared part of both scoring paths: valid ids, user vector, gates and per-step sparse features. */
+  private prepare(inputs: tf.Tensor[], training: boolean) {
+    const [enc, rawItems, rawMask, rawHeld] = inputs as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor];
+    const N = this.items;
+    const [B, T] = rawItems.shape;
+    const items = tf.cast(rawItems, 'int32');
+    const inCatalogue = tf.logicalAnd(tf.greaterEqual(items, 0), tf.less(items, N));
+    const valid = tf.mul(tf.cast(rawMask, 'float32'), tf.cast(inCatalogue, 'float32')) as tf.Tensor2D;
+    const ids = tf.where(inCatalogue, items, tf.zerosLike(items)) as tf.Tensor2D;
+    const held = tf.reshape(tf.cast(rawHeld, 'int32'), [B]) as tf.Tensor1D;
+    const isHeld = tf.cast(tf.greaterEqual(held, 0), 'float32');
+
+    // User vector: a map of the encoding plus an attention readout of the history's item embeddings.
+    const e = gatherRows(this.w.itemIn.read() as tf.Tensor2D, ids) as tf.Tensor3D;
+    const q = affine(enc, this.w.queryKernel.read() as tf.Tensor2D, this.w.queryBias.read() as tf.Tensor1D);
+    const att = tf.add(tf.mul(tf.sum(tf.mul(e, tf.expandDims(q, 1)), -1), 1 / Math.sqrt(this.itemDim)), tf.mul(tf.sub(valid, 1), 1e9));
+    const anyValid = tf.cast(tf.greater(tf.sum(valid, 1, true), 0), 'float32');
+    const readout = tf.mul(tf.sum(tf.mul(tf.expandDims(tf.softmax(att), -1), e), 1), anyValid);
+    let u = tf.add(affine(enc, this.w.userKernel.read() as tf.Tensor2D, this.w.userBias.read() as tf.Tensor1D), readout) as tf.Tensor2D;
+    if (training && this.idDropout > 0) {
+      // Dropped rows score by bias and features only. Seeded per call: reproducible, yet a new mask each step.
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform([B, 1], 0, 1, 'float32', (this.seed ?? 0) * 7919 + this.calls++), this.idDropout), 'float32');
+      u = tf.mul(u, keep) as tf.Tensor2D;
+    }
+    const g = affine(enc, this.w.gateKernel.read() as tf.Tensor2D, this.w.gateBias.read() as tf.Tensor1D);
+    const gate = (c: number) => tf.slice(g, [0, c], [B, 1]);
+
+    const counts = this.s.counts.read();
+    const logMax = tf.log1p(tf.maximum(tf.max(counts), 1));
+    const popularity = tf.div(tf.log1p(counts), logMax) as tf.Tensor1D;
+
+    // Successors of the last and second-last history items, with the training target's own
+    // transition removed (see RecommendInput.heldOut).
+    const successorsOf = (at: number, correct: boolean) => {
+      const item = tf.reshape(tf.slice(ids, [0, at], [B, 1]), [B]);
+      const ok = tf.slice(valid, [0, at], [B, 1]);
+      const succ = tf.cast(tf.gather(this.s.successorIds.read(), item), 'int32') as tf.Tensor2D;
+      let cnt = tf.gather(this.s.successorCounts.read(), item) as tf.Tensor2D;
+      let out = tf.reshape(tf.gather(this.s.outgoing.read(), item), [B, 1]);
+      if (correct) {
+        const hit = tf.cast(tf.logicalAnd(tf.equal(succ, tf.expandDims(held, 1)), tf.greater(cnt, 0)), 'float32');
+        cnt = tf.sub(cnt, hit) as tf.Tensor2D;
+        out = tf.relu(tf.sub(out, tf.expandDims(isHeld, 1)));
+      }
+      return { succ, cnt, prob: tf.div(cnt, tf.maximum(out, 1)), ok };
+    };
+    const last = successorsOf(T - 1, true);
+    const lastValues = tf.mul(tf.add(tf.mul(gate(1), last.prob), tf.mul(gate(2), tf.log1p(last.cnt))), last.ok);
+    const second = T >= 2 ? successorsOf(T - 2, false) : undefined;
+    const secondValues = second ? tf.mul(tf.mul(gate(3), second.prob), second.ok) : undefined;
+    // Repeats: every real history step adds to its own item; recency 1 for the latest step.
+    const recency = tf.tensor2d(Float32Array.from({ length: T }, (_, l) => 1 / (T - l)), [1, T]);
+    const repeatValues = tf.mul(tf.add(gate(4), tf.mul(gate(5), recency)), valid);
+    // Popularity of the held-out target without its own event.
+    const heldIds = tf.where(tf.greaterEqual(held, 0), held, tf.zerosLike(held)) as tf.Tensor1D;
+    const heldCount = tf.gather(counts, heldIds);
+    const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
+    const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
+    return { B, T, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues };
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
+    return tf.tidy(() => {
+      const N = this.items;
+      const K = this.successors;
+      const p = this.prepare(inputs as tf.Tensor[], Boolean(kwargs.training));
+      const { B, T } = p;
+      let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, this.w.itemBias.read() as tf.Tensor1D);
+      logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
+      // All sparse contributions in one scatterND (duplicates are summed).
+      const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
+      const pairs = (rows: tf.Tensor, cols: tf.Tensor) => tf.reshape(tf.stack([rows, cols], -1), [-1, 2]);
+      const indices: tf.Tensor[] = [pairs(rowsOf(K), p.last.succ), pairs(rowsOf(T), p.ids), pairs(rowsOf(1), tf.reshape(p.heldIds, [B, 1]))];
+      const updates: tf.Tensor[] = [tf.reshape(p.lastValues, [-1]), tf.reshape(p.repeatValues, [-1]), p.popValues];
+      if (p.second) {
+        indices.push(pairs(rowsOf(K), p.second.succ));
+        updates.push(tf.reshape(p.secondValues!, [-1]));
+      }
+      const sparse = scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
+      return tf.add(logits, sparse);
+    });
+  }
+
+  /**
+   * Logits of given candidates only: candidates [B, M] int32 -> [B, M], the same function as call()
+   * restricted to those columns (for sampled softmax; cost B × M, not B × catalogue).
+   */
+  scoreCandidates(inputs: tf.Tensor[], candidates: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      const p = this.prepare(inputs, training);
+      const { B } = p;
+      const M = candidates.shape[1];
+      const cand = tf.cast(candidates, 'int32') as tf.Tensor2D;
+      const out = gatherRows(this.w.itemOut.read() as tf.Tensor2D, cand) as tf.Tensor3D;
+      const bias = tf.reshape(gatherRows(tf.reshape(this.w.itemBias.read(), [this.items, 1]) as tf.Tensor2D, cand), [B, M]);
+      let logits = tf.add(tf.sum(tf.mul(out, tf.expandDims(p.u, 1)), -1), bias);
+      logits = tf.add(logits, tf.mul(p.gate(0), tf.gather(p.popularity, cand)));
+      // [B, X, 1] == [B, 1, M] picks each candidate's sparse contributions.
+      const matched = (ids: tf.Tensor, values: tf.Tensor) => tf.sum(tf.mul(tf.cast(tf.equal(tf.expandDims(ids, 2), tf.expandDims(cand, 1)), 'float32'), tf.expandDims(values, 2)), 1);
+      logits = tf.add(logits, matched(p.last.succ, p.lastValues));
+      logits = tf.add(logits, matched(p.ids, p.repeatValues));
+      logits = tf.add(logits, matched(tf.reshape(p.heldIds, [B, 1]), tf.reshape(p.popValues, [B, 1])));
+      if (p.second) logits = tf.add(logits, matched(p.second.succ, p.secondValues!));
+      return logits as tf.Tensor2D;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      items: this.items,
+      itemDim: this.itemDim,
+      successors: this.successors,
+      zeroItems: this.zeroItems,
+      idDropout: this.idDropout,
+      seed: this.seed ?? null,
+    };
+  }
+}
+tf.serialization.registerClass(NextItemScorer);

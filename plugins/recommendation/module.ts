@@ -1,0 +1,17 @@
+import { definePlugin } from '../../core/plugin.js';
+import { RankingEvaluator } from '../../core/evaluation/ranking-evaluator.js';
+import { SasrecBackbone } from './backbones/sasrec.js';
+import { NextItemHead } from './heads/next-item-head.js';
+import { MostPopularBaseline } from './baselines/most-popular.js';
+import { MarkovBaseline } from './baselines/markov.js';
+import { EventsAdapter } from './data/adapter.js';
+
+/** The built-in recommendation plugin, registered through the same API a third-party plugin uses. */
+export const recommendationPlugin = definePlugin('recommendation', (r) => {
+  r.backbone('sasrec-s', SasrecBackbone);
+  r.head('next-item', NextItemHead);
+  r.evaluator('ranking-metrics', RankingEvaluator);
+  r.baseline('most-popular', MostPopularBaseline);
+  r.baseline('markov', MarkovBaseline);
+  r.adapter('events', EventsAdapter);
+});

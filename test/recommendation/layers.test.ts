@@ -1,0 +1,320 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../core/backend.js';
+import { loadNetwork, saveNetwork } from '../../core/io/layers-io.js';
+import { CausalSelfAttention } from '../../plugins/recommendation/layers/causal-attention.js';
+import { ItemEmbedding } from '../../plugins/recommendation/layers/item-embedding.js';
+import { bmm, gatherRows, scatterAdd, scoreAll } from '../../plugins/recommendation/layers/ops.js';
+import { MaskSteps, RecentPositional, SeededDropout } from '../../plugins/recommendation/layers/sequence.js';
+import { CANDIDATE_FEATURE_NAMES, NextItemScorer } from '../../plugins/recommendation/layers/next-item-scorer.js';
+import { NextItemHead, type NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
+import { fitCatalogueStats } from '../../plugins/recommendation/data/stats.js';
+
+let dir: string;
+beforeAll(async () => {
+  await useBackend('wasm');
+  dir = mkdtempSync(join(tmpdir(), 'headstart-rec-layers-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
+const values = (t: tf.Tensor) => Array.from(t.dataSync());
+
+/** A [B, T] mask with `lengths[b]` real steps at the right end (left padding). */
+function leftMask(lengths: number[], T: number): tf.Tensor2D {
+  return tf.tensor2d(lengths.flatMap((n) => Array.from({ length: T }, (_, t) => (t >= T - n ? 1 : 0))), [lengths.length, T]);
+}
+
+/** A functional model around one attention layer: [x, mask] -> attention(x, mask). */
+function attentionModel(units: number, heads: number, seed: number): tf.LayersModel {
+  const x = tf.input({ shape: [null, units], name: 'x' });
+  const mask = tf.input({ shape: [null], name: 'mask' });
+  const y = new CausalSelfAttention({ units, heads, seed, name: 'att' }).apply([x, mask]) as tf.SymbolicTensor;
+  return tf.model({ inputs: [x, mask], outputs: y });
+}
+
+/** The same attention written with plain tf ops and tfjs's own gradients, for comparison. */
+function referenceAttention(layer: CausalSelfAttention, x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor {
+  const [B, T, d] = x.shape;
+  const h = layer.heads;
+  const dh = d / h;
+  const [wq, wk, wv, wo, bq, bk, bv, bo] = layer.getWeights() as tf.Tensor2D[];
+  const proj = (w: tf.Tensor2D, b: tf.Tensor) => tf.transpose(tf.reshape(tf.add(tf.matMul(tf.reshape(x, [B * T, d]), w), b), [B, T, h, dh]), [0, 2, 1, 3]);
+  const scores = tf.div(tf.matMul(proj(wq!, bq!), proj(wk!, bk!), false, true), Math.sqrt(dh));
+  const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0);
+  const allowed = tf.mul(tf.reshape(causal, [1, 1, T, T]), tf.reshape(mask, [B, 1, 1, T]));
+  const p = tf.softmax(tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9)));
+  const ctx = tf.reshape(tf.transpose(tf.matMul(p, proj(wv!, bv!)), [0, 2, 1, 3]), [B * T, d]);
+  return tf.mul(tf.reshape(tf.add(tf.matMul(ctx, wo!), bo!), [B, T, d]), tf.expandDims(mask, -1));
+}
+
+describe('CausalSelfAttention', () => {
+  it('matches a plain-tf reference in value and input gradient (1 and 2 heads)', () => {
+    for (const heads of [1, 2]) {
+      const model = attentionModel(8, heads, 3);
+      const layer = model.getLayer('att') as CausalSelfAttention;
+      const x = tf.randomNormal([3, 5, 8], 0, 1, 'float32', 1) as tf.Tensor3D;
+      const mask = leftMask([5, 3, 1], 5);
+      const r = tf.randomNormal([3, 5, 8], 0, 1, 'float32', 2);
+      const ours = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply([xx, mask]) as tf.Tensor, r)));
+      const theirs = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(referenceAttention(layer, xx as tf.Tensor3D, mask), r)));
+      expect(maxAbsDiff(model.apply([x, mask]) as tf.Tensor, referenceAttention(layer, x, mask)), `${heads} heads value`).toBeLessThan(1e-4);
+      expect(maxAbsDiff(ours(x), theirs(x)), `${heads} heads gradient`).toBeLessThan(1e-3);
+      model.dispose();
+    }
+  });
+
+  it('is causal: a step never sees later steps, nor padded ones', () => {
+    const model = attentionModel(8, 2, 5);
+    const T = 6;
+    const x = tf.randomNormal([1, T, 8], 0, 1, 'float32', 3);
+    const mask = leftMask([4], T);
+    const y = model.apply([x, mask]) as tf.Tensor;
+    // Change the last step: outputs of earlier steps stay.
+    const changedLast = tf.concat([tf.slice(x, [0, 0, 0], [1, T - 1, 8]), tf.randomNormal([1, 1, 8], 0, 1, 'float32', 9)], 1);
+    const y2 = model.apply([changedLast, mask]) as tf.Tensor;
+    expect(maxAbsDiff(tf.slice(y, [0, 0, 0], [1, T - 1, 8]), tf.slice(y2, [0, 0, 0], [1, T - 1, 8]))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(tf.slice(y, [0, T - 1, 0], [1, 1, 8]), tf.slice(y2, [0, T - 1, 0], [1, 1, 8]))).toBeGreaterThan(1e-3);
+    // Change a padded step (the first two are padding): real steps do not move.
+    const changedPad = tf.concat([tf.randomNormal([1, 2, 8], 0, 5, 'float32', 11), tf.slice(x, [0, 2, 0], [1, T - 2, 8])], 1);
+    const y3 = model.apply([changedPad, mask]) as tf.Tensor;
+    expect(maxAbsDiff(y, y3)).toBeLessThan(1e-6);
+    // Padded steps output zeros.
+    expect(values(tf.slice(y, [0, 0, 0], [1, 2, 8])).every((v) => v === 0)).toBe(true);
+    model.dispose();
+  });
+
+  it('saves and reloads (saveNetwork/loadNetwork): same config, same weights, same output', async () => {
+    const model = attentionModel(16, 4, 7);
+    const x = tf.randomNormal([2, 7, 16], 0, 1, 'float32', 4);
+    const mask = leftMask([7, 2], 7);
+    const before = model.apply([x, mask]) as tf.Tensor;
+    const hashes = await saveNetwork(model, dir, 'attention');
+    const reloaded = await loadNetwork(dir, 'attention', hashes);
+    const layer = reloaded.getLayer('att') as CausalSelfAttention;
+    expect(layer).toBeInstanceOf(CausalSelfAttention);
+    expect(layer.getConfig()).toEqual((model.getLayer('att') as CausalSelfAttention).getConfig());
+    expect(layer.heads).toBe(4);
+    expect(values(reloaded.apply([x, mask]) as tf.Tensor)).toEqual(values(before));
+    // Any sequence length runs through the reloaded network.
+    expect((reloaded.apply([tf.slice(x, [0, 0, 0], [2, 3, 16]), leftMask([3, 1], 3)]) as tf.Tensor).shape).toEqual([2, 3, 16]);
+    model.dispose();
+    reloaded.dispose();
+  });
+
+  it('rejects a width that heads do not divide', () => {
+    expect(() => new CausalSelfAttention({ units: 10, heads: 3 })).toThrow(/multiple of 3 heads/);
+  });
+});
+
+describe('sequence layers', () => {
+  it('RecentPositional gives the latest step the last row whatever the padded length; MaskSteps zeroes padding', () => {
+    const layer = new RecentPositional({ maxLength: 4, seed: 1 });
+    const zeros3 = tf.zeros([1, 3, 2]);
+    const out3 = layer.apply(zeros3) as tf.Tensor;
+    const table = layer.getWeights()[0]!;
+    expect(values(out3)).toEqual(values(tf.slice(table, [1, 0], [3, 2])));
+    expect(values(layer.apply(tf.zeros([1, 4, 2])) as tf.Tensor)).toEqual(values(table));
+    expect(() => layer.apply(tf.zeros([1, 5, 2]))).toThrow(/longer than the positional table/);
+    const masked = new MaskSteps().apply([tf.ones([1, 3, 2]), tf.tensor2d([[0, 1, 1]])]) as tf.Tensor;
+    expect(values(masked)).toEqual([0, 0, 1, 1, 1, 1]);
+  });
+
+  it('SeededDropout: identity at inference; a new but reproducible mask at every training call', () => {
+    const x = tf.ones([4, 50]);
+    const a = new SeededDropout({ rate: 0.5, seed: 3 });
+    const b = new SeededDropout({ rate: 0.5, seed: 3 });
+    expect(values(a.apply(x) as tf.Tensor)).toEqual(values(x));
+    const a1 = values(a.apply(x, { training: true }) as tf.Tensor);
+    const a2 = values(a.apply(x, { training: true }) as tf.Tensor);
+    const b1 = values(b.apply(x, { training: true }) as tf.Tensor);
+    expect(a1).toEqual(b1);
+    expect(a2).not.toEqual(a1);
+    expect(new Set(a1)).toEqual(new Set([0, 2]));
+  });
+});
+
+describe('wasm-fast gradients', () => {
+  it("the embedding gradient (scatterND) equals tfjs's gather gradient on the cpu backend, duplicates summed", async () => {
+    await tf.setBackend('cpu');
+    try {
+      const table = tf.randomNormal([6, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const ids = tf.tensor2d([[1, 4, 1], [0, 1, 5]], [2, 3], 'int32');
+      const r = tf.randomNormal([2, 3, 3], 0, 1, 'float32', 2);
+      const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), r)))(table);
+      const theirs = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), r)))(table);
+      expect(maxAbsDiff(ours, theirs)).toBeLessThan(1e-6);
+      // Row 1 appears three times: its gradient is the sum of three upstream rows.
+      expect(tf.tidy(() => tf.max(tf.abs(tf.slice(ours, [1, 0], [1, 3]))).dataSync()[0]!)).toBeGreaterThan(0);
+      expect(values(tf.slice(ours, [2, 0], [2, 3]))).toEqual([0, 0, 0, 0, 0, 0]);
+      // The layer is that lookup.
+      const layer = new ItemEmbedding({ items: 6, units: 3, seed: 4 });
+      const looked = layer.apply(ids) as tf.Tensor;
+      expect(values(looked)).toEqual(values(gatherRows(layer.embeddings(), ids)));
+    } finally {
+      await tf.setBackend('wasm');
+    }
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('ItemEmbedding looks rows up, clips out-of-range ids, serialises its config', () => {
+    const layer = new ItemEmbedding({ items: 5, units: 2, initializer: 'normal', seed: 9 });
+    const out = layer.apply(tf.tensor2d([[0, 4, 7]], [1, 3], 'int32')) as tf.Tensor;
+    const table = layer.embeddings();
+    expect(out.shape).toEqual([1, 3, 2]);
+    expect(values(out).slice(2, 4)).toEqual(values(tf.slice(table, [4, 0], [1, 2])));
+    expect(values(out).slice(4, 6)).toEqual(values(tf.slice(table, [4, 0], [1, 2])));
+    expect(layer.getConfig()).toMatchObject({ items: 5, units: 2, initializer: 'normal', seed: 9 });
+    const zero = new ItemEmbedding({ items: 3, units: 2, initializer: 'zeros' });
+    expect(values(zero.apply(tf.tensor1d([1], 'int32')) as tf.Tensor)).toEqual([0, 0]);
+  });
+
+  it('scatterAdd, bmm and scoreAll gradients equal dense tfjs equivalents', () => {
+    const r = tf.randomNormal([2, 4], 0, 1, 'float32', 3);
+    const idx = tf.tensor2d([[0, 1], [1, 3], [0, 1]], [3, 2], 'int32');
+    const u = tf.tensor1d([1, 2, 3]);
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(scatterAdd(idx, x as tf.Tensor1D, [2, 4]), r)))(u);
+    const rv = r.arraySync() as number[][];
+    expect(values(g)).toEqual([rv[0]![1]!, rv[1]![3]!, rv[0]![1]!].map((v) => Math.fround(v)));
+    expect(values(scatterAdd(idx, u, [2, 4]))).toEqual([0, 4, 0, 0, 0, 0, 0, 2]);
+
+    const a = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 4) as tf.Tensor3D;
+    const b = tf.randomNormal([3, 5, 2], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const rb = tf.randomNormal([3, 4, 2], 0, 1, 'float32', 6);
+    const ours = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(bmm(x as tf.Tensor3D, y as tf.Tensor3D), rb)))([a, b]);
+    const theirs = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x as tf.Tensor3D, y as tf.Tensor3D), rb)))([a, b]);
+    ours.forEach((o, i) => expect(maxAbsDiff(o, theirs[i]!)).toBeLessThan(1e-4));
+
+    const uu = tf.randomNormal([3, 4], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const e = tf.randomNormal([6, 4], 0, 1, 'float32', 8) as tf.Tensor2D;
+    const bias = tf.randomNormal([6], 0, 1, 'float32', 9) as tf.Tensor1D;
+    const rs = tf.randomNormal([3, 6], 0, 1, 'float32', 10);
+    const o2 = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(scoreAll(x as tf.Tensor2D, y as tf.Tensor2D, z as tf.Tensor1D), rs)))([uu, e, bias]);
+    const t2 = tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.matMul(x, y, false, true), z), rs)))([uu, e, bias]);
+    o2.forEach((o, i) => expect(maxAbsDiff(o, t2[i]!)).toBeLessThan(1e-4));
+  });
+});
+
+describe('NextItemScorer and the next-item head', () => {
+  // Catalogue of 5; training sequences give counts [2, 4, 2, 1, 0] and transitions 0->1 ×2, 1->2 ×2, 1->3, 2->1.
+  const stats = fitCatalogueStats([[0, 1, 2], [0, 1, 3], [1, 2, 1]], 5, 3);
+  const headKind = new NextItemHead();
+  const config = { head: 'next-item', embeddingSize: 4, outputs: 5, covariates: [], options: { itemDim: 3, successors: 3 } };
+
+  /** A head whose scores are one candidate feature alone: zero item embeddings, gate bias = one-hot(channel). */
+  function featureHead(channel: number): NextItemHeadModel {
+    const warm = headKind.create(config, { seed: 1 });
+    const head = headKind.create(config, { seed: 1, warmStart: warm }) as NextItemHeadModel;
+    warm.network.dispose();
+    head.setStatistics(stats);
+    const w = head.scorer.getWeights();
+    w[0] = tf.zeros(w[0]!.shape);
+    w[1] = tf.oneHot(tf.tensor1d([channel], 'int32'), 6).reshape([6]).toFloat();
+    head.scorer.setWeights(w);
+    return head;
+  }
+
+  const input = (items: number[][], lengths: number[], heldOut?: number[]) => {
+    const T = items[0]!.length;
+    return {
+      items: tf.tensor2d(items, [items.length, T], 'int32'),
+      mask: leftMask(lengths, T),
+      events: tf.zeros([items.length, T, 9]) as tf.Tensor3D,
+      heldOut: heldOut ? tf.tensor1d(heldOut, 'int32') : undefined,
+    };
+  };
+  const enc = (B: number) => ({ hidden: tf.randomNormal([B, 4], 0, 1, 'float32', 5) as tf.Tensor2D });
+  const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+
+  it('declares six ID-agnostic candidate features', () => {
+    expect(CANDIDATE_FEATURE_NAMES).toHaveLength(6);
+  });
+
+  it('popularity: log(1 + count) / log(1 + max count); a held-out target loses its own event', () => {
+    const head = featureHead(0);
+    const lm = Math.log1p(4);
+    const pop = [2, 4, 2, 1, 0].map((c) => Math.log1p(c) / lm);
+    close(values(head.predict(enc(1), input([[0, 1]], [2]), false)), pop);
+    const held = values(head.predict(enc(1), input([[0, 1]], [2], [3]), false));
+    close(held, [pop[0]!, pop[1]!, pop[2]!, 0, 0]);
+  });
+
+  it('transition probability from the last item, with the training target removed from the counts', () => {
+    const head = featureHead(1);
+    // Last item 1: successors 2 (2 of 3), 3 (1 of 3).
+    close(values(head.predict(enc(1), input([[0, 1]], [2]), false)), [0, 0, 2 / 3, 1 / 3, 0]);
+    // Held-out target 2: counts 2 -> 1, outgoing 3 -> 2.
+    close(values(head.predict(enc(1), input([[0, 1]], [2], [2]), false)), [0, 0, 1 / 2, 1 / 2, 0]);
+    // A padded last step (empty history) contributes nothing.
+    close(values(head.predict(enc(1), input([[0, 1]], [0]), false)), [0, 0, 0, 0, 0]);
+  });
+
+  it('second-last item transitions and repeats with recency', () => {
+    // Second-last item 0 was followed by 1 (2 of 2).
+    close(values(featureHead(3).predict(enc(1), input([[0, 3]], [2]), false)), [0, 1, 0, 0, 0]);
+    // History [2, 4, 2]: item 2 twice, item 4 once.
+    close(values(featureHead(4).predict(enc(1), input([[2, 4, 2]], [3]), false)), [0, 0, 2, 0, 1]);
+    close(values(featureHead(5).predict(enc(1), input([[2, 4, 2]], [3]), false)), [0, 0, 1 + 1 / 3, 0, 1 / 2]);
+    // Ids outside the catalogue (e.g. another catalogue's items) are ignored like padding.
+    close(values(featureHead(4).predict(enc(1), input([[2, 9]], [2]), false)), [0, 0, 1, 0, 0]);
+  });
+
+  it('full-catalogue logits equal the sampled path scored on every item (same function)', () => {
+    const head = headKind.create(config, { seed: 3 }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    const w = head.scorer.getWeights();
+    w[1] = tf.randomNormal([6], 0, 1, 'float32', 12);
+    w[8] = tf.randomNormal([5], 0, 0.5, 'float32', 13);
+    head.scorer.setWeights(w);
+    const inp = input([[0, 1, 2], [4, 4, 3]], [3, 2], [3, -1]);
+    const e = enc(2);
+    const full = head.predict(e, inp, false);
+    const all = tf.tensor2d([[0, 1, 2, 3, 4], [0, 1, 2, 3, 4]], [2, 5], 'int32');
+    const subset = head.scorer.scoreCandidates([e.hidden, inp.items, inp.mask, tf.reshape(inp.heldOut!, [2, 1])], all, false);
+    expect(maxAbsDiff(full, subset)).toBeLessThan(1e-5);
+    // Sampled softmax: positives in column 0, logQ subtracted, accidental hits masked.
+    const sampled = head.predict(e, { ...inp, sampled: { positives: tf.tensor1d([2, 3], 'int32'), negatives: tf.tensor1d([0, 3], 'int32'), logQ: tf.zeros([2, 3]) } }, false);
+    const s = sampled.arraySync() as number[][];
+    const f = full.arraySync() as number[][];
+    close(s[0]!, [f[0]![2]!, f[0]![0]!, f[0]![3]!]);
+    expect(s[1]![2]!).toBeLessThan(-1e8);
+    expect(head.loss(sampled, tf.zeros([2], 'int32')).dataSync()[0]).toBeGreaterThan(0);
+  });
+
+  it('cross-entropy: finite, lower for the best-scored target; predictions survive save/reload with statistics', async () => {
+    const head = headKind.create(config, { seed: 4 }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    const inp = input([[0, 1]], [2]);
+    const e = enc(1);
+    const logits = head.predict(e, inp, false);
+    const best = tf.argMax(logits, 1);
+    const worst = tf.argMin(logits, 1);
+    const lBest = head.loss(logits, best).dataSync()[0]!;
+    const lWorst = head.loss(logits, worst).dataSync()[0]!;
+    expect(Number.isFinite(lBest)).toBe(true);
+    expect(lBest).toBeLessThan(lWorst);
+    const manual = tf.tidy(() => tf.neg(tf.gather(tf.logSoftmax(logits).reshape([5]), best.cast('int32'))).dataSync()[0]!);
+    expect(lBest).toBeCloseTo(manual, 5);
+    // The target is one column index per row, not a regression target of the logits' shape.
+    expect(() => head.loss(logits, tf.randomNormal([1, 5]))).toThrow(/one column index per row.*target \[1, 5\]/);
+    const hashes = await saveNetwork(head.network, dir, 'head');
+    const reloaded = headKind.wrap(config, await loadNetwork(dir, 'head', hashes));
+    expect(values(reloaded.predict(e, inp, false))).toEqual(values(logits));
+    expect((reloaded as NextItemHeadModel).scorer.getConfig()).toMatchObject({ items: 5, itemDim: 3, successors: 3 });
+  });
+
+  it('warm start copies the ID-agnostic weights only; a new catalogue starts with zero output embeddings', () => {
+    const source = headKind.create(config, { seed: 5 }) as NextItemHeadModel;
+    const bigger = headKind.create({ ...config, outputs: 7 }, { seed: 6, warmStart: source }) as NextItemHeadModel;
+    const sw = source.scorer.getWeights();
+    const bw = bigger.scorer.getWeights();
+    for (let i = 0; i < 6; i++) expect(values(bw[i]!)).toEqual(values(sw[i]!));
+    expect(values(bw[7]!).every((v) => v === 0)).toBe(true);
+    const same = headKind.create({ ...config, options: { ...config.options, keepItemEmbeddings: true } }, { seed: 7, warmStart: source }) as NextItemHeadModel;
+    expect(values(same.scorer.getWeights()[7]!)).toEqual(values(sw[7]!));
+    expect(() => bigger.setStatistics(stats)).toThrow(/statistics cover 5 items, the scorer 7/);
+  });
+});

@@ -129,8 +129,8 @@ async function measureCell(backbone: Backbone<unknown>, headKind: Head<unknown>,
   );
   const input = backbone.exampleInput(batch, seed);
   const inferInput = backbone.exampleInput(inferenceBatch, seed + 3);
-  // A random target shaped like the head's output (tidy returns only tensors, never arrays).
-  const target = tf.tidy(() => tf.randomNormal(head.predict(model.encode(input, false), input, false).shape, 0, 1, 'float32', seed + 2));
+  // A random target of the kind the head's loss expects (values for forecasting, class ids for next-item).
+  const target = head.exampleTarget(batch, seed + 2);
   const encoding = tf.tidy(() => model.encode(input, false).hidden);
   const variables = (m: tf.LayersModel) => m.trainableWeights.map((w) => w.read() as tf.Variable);
   const fullVars = [...variables(model.network), ...variables(head.network)];

@@ -20,6 +20,8 @@ export interface HeadModel<TInput> {
   readonly network: tf.LayersModel;
   predict(encoding: Encoding, input: TInput, training: boolean): tf.Tensor;
   loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar;
+  /** A random target of the kind `loss` expects (values, or class ids), for contract tests and benchmarks. */
+  exampleTarget(batchSize: number, seed: number): tf.Tensor;
 }
 
 /** A registered head kind: builds heads, optionally warm-started from a pretrained head. */

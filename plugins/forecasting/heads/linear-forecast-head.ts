@@ -23,6 +23,10 @@ class LinearForecastHeadModel implements HeadModel<ForecastInput> {
     return this.network.apply(feeds.length === 1 ? feeds[0]! : feeds, { training }) as tf.Tensor;
   }
 
+  exampleTarget(batchSize: number, seed: number): tf.Tensor {
+    return tf.randomNormal([batchSize, this.config.outputs], 0, 1, 'float32', seed);
+  }
+
   loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
     // MAE in normalised units: robust to outliers and aligned with MASE.
     return tf.mean(tf.abs(tf.sub(prediction, target))) as tf.Scalar;

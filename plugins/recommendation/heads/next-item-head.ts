@@ -74,6 +74,10 @@ export class NextItemHeadModel implements HeadModel<RecommendInput> {
   }
 
   /** Softmax cross-entropy; `target` holds each row's column (the item index; 0 under the sampled loss). */
+  exampleTarget(batchSize: number, seed: number): tf.Tensor {
+    return tf.tidy(() => tf.cast(tf.floor(tf.randomUniform([batchSize], 0, this.config.outputs, 'float32', seed)), 'int32'));
+  }
+
   loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
     return softmaxCrossEntropy(prediction, target);
   }

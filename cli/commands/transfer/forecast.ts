@@ -26,6 +26,7 @@ export default class TransferForecast extends HeadstartCommand {
     'batch-size': Flags.integer({ default: DEFAULTS.batchSize }),
     'learning-rate': Flags.string({ description: "head learning rate (default: the strategy's: 3e-4 probe/fine-tune, 1e-3 scratch)" }),
     patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: DEFAULTS.patience }),
+    'steps-per-epoch': Flags.integer({ description: 'optimiser steps per epoch (windows are resampled each epoch)', default: DEFAULTS.maxStepsPerEpoch }),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
   };
 
@@ -46,6 +47,7 @@ export default class TransferForecast extends HeadstartCommand {
       batchSize: flags['batch-size'],
       learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
       patience: flags.patience,
+      maxStepsPerEpoch: flags['steps-per-epoch'],
       useCovariates: !flags['no-covariates'],
       dataColumns: savedColumns(loadOptions),
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),

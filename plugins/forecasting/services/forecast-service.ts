@@ -44,7 +44,7 @@ export interface TransferOutcome {
   warnings: string[];
 }
 
-export const DEFAULTS = { seed: 42, epochs: 40, batchSize: 64, patience: 5, maxStepsPerEpoch: 60, maxWindowsPerSeries: 400 };
+export const DEFAULTS = { seed: 42, epochs: 25, batchSize: 64, patience: 4, maxStepsPerEpoch: 40, maxWindowsPerSeries: 400 };
 
 /** Forecasting use cases over the container's components: transfer, evaluate, save and load. */
 @injectable()

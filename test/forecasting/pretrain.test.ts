@@ -98,6 +98,21 @@ describe('pretrain command service', () => {
     expect(Number.isFinite(m.wallSeconds)).toBe(true);
     for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
 
+    // Same seed, same corpus, same steps: bit-identical weights (what makes the manifest's command a recipe).
+    const again = join(dir, 'again');
+    await new PatchMixerPretrainer().run({
+      corpus: [{ path: join(dir, 'corpus.csv'), idColumn: 'series_id', valueColumn: 'value', orderColumn: 't', timeColumn: 'time' }],
+      synthetic: 50, syntheticRatio: 0.5, steps: 5, stopAfter: 3, batchSize: 8, learningRate: 1e-3, seed: 5, checkpointEvery: 100, out: again, command: 'x',
+    });
+    const first = await new PatchMixerPretrainer().run({
+      corpus: [{ path: join(dir, 'corpus.csv'), idColumn: 'series_id', valueColumn: 'value', orderColumn: 't', timeColumn: 'time' }],
+      synthetic: 50, syntheticRatio: 0.5, steps: 5, stopAfter: 3, batchSize: 8, learningRate: 1e-3, seed: 5, checkpointEvery: 100, out: join(dir, 'again2'), command: 'x',
+    });
+    expect(first.steps).toBe(3);
+    // Weight bytes, not model.json: tfjs numbers auto-named layers per process, so topology names differ in-process.
+    const weightsOnly = (files: Record<string, string>) => Object.entries(files).filter(([f]) => f.endsWith('.bin'));
+    expect(weightsOnly(readWeightsManifest(again).files)).toEqual(weightsOnly(readWeightsManifest(join(dir, 'again2')).files));
+
     const model = await PatchMixerBackbone.at(out).build({ init: 'pretrained', seed: 1 });
     expect(model.pretrainedHead).toBeDefined();
 

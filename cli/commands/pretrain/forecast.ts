@@ -25,6 +25,7 @@ export default class PretrainForecast extends HeadstartCommand {
     seed: Flags.integer({ default: 42 }),
     'max-minutes': Flags.string({ description: 'stop after this many minutes (the manifest records the steps reached)' }),
     'checkpoint-every': Flags.integer({ default: 500 }),
+    'stop-after': Flags.integer({ description: 'stop after this many steps, keeping the learning-rate schedule of --steps (re-runs a time-capped run exactly)' }),
     out: Flags.string({ description: 'output folder for weights + manifest', required: true }),
   };
 
@@ -43,6 +44,7 @@ export default class PretrainForecast extends HeadstartCommand {
       seed: flags.seed,
       maxMinutes: flags['max-minutes'] ? Number(flags['max-minutes']) : undefined,
       checkpointEvery: flags['checkpoint-every'],
+      stopAfter: flags['stop-after'],
       out: flags.out,
       command: ['headstart', 'pretrain', 'forecast', ...this.argv].join(' '),
       onProgress: (p) => bar.update(p.step, p.steps, `loss ${p.loss.toFixed(3)}`),

@@ -25,6 +25,8 @@ export interface ForecastPretrainOptions {
   seed: number;
   /** Stop early (recording the steps reached) after this many minutes. */
   maxMinutes?: number;
+  /** Stop after this many steps while keeping the learning-rate schedule of `steps`: re-runs a time-capped run exactly. */
+  stopAfter?: number;
   /** Save a complete, loadable weights folder every this many steps. */
   checkpointEvery: number;
 }
@@ -105,7 +107,8 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     };
 
     const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
-    for (step = 0; step < o.steps && Date.now() < deadline; ) {
+    const last = Math.min(o.steps, o.stopAfter ?? Infinity);
+    for (step = 0; step < last && Date.now() < deadline; ) {
       const lr = step < warmup ? (o.learningRate * (step + 1)) / warmup : o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
       setLr(lr);
       const batch = sampler.sample(o.batchSize);

@@ -1,4 +1,5 @@
-/** Aggregation and markdown for the data-savings benchmark (kept apart from the run loop). */
+/** Aggregation, markdown and plot for the data-savings benchmark (kept apart from the run loop). */
+import { lineChartSvg } from '../harness/svg-plot.js';
 export interface SavingsRun {
   method: string;
   /** Share of training series; 0 for methods that do not train (zero-shot, baselines). */
@@ -76,4 +77,31 @@ export function savingsMarkdown(s: SavingsSummary, ctx: { series: number; backen
     ...s.targets.map((t) => `| ${t.name} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`),
   ];
   return lines.join('\n');
+}
+
+/** MASE against the share of training series, one line per training strategy, baselines as references. */
+export function savingsChartSvg(s: SavingsSummary, runs: SavingsRun[]): string {
+  const trained = ['probe', 'fine-tune', 'scratch'].filter((m) => s.cells.some((c) => c.method === m));
+  const fractions = [...new Set(s.cells.filter((c) => c.fraction > 0).map((c) => c.fraction))].sort((a, b) => a - b);
+  const series = trained.map((method) => ({
+    name: method,
+    points: s.cells
+      .filter((c) => c.method === method)
+      .map((c) => {
+        const ms = runs.filter((r) => r.method === method && r.fraction === c.fraction).map((r) => r.MASE);
+        return { x: Math.log10(c.fraction), y: c.MASE, lo: Math.min(...ms), hi: Math.max(...ms) };
+      }),
+  }));
+  const references = ['zero-shot', 'ets', 'seasonal-naive']
+    .map((m) => s.cells.find((c) => c.method === m))
+    .filter((c): c is SavingsCell => !!c)
+    .map((c) => ({ name: c.method, y: c.MASE }));
+  return lineChartSvg({
+    title: 'aus_retail: test MASE vs share of training series (mean, min–max over seeds)',
+    xLabel: 'share of the 152 series used for training (log scale)',
+    yLabel: 'MASE (lower is better)',
+    series,
+    references,
+    xTicks: fractions.map((f) => ({ x: Math.log10(f), label: `${Math.round(f * 100)}%` })),
+  });
 }

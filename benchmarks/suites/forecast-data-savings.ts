@@ -22,7 +22,8 @@ import type { ForecastDataset, StrategyName } from '../../core/interfaces/index.
 import { parseArgs } from '../harness/args.js';
 import { machineInfo } from '../harness/machine.js';
 import { writeResults } from '../harness/results.js';
-import { summariseSavings, savingsMarkdown, type SavingsRun } from './forecast-data-savings-report.js';
+import { summariseSavings, savingsMarkdown, savingsChartSvg, type SavingsRun } from './forecast-data-savings-report.js';
+import { writeFileAtomic } from '../../core/io/atomic.js';
 
 const RUNS_FILE = 'benchmarks/results/savings-runs.jsonl';
 const HORIZON = 12;
@@ -98,7 +99,10 @@ async function main(): Promise<void> {
   const summary = summariseSavings(done);
   const md = savingsMarkdown(summary, { series: ds.series.length, backend: backend.active });
   console.log('\n' + md);
-  await writeResults('forecast-data-savings', { machine: machineInfo(), backend: backend.active, dataset: String(args.data).split('/').pop(), horizon: HORIZON, runs: done, summary }, md);
+  const written = await writeResults('forecast-data-savings', { machine: machineInfo(), backend: backend.active, dataset: String(args.data).split('/').pop(), horizon: HORIZON, runs: done, summary }, md);
+  const svg = written.json.replace(/\.json$/, '.svg');
+  await writeFileAtomic(svg, savingsChartSvg(summary, done));
+  console.log(`wrote ${written.json}, ${written.markdown}, ${svg}`);
 }
 
 await main();

@@ -52,6 +52,7 @@ export default class Demo extends HeadstartCommand {
     bar.done();
     this.say(renderTable(SCORE_HEADER, scoreRows(cmp.rows)));
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
+    this.say(`validation window (the ${flags.horizon} days before the test window), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
     for (const w of cmp.warnings) this.say(`note: ${w}`);
     return { backend: this.backend.active, dataset: 'chicago_ridership', horizon: flags.horizon, results: scoreSummary(cmp.rows), validation: cmp.validation, warnings: cmp.warnings };
   }

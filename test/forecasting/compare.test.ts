@@ -11,7 +11,7 @@ describe('transfer warnings', () => {
       { strategy: 'scratch', relMASE: 0.95, MASE: 1.02 },
     ]);
     expect(w).toHaveLength(3);
-    expect(w[0]).toMatch(/zero-shot is worse than seasonal naive/);
+    expect(w[0]).toMatch(/zero-shot is worse than seasonal naive on the validation window/);
     expect(w[1]).toMatch(/zero-shot is worse than scratch/);
     expect(w[2]).toMatch(/fine-tune is worse than scratch/);
     expect(w.join(' ')).not.toMatch(/probe/);

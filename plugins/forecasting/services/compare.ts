@@ -47,8 +47,8 @@ export function transferWarnings(validation: StrategyValidation[]): string[] {
   const scratch = validation.find((v) => v.strategy === 'scratch');
   for (const v of validation) {
     if (v.strategy === 'scratch') continue;
-    if (v.relMASE > 1) warnings.push(`${v.strategy} is worse than seasonal naive on validation (relative MASE ${v.relMASE.toFixed(3)}): transfer does not pay here`);
-    if (scratch && v.relMASE > scratch.relMASE) warnings.push(`${v.strategy} is worse than scratch on validation (relative MASE ${v.relMASE.toFixed(3)} vs ${scratch.relMASE.toFixed(3)}): the pretrained backbone does not help on this data`);
+    if (v.relMASE > 1) warnings.push(`${v.strategy} is worse than seasonal naive on the validation window (relative MASE ${v.relMASE.toFixed(3)} > 1): there, the pretrained model did not pay`);
+    if (scratch && v.relMASE > scratch.relMASE) warnings.push(`${v.strategy} is worse than scratch on the validation window (relative MASE ${v.relMASE.toFixed(3)} vs ${scratch.relMASE.toFixed(3)}): there, pretraining did not help`);
   }
   return warnings;
 }

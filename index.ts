@@ -5,4 +5,5 @@
  */
 export * from './core/index.js';
 export * from './plugins/forecasting/index.js';
+export * from './plugins/recommendation/index.js';
 export { builtinPlugins } from './plugins/index.js';

@@ -19,3 +19,5 @@ export { writeFileAtomic, writeDirAtomic } from './io/atomic.js';
 export { Rng } from './random.js';
 export { CORE_VERSION } from './version.js';
 export * as nn from './nn/index.js';
+export { RankingEvaluator } from './evaluation/ranking-evaluator.js';
+export { RANKING_KS, hitAt, ndcgAt, mrrAt, rankingMetricNames, rankCases, rankRows, summariseRanking } from './evaluation/ranking-metrics.js';

@@ -41,3 +41,10 @@ export function readWeightsManifest(dir: string): WeightsManifest {
     throw new ModelError(`${path}: manifest is not valid JSON; restore the plugin's weights folder`, 'weights-corrupt');
   }
 }
+
+/** What a backbone's describe() reports about its shipped weights: whether they exist and their corpus. */
+export function shippedWeights(dir: string): { hasWeights: boolean; manifest?: WeightsManifest; corpus: string } {
+  if (!hasWeights(dir)) return { hasWeights: false, corpus: 'none (no pretrained weights shipped)' };
+  const manifest = readWeightsManifest(dir);
+  return { hasWeights: true, manifest, corpus: manifest.corpus.description };
+}

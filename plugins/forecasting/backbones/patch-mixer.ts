@@ -3,7 +3,7 @@ import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
-import { hasWeights, readWeightsManifest } from '../../../core/io/weights-manifest.js';
+import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { ModelError } from '../../../core/errors.js';
 import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-network.js';
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
@@ -59,8 +59,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
 
   describe(): BackboneInfo {
     if (this.infoCache) return this.infoCache;
-    const shipped = hasWeights(this.weightsDir);
-    const manifest = shipped ? readWeightsManifest(this.weightsDir) : undefined;
+    const weights = shippedWeights(this.weightsDir);
     const probe = buildPatchMixerNetwork(CONFIG, 1);
     const parameters = probe.countParams();
     const embeddingSize = probe.outputs[0]!.shape[1] as number;
@@ -74,8 +73,8 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       maxHorizon: CONFIG.maxHorizon,
       embeddingSize,
       parameters,
-      corpus: manifest?.corpus.description ?? 'none (no pretrained weights shipped)',
-      hasWeights: shipped,
+      corpus: weights.corpus,
+      hasWeights: weights.hasWeights,
     };
     return this.infoCache;
   }

@@ -3,7 +3,7 @@ import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, HeadConfig, RecommendInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
-import { hasWeights, readWeightsManifest } from '../../../core/io/weights-manifest.js';
+import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { Rng } from '../../../core/random.js';
 import { EVENT_FEATURES } from '../data/features.js';
 import { NextItemHeadModel } from '../heads/next-item-head.js';
@@ -65,21 +65,20 @@ export class SasrecBackbone implements Backbone<RecommendInput> {
 
   describe(): BackboneInfo {
     if (this.infoCache) return this.infoCache;
-    const shipped = hasWeights(this.weightsDir);
-    const manifest = shipped ? readWeightsManifest(this.weightsDir) : undefined;
+    const weights = shippedWeights(this.weightsDir);
     const probe = buildSasrecNetwork(SASREC_CONFIG, 1);
     const parameters = probe.countParams();
     probe.dispose();
     this.infoCache = {
       id: this.id,
-      version: manifest?.version ?? '0.1.0',
+      version: weights.manifest?.version ?? '0.1.0',
       task: 'recommend',
       description: 'SASRec-style causal self-attention over ID-agnostic event features (popularity, repeats, transitions, time gaps); width 64, 2 blocks, 2 heads',
       contextLength: SASREC_CONFIG.contextLength,
       embeddingSize: SASREC_CONFIG.width,
       parameters,
-      corpus: manifest?.corpus.description ?? 'none (no pretrained weights shipped)',
-      hasWeights: shipped,
+      corpus: weights.corpus,
+      hasWeights: weights.hasWeights,
     };
     return this.infoCache;
   }

@@ -1,6 +1,7 @@
 import { definePlugin } from '../../core/plugin.js';
 import { PatchMixerBackbone } from './backbones/patch-mixer.js';
 import { LinearForecastHead } from './heads/linear-forecast-head.js';
+import { ResidualMlpForecastHead } from './heads/residual-mlp-forecast-head.js';
 import { ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
 import { NaiveBaseline } from './baselines/naive.js';
 import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
@@ -16,6 +17,7 @@ export const FORECAST_SERVICE = Symbol.for('headstart.forecasting.ForecastServic
 export const forecastingPlugin = definePlugin('forecasting', (r) => {
   r.backbone('patch-mixer-s', PatchMixerBackbone);
   r.head('linear-forecast', LinearForecastHead);
+  r.head('residual-mlp-forecast', ResidualMlpForecastHead);
   r.evaluator('forecast-metrics', ForecastEvaluator);
   r.baseline('naive', NaiveBaseline);
   r.baseline('seasonal-naive', SeasonalNaiveBaseline);

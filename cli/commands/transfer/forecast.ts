@@ -18,6 +18,7 @@ export default class TransferForecast extends HeadstartCommand {
   static override flags = {
     ...forecastDataFlags,
     backbone: Flags.string({ description: 'backbone id (see `headstart backbones`)', default: 'patch-mixer-s' }),
+    head: Flags.string({ description: 'head id: linear-forecast (PatchTST flatten head) or residual-mlp-forecast', default: 'linear-forecast' }),
     strategy: Flags.string({ description: 'zero-shot, probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'probe' }),
     horizon: Flags.integer({ description: 'steps to forecast', required: true }),
     out: Flags.string({ description: 'model folder to write', required: true }),
@@ -41,6 +42,7 @@ export default class TransferForecast extends HeadstartCommand {
     const outcome = await service.transfer(dataset, {
       backbone: flags.backbone,
       strategy: flags.strategy as 'probe',
+      head: flags.head,
       horizon: flags.horizon,
       seed: flags.seed,
       epochs: flags.epochs,

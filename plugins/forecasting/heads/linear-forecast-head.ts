@@ -7,7 +7,7 @@ import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../..
  * PatchTST-style flatten head: one linear map from the flat encoding (and, when the data has them,
  * the flattened known-future covariates) to the horizon, in instance-normalised units.
  */
-class LinearForecastHeadModel implements HeadModel<ForecastInput> {
+export class LinearForecastHeadModel implements HeadModel<ForecastInput> {
   constructor(
     readonly config: HeadConfig,
     readonly network: tf.LayersModel,
@@ -40,14 +40,7 @@ export class LinearForecastHead implements Head<ForecastInput> {
   readonly description = 'Linear map from the flat encoding (+ known-future covariates) to the horizon';
 
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<ForecastInput> }): HeadModel<ForecastInput> {
-    const emb = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
-    const inputs = [emb];
-    let x: tf.SymbolicTensor = emb;
-    if (config.covariates.length > 0) {
-      const cov = tf.input({ shape: [config.outputs * config.covariates.length], name: 'covariates' });
-      inputs.push(cov);
-      x = tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor;
-    }
+    const { inputs, x } = headInputs(config);
     const out = new Linear({ units: config.outputs, seed: options.seed, name: 'forecast' }).apply(x) as tf.SymbolicTensor;
     const network = tf.model({ inputs, outputs: out, name: 'linear_forecast_head' });
     if (options.warmStart) warmStart(network, options.warmStart.network, config);
@@ -59,8 +52,16 @@ export class LinearForecastHead implements Head<ForecastInput> {
   }
 }
 
+/** The head's inputs: the flat encoding, plus the flattened future covariates when the config names any. */
+export function headInputs(config: HeadConfig): { inputs: tf.SymbolicTensor[]; x: tf.SymbolicTensor } {
+  const emb = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
+  if (config.covariates.length === 0) return { inputs: [emb], x: emb };
+  const cov = tf.input({ shape: [config.outputs * config.covariates.length], name: 'covariates' });
+  return { inputs: [emb, cov], x: tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor };
+}
+
 /** Copies the pretrained head's weights for the first `outputs` steps; covariate weights start at zero. */
-function warmStart(target: tf.LayersModel, source: tf.LayersModel, config: HeadConfig): void {
+export function warmStart(target: tf.LayersModel, source: tf.LayersModel, config: HeadConfig): void {
   const [srcKernel, srcBias] = source.getLayer('forecast').getWeights() as [tf.Tensor2D, tf.Tensor1D];
   if (srcKernel.shape[0] !== config.embeddingSize || srcKernel.shape[1] < config.outputs) return;
   const kernel = tf.tidy(() => {

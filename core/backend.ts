@@ -5,6 +5,8 @@ import { UsageError } from './errors.js';
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface BackendChoice {
+  /** Which of headstart's backend names was chosen. */
+  name: Exclude<BackendName, 'auto'>;
   /** tfjs's name for the backend that runs ('tensorflow', 'wasm', 'cpu'). */
   active: string;
   /** The npm package that provided it. */
@@ -37,7 +39,7 @@ function isInstalled(pkg: string): boolean {
  * when the user installed them, else wasm (≈9× the pure-JS cpu backend here), else cpu.
  */
 export async function useBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
-  if (chosen && (requested === 'auto' || chosen.provider.endsWith(requested) || chosen.active === requested)) return chosen;
+  if (chosen && (requested === 'auto' || chosen.name === requested)) return chosen;
   const notes: string[] = [];
   const candidates: BackendName[] = requested === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [requested];
   for (const c of candidates) {
@@ -49,17 +51,17 @@ export async function useBackend(requested: BackendName = 'auto'): Promise<Backe
         continue;
       }
       await import(native.pkg);
-      if (await tf.setBackend('tensorflow')) return (chosen = { active: 'tensorflow', provider: native.pkg, notes });
+      if (await tf.setBackend('tensorflow')) return (chosen = { name: native.name, active: 'tensorflow', provider: native.pkg, notes });
       notes.push(`${native.pkg} failed to initialise`);
       continue;
     }
     if (c === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
-      if (await tf.setBackend('wasm')) return (chosen = { active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', notes });
+      if (await tf.setBackend('wasm')) return (chosen = { name: 'wasm', active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', notes });
       notes.push('wasm backend failed to initialise');
       continue;
     }
-    if (c === 'cpu' && (await tf.setBackend('cpu'))) return (chosen = { active: 'cpu', provider: '@tensorflow/tfjs (cpu)', notes });
+    if (c === 'cpu' && (await tf.setBackend('cpu'))) return (chosen = { name: 'cpu', active: 'cpu', provider: '@tensorflow/tfjs (cpu)', notes });
   }
   throw new UsageError(`no tfjs backend could be initialised (${notes.join('; ')})`);
 }

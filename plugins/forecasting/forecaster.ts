@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
 import type { TaskModel } from '../../core/task/task-model.js';
-import { DataError } from '../../core/errors.js';
+import { DataError, ModelError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
 import { nextTimestamps } from './data/frequency.js';
 import { formatTimestamp } from './data/timestamps.js';
@@ -49,7 +49,9 @@ export class Forecaster {
       scaled.forEach((row, i) => out.push(windows.descale(idx[i]!, row)));
     }
     for (const [i, row] of out.entries()) {
-      if (!row.every(Number.isFinite)) throw new Error(`non-finite forecast for series ${dataset.series[cuts[i]!.series]!.id}`);
+      if (!row.every(Number.isFinite)) {
+        throw new ModelError(`${dataset.source}: the model produced a non-finite forecast for series '${dataset.series[cuts[i]!.series]!.id}'; check that series for extreme values, or retrain with a lower --learning-rate`, 'non-finite-forecast');
+      }
     }
     return out;
   }

@@ -32,7 +32,7 @@ export function lineChartSvg(c: ChartSpec): string {
   const X = (x: number) => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
   const Y = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`];
-  out.push(`<text x="${W / 2 - m.r / 2}" y="22" text-anchor="middle" font-size="14">${esc(c.title)}</text>`);
+  out.push(`<text x="${m.l}" y="22" font-size="14">${esc(c.title)}</text>`);
   for (let i = 0; i <= 5; i++) {
     const y = y0 + ((y1 - y0) * i) / 5;
     out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#eee"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end">${y.toFixed(3)}</text>`);
@@ -46,6 +46,8 @@ export function lineChartSvg(c: ChartSpec): string {
   let legendY = m.t + 4;
   (c.references ?? []).forEach((r) => {
     out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(r.y)}" y2="${Y(r.y)}" stroke="#777" stroke-dasharray="5 4"/>`);
+    // Label each reference on the plot itself: the dashed lines look alike.
+    out.push(`<text x="${m.l + 6}" y="${Y(r.y) - 4}" fill="#555">${esc(r.name)}</text>`);
     out.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 36}" y1="${legendY}" y2="${legendY}" stroke="#777" stroke-dasharray="5 4"/><text x="${W - m.r + 42}" y="${legendY + 4}">${esc(r.name)} ${r.y.toFixed(3)}</text>`);
     legendY += 18;
   });

@@ -1,6 +1,6 @@
 // Public surface of the built-in recommendation plugin.
 export { recommendationPlugin } from './module.js';
-export { SasrecBackbone, SASREC_CONFIG, SASREC_WEIGHTS } from './backbones/sasrec.js';
+export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS } from './backbones/sasrec.js';
 export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
 export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
 export { MostPopularBaseline, PopularityScorer } from './baselines/most-popular.js';
@@ -12,3 +12,4 @@ export { RecentPositional, MaskSteps, SeededDropout } from './layers/sequence.js
 export { gatherRows, scatterAdd, bmm, scoreAll } from './layers/ops.js';
 export { modelScorer } from './scoring.js';
 export * from './data/index.js';
+export { SasrecPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-sasrec.js';

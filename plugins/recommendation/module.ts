@@ -5,6 +5,7 @@ import { NextItemHead } from './heads/next-item-head.js';
 import { MostPopularBaseline } from './baselines/most-popular.js';
 import { MarkovBaseline } from './baselines/markov.js';
 import { EventsAdapter } from './data/adapter.js';
+import { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
 
 /** The built-in recommendation plugin, registered through the same API a third-party plugin uses. */
 export const recommendationPlugin = definePlugin('recommendation', (r) => {
@@ -14,4 +15,5 @@ export const recommendationPlugin = definePlugin('recommendation', (r) => {
   r.baseline('most-popular', MostPopularBaseline);
   r.baseline('markov', MarkovBaseline);
   r.adapter('events', EventsAdapter);
+  r.pretrainer('sasrec-s', SasrecPretrainer);
 });

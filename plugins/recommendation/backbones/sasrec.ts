@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, HeadConfig, RecommendInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
 import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-manifest.js';
+import { ModelError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { EVENT_FEATURES } from '../data/features.js';
 import { NextItemHeadModel } from '../heads/next-item-head.js';
 import { buildSasrecNetwork, type SasrecConfig } from './sasrec-network.js';
+
+/** Architecture version: bump when SASREC_CONFIG, the network or the event features change; weights of another version do not load. */
+export const SASREC_VERSION = '1.0.0';
 
 export const SASREC_CONFIG: SasrecConfig = { contextLength: 32, features: EVENT_FEATURES, width: 64, heads: 2, blocks: 2, ffn: 128, dropout: 0.2 };
 
@@ -16,6 +20,18 @@ const EXAMPLE_ITEMS = 64;
 
 /** Where the shipped weights of this backbone live (copied beside the compiled file by the build). */
 export const SASREC_WEIGHTS = fileURLToPath(new URL('../weights/sasrec-s/', import.meta.url));
+
+/** The head settings a manifest records (config.head: a JSON string written by the pretrainer). */
+function headOptions(recorded: unknown): HeadConfig['options'] {
+  if (typeof recorded === 'string') {
+    try {
+      return JSON.parse(recorded) as HeadConfig['options'];
+    } catch {
+      return {};
+    }
+  }
+  return (recorded as HeadConfig['options']) ?? {};
+}
 
 class SasrecModel implements BackboneModel<RecommendInput> {
   constructor(
@@ -71,7 +87,7 @@ export class SasrecBackbone implements Backbone<RecommendInput> {
     probe.dispose();
     this.infoCache = {
       id: this.id,
-      version: weights.manifest?.version ?? '0.1.0',
+      version: SASREC_VERSION,
       task: 'recommend',
       description: 'SASRec-style causal self-attention over ID-agnostic event features (popularity, repeats, transitions, time gaps); width 64, 2 blocks, 2 heads',
       contextLength: SASREC_CONFIG.contextLength,
@@ -87,10 +103,17 @@ export class SasrecBackbone implements Backbone<RecommendInput> {
     const info = this.describe();
     if (options.init === 'random') return new SasrecModel(info, buildSasrecNetwork(SASREC_CONFIG, options.seed));
     const manifest = readWeightsManifest(this.weightsDir);
+    const mismatch = Object.entries(SASREC_CONFIG).find(([k, v]) => manifest.config[k] !== v);
+    if (manifest.version !== SASREC_VERSION || mismatch) {
+      throw new ModelError(
+        `${this.weightsDir}: weights are for ${this.id} v${manifest.version}${mismatch ? ` (${mismatch[0]}=${manifest.config[mismatch[0]]}, expected ${mismatch[1]})` : ''}, but this code is v${SASREC_VERSION}; re-run the pretraining command in its manifest`,
+        'weights-incompatible',
+      );
+    }
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const outputs = headNet.outputs[0]!.shape[1] as number;
-    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: info.embeddingSize, outputs, covariates: [], options: (manifest.config.head as unknown as HeadConfig['options']) ?? {} };
+    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: info.embeddingSize, outputs, covariates: [], options: headOptions(manifest.config.head) };
     return new SasrecModel(info, network, new NextItemHeadModel(headConfig, headNet));
   }
 

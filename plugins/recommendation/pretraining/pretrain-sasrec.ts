@@ -1,0 +1,171 @@
+import * as tf from '@tensorflow/tfjs';
+import { injectable } from 'inversify';
+import { basename, join } from 'node:path';
+import type { HeadConfig, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
+import { saveNetwork } from '../../../core/io/layers-io.js';
+import { writeDirAtomic, writeFileAtomic } from '../../../core/io/atomic.js';
+import { WEIGHTS_MANIFEST, type WeightsManifest } from '../../../core/io/weights-manifest.js';
+import { currentBackend } from '../../../core/backend.js';
+import { DataError, UsageError } from '../../../core/errors.js';
+import { Rng } from '../../../core/random.js';
+import { buildSasrecNetwork } from '../backbones/sasrec-network.js';
+import { SASREC_CONFIG, SASREC_VERSION } from '../backbones/sasrec.js';
+import { NextItemHead, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
+import { leaveOneOut } from '../data/splits.js';
+import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
+import { EventFeaturizer } from '../data/features.js';
+import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
+
+export interface RecommendPretrainOptions {
+  /** Events file of the source domain (CSV or RecBole .inter). */
+  events: string;
+  /** Column mapping and ordering of the events file. */
+  load?: EventsLoadOptions;
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Stop early (recording the steps reached) after this many minutes. */
+  maxMinutes?: number;
+  /** Stop after this many steps while keeping the learning-rate schedule of `steps`: re-runs a time-capped run exactly. */
+  stopAfter?: number;
+  /** Save a complete, loadable weights folder every this many steps. */
+  checkpointEvery: number;
+  /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
+  head?: Partial<NextItemOptions>;
+}
+
+/**
+ * Head defaults of pretraining: the source's item embeddings never transfer to a new catalogue, so
+ * half the examples are scored without them (idDropout), making the transferable gates carry weight.
+ */
+export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5 };
+
+/** Validation cases scored for the held-out loss. */
+const HELD_OUT_CASES = 512;
+
+/**
+ * Pretrains the sasrec-s encoder with a next-item head on a source events log: leave-one-out split
+ * (the second-last event of each user is the held-out loss, the last is never read), statistics and
+ * event features from the training part, softmax cross-entropy (full, or sampled + logQ).
+ */
+@injectable()
+export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
+  readonly backboneId = 'sasrec-s';
+  readonly task = 'recommend' as const;
+
+  async run(o: RecommendPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
+    for (const [name, v] of [['steps', o.steps], ['batch size', o.batchSize], ['checkpoint every', o.checkpointEvery]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new UsageError(`${name} must be a positive integer (got ${v})`);
+    }
+    if (!(o.learningRate > 0)) throw new UsageError(`learning rate must be positive (got ${o.learningRate})`);
+    const cfg = SASREC_CONFIG;
+    const dataset = await loadEvents(o.events, o.load);
+    const split = leaveOneOut(dataset);
+    const N = dataset.items.length;
+    const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
+    const transitions = fitTransitions(split.train, N);
+    const stats = fitCatalogueStats(split.train, N, headOptions.successors, transitions);
+    const featurizer = new EventFeaturizer(stats, transitions);
+    const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
+    const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
+      contextLength: cfg.contextLength,
+      holdOutTargets: true,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
+    });
+    if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
+    const holdoutRng = new Rng(o.seed + 1);
+    const cases = split.validation.slice();
+    for (let i = cases.length - 1; i > 0; i--) {
+      const j = holdoutRng.int(i + 1);
+      [cases[i], cases[j]] = [cases[j]!, cases[i]!];
+    }
+    const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
+
+    const backbone = buildSasrecNetwork(cfg, o.seed);
+    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
+    const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
+    const optimizer = tf.train.adam(o.learningRate);
+    const setLr = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr);
+    const loss = (set: NextItemExamples, indices: number[], training: boolean) => {
+      const { input, target } = set.batch(indices);
+      const states = backbone.apply([input.events, input.mask], { training }) as tf.Tensor3D;
+      const [B, T, d] = states.shape;
+      const hidden = tf.reshape(tf.slice(states, [0, T - 1, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
+      return head.loss(head.predict({ hidden }, input, training), target);
+    };
+    const evalHoldout = () => {
+      if (heldOut.size === 0) return NaN;
+      let sum = 0;
+      for (let from = 0; from < heldOut.size; from += o.batchSize) {
+        const idx = Array.from({ length: Math.min(o.batchSize, heldOut.size - from) }, (_, i) => from + i);
+        sum += tf.tidy(() => loss(heldOut, idx, false).dataSync()[0]!) * idx.length;
+      }
+      return sum / heldOut.size;
+    };
+
+    const started = Date.now();
+    const warmup = Math.min(500, Math.floor(o.steps / 10));
+    let step = 0;
+    let ema = NaN;
+    const save = async () => {
+      const files: Record<string, string> = {};
+      const manifest: WeightsManifest = {
+        backbone: this.backboneId,
+        version: SASREC_VERSION,
+        config: { ...cfg, head: JSON.stringify(headOptions) },
+        corpus: {
+          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)`,
+          sources: [basename(o.events)],
+          synthetic: 0,
+        },
+        command: o.command,
+        seed: o.seed,
+        steps: step,
+        batchSize: o.batchSize,
+        wallSeconds: Math.round((Date.now() - started) / 1000),
+        parameters: backbone.countParams(),
+        finalLoss: { trainEma: ema, heldOut: evalHoldout() },
+        backend: currentBackend()?.active ?? tf.getBackend(),
+        createdAt: new Date().toISOString(),
+        files,
+      };
+      await writeDirAtomic(o.out, async (dir) => {
+        Object.assign(files, await saveNetwork(backbone, dir, 'backbone'));
+        Object.assign(files, await saveNetwork(head.network, dir, 'head'));
+        await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+      });
+      return manifest;
+    };
+
+    const rng = new Rng(o.seed + 3);
+    const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
+    const last = Math.min(o.steps, o.stopAfter ?? Infinity);
+    try {
+      for (step = 0; step < last && Date.now() < deadline; ) {
+        const lr = step < warmup ? (o.learningRate * (step + 1)) / warmup : o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
+        setLr(lr);
+        const indices = Array.from({ length: o.batchSize }, () => rng.int(trainSet.size));
+        const l = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => loss(trainSet, indices, true), vars);
+          optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+          return value.dataSync()[0]!;
+        });
+        if (!Number.isFinite(l)) throw new Error(`pretraining diverged at step ${step} (loss ${l}); lower --learning-rate`);
+        ema = Number.isNaN(ema) ? l : 0.98 * ema + 0.02 * l;
+        step++;
+        o.onProgress?.({ step, steps: o.steps, loss: ema, elapsedSeconds: (Date.now() - started) / 1000 });
+        if (step % o.checkpointEvery === 0) await save();
+      }
+      const manifest = await save();
+      return { out: o.out, steps: step, wallSeconds: manifest.wallSeconds, parameters: manifest.parameters, finalLoss: manifest.finalLoss };
+    } finally {
+      optimizer.dispose();
+      backbone.dispose();
+      head.network.dispose();
+    }
+  }
+}

@@ -6,4 +6,4 @@ export { writeResults, resultsDir, projectRoot, type WrittenResults } from './re
 export { formatRate, formatInt } from './format.js';
 export { BENCH_BACKENDS, BACKEND_PACKAGE, isBackendInstalled, type BenchBackend } from './backends.js';
 export { runInChild, replyToParent, isChildProcess } from './child.js';
-export { lineChartSvg, type ChartSpec, type LineSeries } from './svg-plot.js';
+export { lineChartSvg, type ChartSpec, type LineSeries } from '../../core/report/svg-plot.js';

@@ -1,5 +1,5 @@
 /** Aggregation, markdown and plot for the data-savings benchmark (kept apart from the run loop). */
-import { lineChartSvg } from '../harness/svg-plot.js';
+import { lineChartSvg } from '../../core/report/svg-plot.js';
 export interface SavingsRun {
   method: string;
   /** Share of training series; 0 for methods that do not train (zero-shot, baselines). */

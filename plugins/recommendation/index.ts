@@ -1,5 +1,5 @@
 // Public surface of the built-in recommendation plugin.
-export { recommendationPlugin } from './module.js';
+export { recommendationPlugin, RECOMMEND_SERVICE } from './module.js';
 export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS } from './backbones/sasrec.js';
 export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
 export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
@@ -13,3 +13,4 @@ export { gatherRows, scatterAdd, bmm, scoreAll } from './layers/ops.js';
 export { modelScorer } from './scoring.js';
 export * from './data/index.js';
 export { SasrecPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-sasrec.js';
+export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';

@@ -158,6 +158,18 @@ describe('happy path', () => {
     });
   });
 
+  it('evaluate --plot writes an SVG of actuals and forecasts for the first series', async () => {
+    const svg = join(dir, 'plot.svg');
+    const r = await cli(['evaluate', '--model', model, '--data', data, '--plot', svg, '--plot-series', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(svg, 'utf8');
+    expect(text.startsWith('<svg')).toBe(true);
+    expect(text).toContain(`>${SERIES[0]}<`);
+    expect(text).toContain(`>${SERIES[1]}<`);
+    expect(text).not.toContain(`>${SERIES[2]}<`);
+    expect(text).toContain('seasonal naive');
+  });
+
   it('forecast rejects a --future file that does not start right after the history', async () => {
     const late = writeCsv(
       'future-late.csv',

@@ -18,6 +18,7 @@ export interface ChartSpec {
 }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+const formatTick = (y: number) => (Math.abs(y) >= 100 ? y.toFixed(0) : Math.abs(y) >= 10 ? y.toFixed(1) : y.toFixed(3));
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 export function lineChartSvg(c: ChartSpec): string {
@@ -35,9 +36,13 @@ export function lineChartSvg(c: ChartSpec): string {
   out.push(`<text x="${m.l}" y="22" font-size="14">${esc(c.title)}</text>`);
   for (let i = 0; i <= 5; i++) {
     const y = y0 + ((y1 - y0) * i) / 5;
-    out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#eee"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end">${y.toFixed(3)}</text>`);
+    out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(y)}" y2="${Y(y)}" stroke="#eee"/><text x="${m.l - 6}" y="${Y(y) + 4}" text-anchor="end">${formatTick(y)}</text>`);
   }
-  for (const t of c.xTicks ?? xs.map((x) => ({ x, label: String(x) }))) {
+  // Default ticks: the distinct x values, thinned to about eight so labels never overlap.
+  const distinct = [...new Set(xs)].sort((a, b) => a - b);
+  const every = Math.max(1, Math.ceil(distinct.length / 8));
+  const defaultTicks = distinct.filter((_, i) => i % every === 0).map((x) => ({ x, label: String(x) }));
+  for (const t of c.xTicks ?? defaultTicks) {
     out.push(`<text x="${X(t.x)}" y="${H - m.b + 18}" text-anchor="middle">${esc(t.label)}</text>`);
   }
   out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">${esc(c.xLabel)}</text>`);
@@ -64,4 +69,15 @@ export function lineChartSvg(c: ChartSpec): string {
   });
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** Lays several standalone SVG charts out in a grid, as one SVG. */
+export function gridSvg(charts: string[], columns: number, cell: { width: number; height: number }): string {
+  const rows = Math.ceil(charts.length / columns);
+  const body = charts.map((svg, i) => {
+    const x = (i % columns) * cell.width;
+    const y = Math.floor(i / columns) * cell.height;
+    return svg.replace('<svg ', `<svg x="${x}" y="${y}" `);
+  });
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${columns * cell.width}" height="${rows * cell.height}">`, ...body, '</svg>'].join('\n');
 }

@@ -1,0 +1,29 @@
+import type { ForecastDataset } from '../../../core/interfaces/index.js';
+import { gridSvg, lineChartSvg } from '../../../core/report/svg-plot.js';
+import type { Cut } from '../data/windows.js';
+
+export interface PlottedMethod {
+  name: string;
+  /** One forecast per cut, in data units. */
+  forecasts: number[][];
+}
+
+/**
+ * History, actuals and each method's forecast over the test window, for the first `count` series:
+ * a quick visual check of what the metrics summarise.
+ */
+export function forecastPlotSvg(ds: ForecastDataset, cuts: Cut[], horizon: number, methods: PlottedMethod[], count = 6): string {
+  const width = 460;
+  const height = 260;
+  const charts = cuts.slice(0, count).map((c, i) => {
+    const s = ds.series[c.series]!;
+    const start = Math.max(0, c.cut - 3 * horizon);
+    const actual = s.values.slice(start, c.cut + horizon).map((y, k) => ({ x: start + k - c.cut, y }));
+    const series = [
+      { name: 'actual', points: actual },
+      ...methods.map((m) => ({ name: m.name, points: m.forecasts[i]!.map((y, h) => ({ x: h, y })) })),
+    ];
+    return lineChartSvg({ title: s.id, xLabel: 'steps from the forecast origin', yLabel: '', series, width, height });
+  });
+  return gridSvg(charts, 2, { width, height });
+}

@@ -1,0 +1,162 @@
+import { inject, injectable } from 'inversify';
+import type { Backbone, EvaluationReport, EventsSplit, Head, HeadConfig, RecommendBaseline, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import { TOKENS } from '../../../core/tokens.js';
+import type { Registry } from '../../../core/registry.js';
+import type { Trainer } from '../../../core/training/trainer.js';
+import { strategyOf } from '../../../core/training/strategies.js';
+import { TaskModel } from '../../../core/task/task-model.js';
+import { UsageError } from '../../../core/errors.js';
+import { rankCases, summariseRanking } from '../../../core/evaluation/ranking-metrics.js';
+import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
+import { EventFeaturizer } from '../data/features.js';
+import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
+import { NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { modelScorer } from '../scoring.js';
+
+export interface RecommendTransferOptions {
+  strategy: StrategyName;
+  /** Backbone id; default 'sasrec-s'. */
+  backbone?: string;
+  /** Head id; default 'next-item'. */
+  head?: string;
+  headOptions?: Partial<NextItemOptions>;
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  /** Head learning rate; default: the strategy's. */
+  learningRate?: number;
+  patience?: number;
+  maxStepsPerEpoch?: number;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** A trained next-item model with what it needs to score histories of its catalogue. */
+export interface Recommender {
+  model: TaskModel<RecommendInput>;
+  strategy: StrategyName;
+  catalogueSize: number;
+  contextLength: number;
+  headConfig: HeadConfig;
+  /** Featurizer of the statistics the head currently holds. */
+  featurizer: EventFeaturizer;
+}
+
+export interface RecommendTransferOutcome {
+  recommender: Recommender;
+  training: TrainResult;
+}
+
+/** One row of an evaluation: a transferred model or a baseline, on the same test cases. */
+export interface RankedMethod {
+  name: string;
+  kind: 'transfer' | 'baseline';
+  report: EvaluationReport;
+}
+
+export interface RecommendEvaluateOptions {
+  /** Remove each user's history items from the ranking. */
+  excludeSeen?: boolean;
+  batchSize?: number;
+  ks?: number[];
+}
+
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 20, batchSize: 128, patience: 3, maxStepsPerEpoch: 200 };
+
+/**
+ * Recommendation use cases over the container's components: transfer (a new head on a backbone,
+ * trained under a strategy on a split's training sequences) and evaluation (full ranking beside the
+ * most-popular and Markov baselines, with statistics and baselines fit on the same events).
+ */
+@injectable()
+export class RecommendService {
+  constructor(
+    @inject(TOKENS.Registry) private readonly registry: Registry,
+    @inject(TOKENS.Trainer) private readonly trainer: Trainer,
+  ) {}
+
+  backbone(id: string): Backbone<RecommendInput> {
+    const b = this.registry.get<Backbone<RecommendInput>>('backbone', id);
+    if (b.describe().task !== 'recommend') throw new UsageError(`backbone "${id}" is a ${b.describe().task} backbone; choose a recommend backbone (see \`headstart backbones\`)`);
+    return b;
+  }
+
+  /**
+   * Puts a new head for the split's catalogue on a backbone and trains it (validation cases select
+   * the epoch); statistics and features come from the training sequences only. Transferred strategies
+   * warm-start the head's catalogue-independent part from the pretraining head.
+   */
+  async transfer(catalogueSize: number, split: EventsSplit, o: RecommendTransferOptions): Promise<RecommendTransferOutcome> {
+    const strategy = strategyOf(o.strategy);
+    const backbone = this.backbone(o.backbone ?? RECOMMEND_DEFAULTS.backbone);
+    const info = backbone.describe();
+    const seed = o.seed ?? RECOMMEND_DEFAULTS.seed;
+    const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...o.headOptions };
+    const transitions = fitTransitions(split.train, catalogueSize);
+    const stats = fitCatalogueStats(split.train, catalogueSize, headOptions.successors, transitions);
+    const featurizer = new EventFeaturizer(stats, transitions);
+    const L = info.contextLength;
+    const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {
+      contextLength: L,
+      holdOutTargets: true,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed } : undefined,
+    });
+    if (strategy.trainHead && trainSet.size === 0) {
+      throw new UsageError(`no training examples: no user has 2 training events; use more data or --strategy zero-shot`, 'too-short');
+    }
+    const valSet = NextItemExamples.fromCases(split.validation, featurizer, { contextLength: L, holdOutTargets: false });
+
+    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
+    const headKind = this.registry.get<Head<RecommendInput>>('head', o.head ?? RECOMMEND_DEFAULTS.head);
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
+    const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    backboneModel.pretrainedHead?.network.dispose();
+    backboneModel.network.trainable = strategy.trainBackbone;
+    const model = new TaskModel(backboneModel, head);
+    const training = await this.trainer.fit(model, strategy, trainSet, valSet, {
+      seed,
+      epochs: o.epochs ?? RECOMMEND_DEFAULTS.epochs,
+      batchSize: o.batchSize ?? RECOMMEND_DEFAULTS.batchSize,
+      learningRate: o.learningRate ?? strategy.learningRate,
+      patience: o.patience ?? RECOMMEND_DEFAULTS.patience,
+      maxStepsPerEpoch: o.maxStepsPerEpoch ?? RECOMMEND_DEFAULTS.maxStepsPerEpoch,
+      onProgress: o.onProgress,
+    });
+    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer }, training };
+  }
+
+  /** Registered baselines of the recommend task. */
+  recommendBaselineIds(): string[] {
+    return this.registry.all<{ task?: string }>('baseline').filter((r) => r.component.task === 'recommend').map((r) => r.id);
+  }
+
+  /**
+   * Full-ranking HR/NDCG/MRR@K (and coverage) on the split's test cases, in batches. Every method is
+   * fit on the same events, `split.beforeTest` (training plus validation events): the models' head
+   * statistics and features are refit on them, the baselines trained on them.
+   */
+  evaluate(catalogueSize: number, split: EventsSplit, recommenders: { name: string; recommender: Recommender }[], o: RecommendEvaluateOptions = {}, baselineIds = this.recommendBaselineIds()): RankedMethod[] {
+    const ranking = { excludeSeen: o.excludeSeen, batchSize: o.batchSize ?? 256, ks: o.ks };
+    const userName = (c: { user: number }) => String(c.user);
+    const rows: RankedMethod[] = [];
+    for (const { name, recommender } of recommenders) {
+      if (recommender.catalogueSize !== catalogueSize) {
+        throw new UsageError(`model "${name}" was trained on a catalogue of ${recommender.catalogueSize} items, the data has ${catalogueSize}; evaluate it on data of its own catalogue`, 'catalogue-mismatch');
+      }
+      const head = recommender.model.head as NextItemHeadModel;
+      const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
+      const transitions = fitTransitions(split.beforeTest, catalogueSize);
+      const stats = fitCatalogueStats(split.beforeTest, catalogueSize, successors, transitions);
+      head.setStatistics(stats);
+      recommender.featurizer = new EventFeaturizer(stats, transitions);
+      const ranked = rankCases(modelScorer(recommender.model, recommender.featurizer, recommender.contextLength), split.test, catalogueSize, userName, ranking);
+      rows.push({ name, kind: 'transfer', report: summariseRanking(ranked, o.ks) });
+    }
+    for (const id of baselineIds) {
+      const scorer = this.registry.get<RecommendBaseline>('baseline', id).fit({ catalogueSize, sequences: split.beforeTest });
+      const ranked = rankCases((batch) => scorer.scoreBatch(batch.map((c) => c.history)), split.test, catalogueSize, userName, ranking);
+      rows.push({ name: id, kind: 'baseline', report: summariseRanking(ranked, o.ks) });
+    }
+    return rows;
+  }
+}

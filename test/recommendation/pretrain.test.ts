@@ -1,0 +1,170 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../core/backend.js';
+import { createContainer, registryOf } from '../../core/container.js';
+import { sha256 } from '../../core/io/sha256.js';
+import { readWeightsManifest, WEIGHTS_MANIFEST } from '../../core/io/weights-manifest.js';
+import { ModelError } from '../../core/errors.js';
+import type { Pretrainer } from '../../core/interfaces/index.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { SASREC_CONFIG, SASREC_VERSION, SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
+import { SasrecPretrainer, type RecommendPretrainOptions } from '../../plugins/recommendation/pretraining/pretrain-sasrec.js';
+import type { NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
+import { Rng } from '../../core/random.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ITEMS = 15;
+
+let dir: string;
+let events: string;
+beforeAll(async () => {
+  await useBackend('wasm');
+  dir = tempDir('headstart-rec-pretrain-');
+  // 30 users; the next item is usually (last + 1) mod ITEMS; timestamps one hour apart.
+  const rng = new Rng(9);
+  const lines = ['user_id,item_id,timestamp'];
+  for (let u = 0; u < 30; u++) {
+    const n = 4 + rng.int(5);
+    let item = rng.int(ITEMS);
+    for (let t = 0; t < n; t++) {
+      lines.push(`u${u},i${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
+      item = rng.next() < 0.8 ? (item + 1) % ITEMS : rng.int(ITEMS);
+    }
+  }
+  events = join(dir, 'events.csv');
+  writeFileSync(events, lines.join('\n') + '\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = (out: string): RecommendPretrainOptions & { out: string; command: string } => ({
+  events,
+  steps: 4,
+  batchSize: 8,
+  learningRate: 1e-3,
+  seed: 5,
+  checkpointEvery: 2,
+  head: { itemDim: 8, successors: 4 },
+  out,
+  command: 'headstart pretrain recommend --steps 4',
+});
+
+function editManifest(path: string, edit: (m: Record<string, unknown> & { config: Record<string, unknown> }) => void): void {
+  const file = join(path, WEIGHTS_MANIFEST);
+  const m = JSON.parse(readFileSync(file, 'utf8'));
+  edit(m);
+  writeFileSync(file, JSON.stringify(m));
+}
+
+describe('sasrec-s pretrainer', () => {
+  it('is registered under the backbone it pretrains', () => {
+    const registry = registryOf(createContainer(builtinPlugins));
+    const p = registry.get<Pretrainer<RecommendPretrainOptions>>('pretrainer', 'sasrec-s');
+    expect(p).toBeInstanceOf(SasrecPretrainer);
+    expect(p.task).toBe('recommend');
+  });
+
+  it('writes weights + a manifest (version, config, sha256) that SasrecBackbone.at(dir) loads; same seed is bit-identical', async () => {
+    const out = join(dir, 'weights');
+    const progress: number[] = [];
+    const summary = await new SasrecPretrainer().run({ ...base(out), onProgress: (p) => progress.push(p.step) });
+    expect(summary.steps).toBe(4);
+    expect(progress).toEqual([1, 2, 3, 4]);
+    const m = readWeightsManifest(out);
+    expect(m).toMatchObject({ backbone: 'sasrec-s', version: SASREC_VERSION, seed: 5, steps: 4, batchSize: 8, command: 'headstart pretrain recommend --steps 4' });
+    expect(m.config).toMatchObject({ ...SASREC_CONFIG });
+    expect(JSON.parse(m.config.head as string)).toMatchObject({ itemDim: 8, successors: 4, loss: 'full' });
+    expect(m.corpus.sources).toEqual(['events.csv']);
+    expect(m.parameters).toBe(new SasrecBackbone().describe().parameters);
+    expect(Number.isFinite(m.finalLoss.trainEma)).toBe(true);
+    expect(Number.isFinite(m.finalLoss.heldOut)).toBe(true);
+    expect(Object.keys(m.files).sort()).toEqual(['backbone.json', 'backbone.weights.bin', 'head.json', 'head.weights.bin']);
+    for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
+
+    const backbone = SasrecBackbone.at(out);
+    expect(backbone.describe()).toMatchObject({ hasWeights: true, version: SASREC_VERSION });
+    const model = await backbone.build({ init: 'pretrained', seed: 1 });
+    const head = model.pretrainedHead as NextItemHeadModel;
+    expect(head).toBeDefined();
+    expect(head.config.outputs).toBe(ITEMS);
+    expect(head.config.options).toMatchObject({ itemDim: 8, successors: 4 });
+    const random = await backbone.build({ init: 'random', seed: 1 });
+    expect(model.network.getWeights()[0]!.dataSync()).not.toEqual(random.network.getWeights()[0]!.dataSync());
+    model.network.dispose();
+    head.network.dispose();
+    random.network.dispose();
+
+    // stopAfter re-runs a capped run exactly: weight bytes match (model.json layer names differ in-process).
+    const a = join(dir, 'again-a');
+    const b = join(dir, 'again-b');
+    expect((await new SasrecPretrainer().run({ ...base(a), steps: 6, stopAfter: 3, checkpointEvery: 100 })).steps).toBe(3);
+    await new SasrecPretrainer().run({ ...base(b), steps: 6, stopAfter: 3, checkpointEvery: 100 });
+    const bins = (p: string) => Object.entries(readWeightsManifest(p).files).filter(([f]) => f.endsWith('.bin'));
+    expect(bins(a)).toEqual(bins(b));
+  });
+
+  it('pretrained build refuses weights of another version or config, and tampered files, with one-line ModelErrors', async () => {
+    const out = join(dir, 'checks');
+    await new SasrecPretrainer().run({ ...base(out), steps: 1, checkpointEvery: 1 });
+    const refuse = async (pattern: RegExp) => {
+      const err = await SasrecBackbone.at(out).build({ init: 'pretrained', seed: 1 }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(ModelError);
+      expect((err as Error).message).toMatch(pattern);
+      expect((err as Error).message).not.toContain('\n');
+    };
+    const original = readFileSync(join(out, WEIGHTS_MANIFEST), 'utf8');
+    editManifest(out, (m) => (m.version = '0.0.1'));
+    await refuse(/weights are for sasrec-s v0\.0\.1, but this code is v1\.0\.0; re-run the pretraining command/);
+    writeFileSync(join(out, WEIGHTS_MANIFEST), original);
+    editManifest(out, (m) => (m.config.width = 32));
+    await refuse(/\(width=32, expected 64\)/);
+    writeFileSync(join(out, WEIGHTS_MANIFEST), original);
+    const bytes = readFileSync(join(out, 'head.weights.bin'));
+    bytes[3] = bytes[3]! ^ 0xff;
+    writeFileSync(join(out, 'head.weights.bin'), bytes);
+    await refuse(/does not match the manifest/);
+  });
+
+  it('bad options and inputs are clear errors', async () => {
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), steps: 0 })).rejects.toThrow(/steps must be a positive integer/);
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), events: join(dir, 'missing.csv') })).rejects.toThrow(/missing\.csv/);
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+  });
+});
+
+describe('headstart pretrain recommend (compiled CLI)', () => {
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['cli/bin/run.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+      });
+    });
+
+  it('writes a verified, loadable weights folder and prints the summary as JSON', async () => {
+    const out = join(dir, 'cli-weights');
+    const r = await cli(['pretrain', 'recommend', '--events', events, '--out', out, '--steps', '3', '--batch-size', '8', '--checkpoint-every', '2', '--seed', '3', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ out, steps: 3 });
+    const m = readWeightsManifest(out);
+    expect(m.command).toContain('headstart pretrain recommend --events');
+    expect(m.seed).toBe(3);
+    for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
+    const model = await SasrecBackbone.at(out).build({ init: 'pretrained', seed: 1 });
+    expect(model.pretrainedHead).toBeDefined();
+    model.network.dispose();
+    model.pretrainedHead!.network.dispose();
+  }, 120_000);
+
+  it('a missing events file is a one-line error with a non-zero exit and no output folder', async () => {
+    const out = join(dir, 'cli-missing');
+    const r = await cli(['pretrain', 'recommend', '--events', join(dir, 'nope.csv'), '--out', out, '--steps', '2']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('nope.csv');
+    expect(existsSync(out)).toBe(false);
+  }, 120_000);
+});

@@ -1,0 +1,131 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../../core/backend.js';
+import { createContainer, registryOf } from '../../core/container.js';
+import type { EventsDataset, EventsSplit } from '../../core/interfaces/index.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
+import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import { SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
+import type { NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
+import { SasrecPretrainer } from '../../plugins/recommendation/pretraining/pretrain-sasrec.js';
+import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
+import { leaveOneOut } from '../../plugins/recommendation/data/splits.js';
+import { Rng } from '../../core/random.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+/** Events CSV: users whose next item is usually (last + step) mod items. */
+function writeEvents(path: string, users: number, items: number, seed: number): void {
+  const rng = new Rng(seed);
+  const lines = ['user_id,item_id,timestamp'];
+  for (let u = 0; u < users; u++) {
+    const n = 5 + rng.int(6);
+    let item = rng.int(items);
+    for (let t = 0; t < n; t++) {
+      lines.push(`u${u},i${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
+      item = rng.next() < 0.8 ? (item + 1) % items : rng.int(items);
+    }
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+let dir: string;
+let weights: string;
+let service: RecommendService;
+let target: EventsDataset;
+let split: EventsSplit;
+const quick = { epochs: 3, batchSize: 32, patience: 3, maxStepsPerEpoch: 20, headOptions: { itemDim: 8, successors: 4 } };
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  dir = tempDir('headstart-rec-service-');
+  const source = join(dir, 'source.csv');
+  writeEvents(source, 40, 20, 1);
+  weights = join(dir, 'weights');
+  await new SasrecPretrainer().run({ events: source, steps: 20, batchSize: 16, learningRate: 2e-3, seed: 2, checkpointEvery: 100, head: { itemDim: 8, successors: 4 }, out: weights, command: 'test' });
+  const container = createContainer(builtinPlugins);
+  // This container's sasrec-s reads the tiny weights above (no weights ship this session).
+  registryOf(container).get<SasrecBackbone>('backbone', 'sasrec-s').weightsDir = weights;
+  service = container.get<RecommendService>(RECOMMEND_SERVICE);
+  // A new catalogue: 12 items, none shared with the source's 20 (item ids differ in meaning).
+  const file = join(dir, 'target.csv');
+  writeEvents(file, 60, 12, 7);
+  target = await loadEvents(file);
+  split = leaveOneOut(target);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('recommend service', () => {
+  it('scratch transfer trains, and evaluation ranks it beside most-popular and Markov on the same test cases', async () => {
+    const N = target.items.length;
+    const { recommender, training } = await service.transfer(N, split, { strategy: 'scratch', seed: 3, ...quick });
+    expect(training.epochsRun).toBeGreaterThan(0);
+    expect(training.history[training.history.length - 1]!.trainLoss).toBeLessThan(training.history[0]!.trainLoss);
+    expect(recommender.catalogueSize).toBe(N);
+    const rows = service.evaluate(N, split, [{ name: 'scratch', recommender }]);
+    expect(rows.map((r) => `${r.kind}:${r.name}`).sort()).toEqual(['baseline:markov', 'baseline:most-popular', 'transfer:scratch']);
+    for (const r of rows) {
+      expect(r.report.metrics).toEqual(expect.arrayContaining(['HR@5', 'NDCG@10', 'MRR@20', 'coverage@10']));
+      for (const m of ['HR@10', 'NDCG@10', 'MRR@10']) {
+        expect(r.report.aggregate[m]).toBeGreaterThanOrEqual(0);
+        expect(r.report.aggregate[m]).toBeLessThanOrEqual(1);
+      }
+      expect(r.report.aggregate['NDCG@10']!).toBeLessThanOrEqual(r.report.aggregate['HR@10']! + 1e-9);
+    }
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r.report.aggregate['NDCG@10']!]));
+    // The log is strongly sequential: the model and Markov both beat popularity.
+    expect(byName.scratch!).toBeGreaterThan(byName['most-popular']!);
+    expect(byName.markov!).toBeGreaterThan(byName['most-popular']!);
+    // Chosen baselines only, and exclusion of seen items as an option.
+    const excl = service.evaluate(N, split, [], { excludeSeen: true }, ['markov']);
+    expect(excl.map((r) => r.name)).toEqual(['markov']);
+    recommender.model.dispose();
+  });
+
+  it('zero-shot to a new catalogue: no training; the head has the target catalogue and the pretrained gates', async () => {
+    const N = target.items.length;
+    const { recommender, training } = await service.transfer(N, split, { strategy: 'zero-shot', seed: 3, ...quick });
+    expect(training.epochsRun).toBe(0);
+    expect(Number.isFinite(training.bestValLoss)).toBe(true);
+    const head = recommender.model.head as NextItemHeadModel;
+    expect(head.config.outputs).toBe(N);
+    const pretrained = await SasrecBackbone.at(weights).build({ init: 'pretrained', seed: 1 });
+    const source = (pretrained.pretrainedHead as NextItemHeadModel).scorer.getWeights();
+    // Weight 0 (the gate kernel) reads only the encoding: copied from the pretraining head.
+    expect(head.scorer.getWeights()[0]!.dataSync()).toEqual(source[0]!.dataSync());
+    expect(recommender.model.backbone.network.getWeights()[0]!.dataSync()).toEqual(pretrained.network.getWeights()[0]!.dataSync());
+    const rows = service.evaluate(N, split, [{ name: 'zero-shot', recommender }], {}, []);
+    expect(Number.isFinite(rows[0]!.report.aggregate['NDCG@10'])).toBe(true);
+    pretrained.network.dispose();
+    pretrained.pretrainedHead!.network.dispose();
+    recommender.model.dispose();
+  });
+
+  it('probe keeps the pretrained backbone frozen; fine-tune changes it', async () => {
+    const N = target.items.length;
+    const pretrained = await SasrecBackbone.at(weights).build({ init: 'pretrained', seed: 1 });
+    const before = pretrained.network.getWeights().map((w) => w.dataSync().slice());
+    const probe = await service.transfer(N, split, { strategy: 'probe', seed: 3, ...quick });
+    expect(probe.training.epochsRun).toBeGreaterThan(0);
+    probe.recommender.model.backbone.network.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(before[i]));
+    const fine = await service.transfer(N, split, { strategy: 'fine-tune', seed: 3, ...quick, learningRate: 3e-3 });
+    const changed = fine.recommender.model.backbone.network.getWeights().some((w, i) => w.dataSync().some((v, j) => v !== before[i]![j]));
+    expect(changed).toBe(true);
+    pretrained.network.dispose();
+    pretrained.pretrainedHead!.network.dispose();
+    probe.recommender.model.dispose();
+    fine.recommender.model.dispose();
+  });
+
+  it('clear errors: another catalogue at evaluation, a forecast backbone, pretrained strategies without weights', async () => {
+    const N = target.items.length;
+    const { recommender } = await service.transfer(N, split, { strategy: 'zero-shot', seed: 3, ...quick });
+    expect(() => service.evaluate(N + 1, split, [{ name: 'm', recommender }])).toThrow(/catalogue of 12 items, the data has 13/);
+    recommender.model.dispose();
+    await expect(service.transfer(N, split, { strategy: 'scratch', backbone: 'patch-mixer-s' })).rejects.toThrow(/forecast backbone; choose a recommend backbone/);
+    const bare = createContainer(builtinPlugins);
+    registryOf(bare).get<SasrecBackbone>('backbone', 'sasrec-s').weightsDir = join(dir, 'none');
+    await expect(bare.get<RecommendService>(RECOMMEND_SERVICE).transfer(N, split, { strategy: 'probe' })).rejects.toThrow(/no weights manifest/);
+  });
+});

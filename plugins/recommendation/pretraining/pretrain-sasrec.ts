@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { HeadConfig, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
-import { saveNetwork } from '../../../core/io/layers-io.js';
-import { writeDirAtomic, writeFileAtomic } from '../../../core/io/atomic.js';
-import { WEIGHTS_MANIFEST, type WeightsManifest } from '../../../core/io/weights-manifest.js';
-import { currentBackend } from '../../../core/backend.js';
+import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
+import { runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
 import { DataError, UsageError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { buildSasrecNetwork } from '../backbones/sasrec-network.js';
@@ -75,12 +73,7 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
       sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
     });
     if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
-    const holdoutRng = new Rng(o.seed + 1);
-    const cases = split.validation.slice();
-    for (let i = cases.length - 1; i > 0; i--) {
-      const j = holdoutRng.int(i + 1);
-      [cases[i], cases[j]] = [cases[j]!, cases[i]!];
-    }
+    const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
     const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
 
     const backbone = buildSasrecNetwork(cfg, o.seed);
@@ -88,8 +81,6 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
     const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
     head.setStatistics(stats);
     const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
-    const optimizer = tf.train.adam(o.learningRate);
-    const setLr = (lr: number) => ((optimizer as unknown as { learningRate: number }).learningRate = lr);
     const loss = (set: NextItemExamples, indices: number[], training: boolean) => {
       const { input, target } = set.batch(indices);
       const states = backbone.apply([input.events, input.mask], { training }) as tf.Tensor3D;
@@ -97,7 +88,7 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
       const hidden = tf.reshape(tf.slice(states, [0, T - 1, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
       return head.loss(head.predict({ hidden }, input, training), target);
     };
-    const evalHoldout = () => {
+    const heldOutLoss = () => {
       if (heldOut.size === 0) return NaN;
       let sum = 0;
       for (let from = 0; from < heldOut.size; from += o.batchSize) {
@@ -106,14 +97,8 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
       }
       return sum / heldOut.size;
     };
-
-    const started = Date.now();
-    const warmup = Math.min(500, Math.floor(o.steps / 10));
-    let step = 0;
-    let ema = NaN;
-    const save = async () => {
-      const files: Record<string, string> = {};
-      const manifest: WeightsManifest = {
+    const save = (state: PretrainState) =>
+      saveWeightsFolder(o.out, { backbone, head: head.network }, {
         backbone: this.backboneId,
         version: SASREC_VERSION,
         config: { ...cfg, head: JSON.stringify(headOptions) },
@@ -124,46 +109,22 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
         },
         command: o.command,
         seed: o.seed,
-        steps: step,
+        steps: state.step,
         batchSize: o.batchSize,
-        wallSeconds: Math.round((Date.now() - started) / 1000),
+        wallSeconds: state.wallSeconds,
         parameters: backbone.countParams(),
-        finalLoss: { trainEma: ema, heldOut: evalHoldout() },
-        backend: currentBackend()?.active ?? tf.getBackend(),
-        createdAt: new Date().toISOString(),
-        files,
-      };
-      await writeDirAtomic(o.out, async (dir) => {
-        Object.assign(files, await saveNetwork(backbone, dir, 'backbone'));
-        Object.assign(files, await saveNetwork(head.network, dir, 'head'));
-        await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
+        finalLoss: { trainEma: state.trainEma, heldOut: heldOutLoss() },
       });
-      return manifest;
-    };
 
     const rng = new Rng(o.seed + 3);
-    const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
-    const last = Math.min(o.steps, o.stopAfter ?? Infinity);
+    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
+    let manifest: WeightsManifest | undefined;
     try {
-      for (step = 0; step < last && Date.now() < deadline; ) {
-        const lr = step < warmup ? (o.learningRate * (step + 1)) / warmup : o.learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * step) / o.steps)));
-        setLr(lr);
-        const indices = Array.from({ length: o.batchSize }, () => rng.int(trainSet.size));
-        const l = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => loss(trainSet, indices, true), vars);
-          optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
-          return value.dataSync()[0]!;
-        });
-        if (!Number.isFinite(l)) throw new Error(`pretraining diverged at step ${step} (loss ${l}); lower --learning-rate`);
-        ema = Number.isNaN(ema) ? l : 0.98 * ema + 0.02 * l;
-        step++;
-        o.onProgress?.({ step, steps: o.steps, loss: ema, elapsedSeconds: (Date.now() - started) / 1000 });
-        if (step % o.checkpointEvery === 0) await save();
-      }
-      const manifest = await save();
-      return { out: o.out, steps: step, wallSeconds: manifest.wallSeconds, parameters: manifest.parameters, finalLoss: manifest.finalLoss };
+      const end = await runPretraining({ ...o, variables: vars, trainLoss, heldOutLoss }, async (state) => {
+        manifest = await save(state);
+      });
+      return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
     } finally {
-      optimizer.dispose();
       backbone.dispose();
       head.network.dispose();
     }

@@ -1,4 +1,4 @@
-import type { ComponentKind, Registration } from './interfaces/index.js';
+import type { Backbone, ComponentKind, Registration, TaskKind } from './interfaces/index.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -28,6 +28,14 @@ export class Registry {
       throw new UsageError(`unknown ${kind} "${id}"; installed: ${known.length ? known.join(', ') : 'none'} (see \`headstart ${kind === 'backbone' ? 'backbones' : 'plugins'}\`)`, `unknown-${kind}`);
     }
     return r.component as T;
+  }
+
+  /** The backbone registered as `id`, which must serve `task`; a UsageError saying which task it serves otherwise. */
+  backboneFor<TInput>(task: TaskKind, id: string): Backbone<TInput> {
+    const b = this.get<Backbone<TInput>>('backbone', id);
+    const own = b.describe().task;
+    if (own !== task) throw new UsageError(`backbone "${id}" is a ${own} backbone; choose a ${task} backbone (see \`headstart backbones\`)`);
+    return b;
   }
 
   has(kind: ComponentKind, id: string): boolean {

@@ -1,5 +1,20 @@
 import type { TaskKind } from './backbone.js';
 
+/** Settings every pretraining run has, whatever its task (the loop in core/training/pretrain-loop.ts). */
+export interface PretrainRunOptions {
+  /** Length of the learning-rate schedule. */
+  steps: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Stop early (recording the steps reached) after this many minutes. */
+  maxMinutes?: number;
+  /** Stop after this many steps while keeping the learning-rate schedule of `steps`: re-runs a time-capped run exactly. */
+  stopAfter?: number;
+  /** Save a complete, loadable weights folder every this many steps. */
+  checkpointEvery: number;
+}
+
 /** Progress of a long pretraining run. */
 export interface PretrainProgress {
   step: number;

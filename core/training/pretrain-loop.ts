@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
-import type { PretrainProgress } from '../interfaces/index.js';
+import type { PretrainProgress, PretrainRunOptions } from '../interfaces/index.js';
 import { saveNetwork } from '../io/layers-io.js';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { WEIGHTS_MANIFEST, type WeightsManifest } from '../io/weights-manifest.js';
 import { currentBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 
-export interface PretrainLoopOptions {
-  /** Length of the learning-rate schedule (linear warm-up, then cosine to 10%). */
-  steps: number;
-  /** Stop after this many steps, keeping the schedule of `steps` (re-runs a time-capped run exactly). */
-  stopAfter?: number;
-  /** Stop after this many minutes; the manifest records the steps reached. */
-  maxMinutes?: number;
-  learningRate: number;
-  /** Write a complete, loadable weights folder every this many steps. */
-  checkpointEvery: number;
+export interface PretrainLoopOptions extends Omit<PretrainRunOptions, 'batchSize' | 'seed'> {
   variables: tf.Variable[];
   /** Loss on the next training batch; draws the batch itself (called under tf.variableGrads). */
   trainLoss: () => tf.Scalar;
@@ -30,6 +21,14 @@ export interface PretrainState {
   step: number;
   trainEma: number;
   wallSeconds: number;
+}
+
+/** Rejects settings no pretraining run can use, before any data is read. */
+export function checkPretrainRunOptions(o: PretrainRunOptions): void {
+  for (const [name, v] of [['steps', o.steps], ['batch size', o.batchSize], ['checkpoint every', o.checkpointEvery]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`${name} must be a positive integer (got ${v})`);
+  }
+  if (!(o.learningRate > 0)) throw new UsageError(`learning rate must be positive (got ${o.learningRate})`);
 }
 
 /** Learning rate at `step`: linear warm-up over min(500, steps/10) steps, then cosine decay to 10%. */

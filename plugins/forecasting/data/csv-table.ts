@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readTextFile } from '../../../core/io/read-text.js';
 import { fromCSV } from 'arquero';
 import { DataError } from '../../../core/errors.js';
 import { quoteCell } from './cells.js';
@@ -24,18 +24,7 @@ export function lineOf(i: number): number {
 }
 
 export async function readCsvTable(file: string): Promise<CsvTable> {
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new DataError(`${file}: is a folder, not a CSV file; pass the path of the .csv file`);
-    if (info.size === 0) throw new DataError(`${file}: the file is empty; expected a header line followed by data rows`);
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${file}: file not found; check the path`, 'file-not-found');
-    throw new DataError(`${file}: cannot read the file (${code ?? String(err)})`);
-  }
+  let text = await readTextFile(file, { kind: 'CSV file', path: 'the .csv file', content: 'data rows' });
   // Excel and some exporters start UTF-8 files with a byte-order mark that would stick to the first column name.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let table: ReturnType<typeof fromCSV>;

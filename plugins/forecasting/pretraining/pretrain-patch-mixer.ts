@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import type { PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
+import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
-import { runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
+import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
 import { PatchMixerBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
@@ -11,22 +11,12 @@ import { PERIOD_BUCKETS } from '../data/period.js';
 import { WindowSampler, type PretrainBatch } from './window-sampler.js';
 import { basename } from 'node:path';
 
-export interface ForecastPretrainOptions {
+export interface ForecastPretrainOptions extends PretrainRunOptions {
   corpus: (CorpusFileOptions & { path: string })[];
   /** Number of KernelSynth-style series in the corpus. */
   synthetic: number;
   /** Share of each batch drawn from the synthetic series (when both parts exist). */
   syntheticRatio: number;
-  steps: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  /** Stop early (recording the steps reached) after this many minutes. */
-  maxMinutes?: number;
-  /** Stop after this many steps while keeping the learning-rate schedule of `steps`: re-runs a time-capped run exactly. */
-  stopAfter?: number;
-  /** Save a complete, loadable weights folder every this many steps. */
-  checkpointEvery: number;
 }
 
 const HOLDOUT_FRACTION = 0.05;
@@ -38,6 +28,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
   readonly task = 'forecast' as const;
 
   async run(o: ForecastPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
+    checkPretrainRunOptions(o);
     const cfg = new PatchMixerBackbone().config;
     const real: CorpusSeries[] = [];
     const heldOut: CorpusSeries[] = [];

@@ -55,9 +55,7 @@ export class ForecastService {
   ) {}
 
   backbone(id: string): Backbone<ForecastInput> {
-    const b = this.registry.get<Backbone<ForecastInput>>('backbone', id);
-    if (b.describe().task !== 'forecast') throw new UsageError(`backbone "${id}" is a ${b.describe().task} backbone; choose a forecast backbone (see \`headstart backbones\`)`);
-    return b;
+    return this.registry.backboneFor<ForecastInput>('forecast', id);
   }
 
   /** Puts a new head on a backbone and trains it on `dataset` under a strategy; the test window never trains. */

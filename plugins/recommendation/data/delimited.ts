@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readTextFile } from '../../../core/io/read-text.js';
 import { DataError } from '../../../core/errors.js';
 
 /** A delimited text file read as strings, column-major, with the physical line of every record. */
@@ -17,18 +17,7 @@ export interface DelimitedTable {
  * chunk boundaries. Blank lines are skipped but still counted for line numbers.
  */
 export async function readDelimited(file: string, delimiter: ',' | '\t'): Promise<DelimitedTable> {
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new DataError(`${file}: is a folder, not an events file; pass the path of the .csv or .inter file`);
-    if (info.size === 0) throw new DataError(`${file}: the file is empty; expected a header line followed by one event per line`);
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${file}: file not found; check the path`, 'file-not-found');
-    throw new DataError(`${file}: cannot read the file (${code ?? String(err)})`);
-  }
+  const text = await readTextFile(file, { kind: 'events file', path: 'the .csv or .inter file', content: 'one event per line' });
   return parseDelimited(text, file, delimiter);
 }
 

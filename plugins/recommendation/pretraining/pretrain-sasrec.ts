@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { basename } from 'node:path';
-import type { HeadConfig, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
+import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
-import { runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
-import { DataError, UsageError } from '../../../core/errors.js';
+import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
+import { DataError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { buildSasrecNetwork } from '../backbones/sasrec-network.js';
 import { SASREC_CONFIG, SASREC_VERSION } from '../backbones/sasrec.js';
@@ -15,21 +15,11 @@ import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
 import { EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
-export interface RecommendPretrainOptions {
+export interface RecommendPretrainOptions extends PretrainRunOptions {
   /** Events file of the source domain (CSV or RecBole .inter). */
   events: string;
   /** Column mapping and ordering of the events file. */
   load?: EventsLoadOptions;
-  steps: number;
-  batchSize: number;
-  learningRate: number;
-  seed: number;
-  /** Stop early (recording the steps reached) after this many minutes. */
-  maxMinutes?: number;
-  /** Stop after this many steps while keeping the learning-rate schedule of `steps`: re-runs a time-capped run exactly. */
-  stopAfter?: number;
-  /** Save a complete, loadable weights folder every this many steps. */
-  checkpointEvery: number;
   /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
   head?: Partial<NextItemOptions>;
 }
@@ -54,10 +44,7 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
   readonly task = 'recommend' as const;
 
   async run(o: RecommendPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
-    for (const [name, v] of [['steps', o.steps], ['batch size', o.batchSize], ['checkpoint every', o.checkpointEvery]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new UsageError(`${name} must be a positive integer (got ${v})`);
-    }
-    if (!(o.learningRate > 0)) throw new UsageError(`learning rate must be positive (got ${o.learningRate})`);
+    checkPretrainRunOptions(o);
     const cfg = SASREC_CONFIG;
     const dataset = await loadEvents(o.events, o.load);
     const split = leaveOneOut(dataset);

@@ -75,9 +75,7 @@ export class RecommendService {
   ) {}
 
   backbone(id: string): Backbone<RecommendInput> {
-    const b = this.registry.get<Backbone<RecommendInput>>('backbone', id);
-    if (b.describe().task !== 'recommend') throw new UsageError(`backbone "${id}" is a ${b.describe().task} backbone; choose a recommend backbone (see \`headstart backbones\`)`);
-    return b;
+    return this.registry.backboneFor<RecommendInput>('recommend', id);
   }
 
   /**

@@ -1,4 +1,14 @@
-import { Flags } from '@oclif/core';
+import { Flags, type Interfaces } from '@oclif/core';
+import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
+import { readModelManifest } from '../../core/io/model-folder.js';
+import { UsageError } from '../../core/errors.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
+import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import type { EventsDataset } from '../../core/interfaces/index.js';
+import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
+import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
+import { leaveOneOut } from '../../plugins/recommendation/data/splits.js';
+import { RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/services/report.js';
 import { HeadstartCommand } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
@@ -12,11 +22,22 @@ import { forecastPlotSvg } from '../../plugins/forecasting/services/forecast-plo
 import { baselineForecasts } from '../../plugins/forecasting/services/scoring.js';
 
 export default class Evaluate extends HeadstartCommand {
-  static override summary = 'Score a saved model on the test window (last horizon of every series) beside the baselines';
-  static override description = 'MAE, RMSE, sMAPE and MASE (scaled by the in-sample seasonal-naive error), averaged over series, plus MASE relative to seasonal naive as a geometric mean of per-series ratios. Baselines: naive, seasonal naive, ETS (augurs).';
-  static override examples = ['<%= config.bin %> evaluate --model model/ --data sales.csv', '<%= config.bin %> evaluate --model model/ --data sales.csv --json --per-series', '<%= config.bin %> evaluate --model model/ --data sales.csv --plot forecasts.svg'];
+  static override summary = 'Score a saved model on its test data beside the baselines (forecast: last horizon of every series; recommend: each user\'s last event)';
+  static override description =
+    'Forecast models (--data): MAE, RMSE, sMAPE and MASE (scaled by the in-sample seasonal-naive error), averaged over series, plus MASE relative to seasonal naive as a geometric mean of per-series ratios; baselines naive, seasonal naive, ETS (augurs). Recommend models (--events): full-ranking HR, NDCG and MRR at 5/10/20 and catalogue coverage on each user\'s last event (leave-one-out), beside most-popular and Markov fit on the same events.';
+  static override examples = [
+    '<%= config.bin %> evaluate --model model/ --data sales.csv',
+    '<%= config.bin %> evaluate --model model/ --data sales.csv --json --per-series',
+    '<%= config.bin %> evaluate --model model/ --data sales.csv --plot forecasts.svg',
+    '<%= config.bin %> evaluate --model recs-model/ --events clicks.csv --exclude-seen',
+  ];
   static override flags = {
     ...forecastDataFlags,
+    data: Flags.string({ description: 'forecast models: CSV file, long (series_id,timestamp,value[,covariates]) or wide (timestamp + one column per series)' }),
+    events: Flags.string({ description: 'recommend models: events file (CSV or RecBole .inter)' }),
+    ...eventsColumnFlags,
+    'exclude-seen': Flags.boolean({ description: "recommend models: remove each user's history items from the ranking" }),
+    strict: Flags.boolean({ description: "recommend models: reject events whose item is not in the model's catalogue instead of ignoring them" }),
     model: Flags.string({ description: 'model folder written by `transfer`', required: true }),
     'per-series': Flags.boolean({ description: 'include per-series metrics in --json output' }),
     plot: Flags.string({ description: 'write an SVG of history, actuals and forecasts (model, seasonal naive) for the first series' }),
@@ -25,7 +46,10 @@ export default class Evaluate extends HeadstartCommand {
 
   async run() {
     const { flags } = await this.parse(Evaluate);
+    const task = readModelManifest(flags.model).task;
     await this.setup(flags.backend);
+    if (task === 'recommend') return this.evaluateRecommend(flags);
+    if (!flags.data) throw new UsageError(`${flags.model} is a forecast model: pass the series with --data <file.csv>`);
     const service = this.container.get<ForecastService>(FORECAST_SERVICE);
     const forecaster = await service.load(flags.model);
     const dataset = await this.registry
@@ -52,5 +76,19 @@ export default class Evaluate extends HeadstartCommand {
       results: scoreSummary(rows),
       ...(flags['per-series'] ? { perSeries: Object.fromEntries(rows.map((r) => [r.name, r.report.perItem])) } : {}),
     };
+  }
+
+  private async evaluateRecommend(flags: Interfaces.InferredFlags<typeof Evaluate.flags>) {
+    if (!flags.events) throw new UsageError(`${flags.model} is a recommend model: pass the events with --events <file>`);
+    const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
+    const { recommender, meta } = await service.load(flags.model);
+    const raw = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, eventsLoadOptions(flags, meta.data));
+    const { dataset } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
+    const split = leaveOneOut(dataset);
+    for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
+    const rows = service.evaluate(dataset.items.length, split, [{ name: `${meta.strategy} (${meta.backbone.id})`, recommender }], { excludeSeen: flags['exclude-seen'] });
+    this.say(`${split.test.length} test users, ${dataset.items.length} items, full ranking${flags['exclude-seen'] ? ', seen items excluded' : ''}, backend ${this.backend.active}`);
+    this.say(renderTable(RANKING_HEADER, rankingRows(rows)));
+    return { backend: this.backend.active, users: split.test.length, items: dataset.items.length, excludeSeen: flags['exclude-seen'], results: rankingSummary(rows) };
   }
 }

@@ -8,6 +8,7 @@ import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loa
 import { formatTimestamp } from '../../plugins/forecasting/data/timestamps.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
+import { csvCell } from '../../core/io/csv-cell.js';
 
 export default class Forecast extends HeadstartCommand {
   static override summary = 'Forecast the next horizon of every series with a saved model';
@@ -45,6 +46,3 @@ export default class Forecast extends HeadstartCommand {
   }
 }
 
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeDirAtomic, writeFileAtomic } from './atomic.js';
 import { loadNetwork, saveNetwork } from './layers-io.js';
+import { sha256 } from './sha256.js';
 import { ModelError } from '../errors.js';
 import { CORE_VERSION, MODEL_FORMAT_VERSION } from '../version.js';
 import type { TaskKind } from '../interfaces/index.js';
@@ -21,18 +22,25 @@ export interface ModelFolderManifest<TMeta> {
 
 const MANIFEST = 'manifest.json';
 
-/** Writes backbone + head networks and the manifest into `dir`, atomically (all or nothing). */
-export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: TMeta, networks: Record<string, tf.LayersModel>): Promise<void> {
+/**
+ * Writes backbone + head networks, any extra data files (e.g. catalogue statistics) and the manifest
+ * into `dir`, atomically (all or nothing). Every file's sha256 goes into the manifest.
+ */
+export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: TMeta, networks: Record<string, tf.LayersModel>, extraFiles: Record<string, Uint8Array> = {}): Promise<void> {
   await writeDirAtomic(dir, async (tmp) => {
     const files: Record<string, string> = {};
     for (const [name, net] of Object.entries(networks)) Object.assign(files, await saveNetwork(net, tmp, name));
+    for (const [name, bytes] of Object.entries(extraFiles)) {
+      await writeFileAtomic(join(tmp, name), bytes);
+      files[name] = sha256(bytes);
+    }
     const manifest: ModelFolderManifest<TMeta> = { format: 'headstart-model', formatVersion: MODEL_FORMAT_VERSION, coreVersion: CORE_VERSION, task, savedAt: new Date().toISOString(), meta, files };
     await writeFileAtomic(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
   });
 }
 
-/** Reads and checks a model folder's manifest: right format, compatible version, expected task. */
-export function readModelManifest<TMeta>(dir: string, task: TaskKind): ModelFolderManifest<TMeta> {
+/** Reads and checks a model folder's manifest: right format, compatible version, and the expected task when given. */
+export function readModelManifest<TMeta>(dir: string, task?: TaskKind): ModelFolderManifest<TMeta> {
   const path = join(dir, MANIFEST);
   if (!existsSync(dir)) throw new ModelError(`${dir}: model folder not found; create one with \`headstart transfer\``, 'model-missing');
   if (!existsSync(path)) throw new ModelError(`${dir}: not a headstart model folder (no ${MANIFEST}); create one with \`headstart transfer\``, 'model-missing');
@@ -46,7 +54,7 @@ export function readModelManifest<TMeta>(dir: string, task: TaskKind): ModelFold
   if (m.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new ModelError(`${dir}: saved with model format ${m.formatVersion} (headstart ${m.coreVersion}); this headstart ${CORE_VERSION} reads format ${MODEL_FORMAT_VERSION} — re-run \`headstart transfer\` with this version`, 'model-incompatible');
   }
-  if (m.task !== task) throw new ModelError(`${dir}: a ${m.task} model, but this command needs a ${task} model`, 'model-incompatible');
+  if (task !== undefined && m.task !== task) throw new ModelError(`${dir}: a ${m.task} model, but this command needs a ${task} model`, 'model-incompatible');
   return m;
 }
 
@@ -55,4 +63,17 @@ export async function loadModelNetworks(dir: string, manifest: ModelFolderManife
   const out: Record<string, tf.LayersModel> = {};
   for (const n of names) out[n] = await loadNetwork(dir, n, manifest.files);
   return out;
+}
+
+/** Reads an extra data file of a checked manifest, verifying its sha256. */
+export function readModelFile(dir: string, manifest: ModelFolderManifest<unknown>, name: string): Uint8Array {
+  const path = join(dir, name);
+  const want = manifest.files[name];
+  if (!existsSync(path) || want === undefined) throw new ModelError(`${path}: file missing; the model folder is incomplete — re-run the command that wrote it`, 'model-missing');
+  const bytes = readFileSync(path);
+  const got = sha256(bytes);
+  if (got !== want) {
+    throw new ModelError(`${path}: sha256 ${got.slice(0, 12)}… does not match the manifest (${want.slice(0, 12)}…); the file is corrupted or was modified — re-run the command that wrote it`, 'weights-tampered');
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -2,32 +2,15 @@
  * End to end: the compiled CLI as a user runs it (`node cli/bin/run.js …` from the project root).
  * `npm test` builds first (pretest); when run directly, beforeAll builds once if dist is missing.
  */
-import { execFile, execSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
+import { cli, ensureBuilt, expectOneLineError } from '../helpers/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const H = 6;
 const SERIES = ['S0', 'S1', 'S2', 'S3'];
 const MONTHS = 60; // 2015-01 .. 2019-12
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['cli/bin/run.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const month = (t: number) => `${2015 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01`;
 
@@ -62,25 +45,8 @@ function outDir(name: string): string {
   return d;
 }
 
-/** A failed run: non-zero exit, exactly one stderr line starting with "Error:", no stack trace. */
-function expectOneLineError(r: Run): string {
-  expect(r.code, r.stdout + r.stderr).not.toBe(0);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, r.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^Error: /);
-  expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
-  return lines[0]!;
-}
-
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli/commands'))) {
-    try {
-      execSync('npm run build --silent', { cwd: ROOT, stdio: 'pipe' });
-    } catch (err) {
-      // tsc reports errors in unrelated files but still emits; only a missing CLI is fatal.
-      if (!existsSync(join(ROOT, 'dist/cli/commands'))) throw err;
-    }
-  }
+  ensureBuilt();
   dir = tempDir('headstart-e2e-');
   data = writeCsv('sales.csv', rows());
   // Next 6 months of price: only the covariate, since the value is what gets forecast.

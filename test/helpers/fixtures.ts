@@ -1,4 +1,5 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { Rng } from '../../core/random.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { sha256 } from '../../core/io/sha256.js';
@@ -71,4 +72,19 @@ export function seasonalDataset(opts: { series?: number; length?: number; covari
     series.push({ id: `s${i}`, timestamps: monthly(length), values, covariates: opts.covariate ? { price } : {} });
   }
   return { source: 'synthetic.csv', frequency: 'monthly', seasonalPeriod: 12, series, covariateNames: opts.covariate ? ['price'] : [], notices: [] };
+}
+
+/** Events CSV: users whose next item is usually (last + step) mod items. */
+export function writeEventsCsv(path: string, users: number, items: number, seed: number, prefix = { user: 'u', item: 'i' }): void {
+  const rng = new Rng(seed);
+  const lines = ['user_id,item_id,timestamp'];
+  for (let u = 0; u < users; u++) {
+    const n = 5 + rng.int(6);
+    let item = rng.int(items);
+    for (let t = 0; t < n; t++) {
+      lines.push(`${prefix.user}${u},${prefix.item}${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
+      item = rng.next() < 0.8 ? (item + 1) % items : rng.int(items);
+    }
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
 }

@@ -12,23 +12,7 @@ import type { NextItemHeadModel } from '../../plugins/recommendation/heads/next-
 import { SasrecPretrainer } from '../../plugins/recommendation/pretraining/pretrain-sasrec.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { leaveOneOut } from '../../plugins/recommendation/data/splits.js';
-import { Rng } from '../../core/random.js';
-import { tempDir } from '../helpers/fixtures.js';
-
-/** Events CSV: users whose next item is usually (last + step) mod items. */
-function writeEvents(path: string, users: number, items: number, seed: number): void {
-  const rng = new Rng(seed);
-  const lines = ['user_id,item_id,timestamp'];
-  for (let u = 0; u < users; u++) {
-    const n = 5 + rng.int(6);
-    let item = rng.int(items);
-    for (let t = 0; t < n; t++) {
-      lines.push(`u${u},i${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
-      item = rng.next() < 0.8 ? (item + 1) % items : rng.int(items);
-    }
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
-}
+import { tempDir, writeEventsCsv as writeEvents } from '../helpers/fixtures.js';
 
 let dir: string;
 let weights: string;

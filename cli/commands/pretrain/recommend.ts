@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
+import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
 import type { RecommendPretrainOptions } from '../../../plugins/recommendation/pretraining/pretrain-sasrec.js';
 
@@ -13,10 +14,7 @@ export default class PretrainRecommend extends PretrainCommand {
   static override flags = {
     backbone: Flags.string({ description: 'backbone id to pretrain', default: 'sasrec-s' }),
     events: Flags.string({ description: 'source events file: CSV user_id,item_id[,timestamp][,position] or a RecBole .inter file', required: true }),
-    'user-column': Flags.string({ description: 'user id column (default: user_id)' }),
-    'item-column': Flags.string({ description: 'item id column (default: item_id)' }),
-    'timestamp-column': Flags.string({ description: 'timestamp column (default: timestamp when present)' }),
-    'position-column': Flags.string({ description: 'integer order column within a user (default: position when present)' }),
+    ...eventsColumnFlags,
     loss: Flags.string({ description: 'next-item loss: full softmax, or sampled softmax with logQ correction', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     ...pretrainRunFlags,
@@ -26,7 +24,7 @@ export default class PretrainRecommend extends PretrainCommand {
     const { flags } = await this.parse(PretrainRecommend);
     return this.pretrain<RecommendPretrainOptions>('recommend', flags.backbone, flags, {
       events: flags.events,
-      load: { userColumn: flags['user-column'], itemColumn: flags['item-column'], timestampColumn: flags['timestamp-column'], positionColumn: flags['position-column'] },
+      load: eventsLoadOptions(flags),
       head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
     });
   }

@@ -67,8 +67,14 @@ export function itemCounts(sequences: readonly (readonly number[])[], catalogueS
  * `successorsPerItem` most frequent successors (ties: more popular successor first, then lower index).
  */
 export function fitCatalogueStats(sequences: readonly (readonly number[])[], catalogueSize: number, successorsPerItem = 32, transitions?: TransitionTable): CatalogueStats {
-  const counts = itemCounts(sequences, catalogueSize);
-  const t = transitions ?? fitTransitions(sequences, catalogueSize);
+  let events = 0;
+  for (const s of sequences) events += s.length;
+  return catalogueStatsFrom(itemCounts(sequences, catalogueSize), transitions ?? fitTransitions(sequences, catalogueSize), successorsPerItem, events);
+}
+
+/** The same statistics from item counts and a transition table (what a saved model keeps of its training events). */
+export function catalogueStatsFrom(counts: Float32Array, t: TransitionTable, successorsPerItem: number, events: number): CatalogueStats {
+  const catalogueSize = counts.length;
   const K = successorsPerItem;
   const successors = new Int32Array(catalogueSize * K);
   const successorCounts = new Float32Array(catalogueSize * K);
@@ -85,8 +91,6 @@ export function fitCatalogueStats(sequences: readonly (readonly number[])[], cat
       successorCounts[a * K + r] = t.counts[order[r]!]!;
     }
   }
-  let events = 0;
-  for (const s of sequences) events += s.length;
   return { catalogueSize, counts, successorsPerItem: K, successors, successorCounts, outgoing: t.outgoing, events };
 }
 

@@ -6,8 +6,11 @@ import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
-import { rankCases, summariseRanking } from '../../../core/evaluation/ranking-metrics.js';
-import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
+import { rankCases, summariseRanking, topItems } from '../../../core/evaluation/ranking-metrics.js';
+import { catalogueStatsFrom, fitTransitions } from '../data/stats.js';
+import { fitStatisticsOf, type FitStatistics } from '../data/stats-io.js';
+import type { EventsLoadOptions } from '../data/events-loader.js';
+import { loadRecommender, saveRecommender, type RecommenderMeta } from './recommender-folder.js';
 import { EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
@@ -39,6 +42,15 @@ export interface Recommender {
   headConfig: HeadConfig;
   /** Featurizer of the statistics the head currently holds. */
   featurizer: EventFeaturizer;
+  /** The aggregates those statistics come from (what a saved model keeps). */
+  fit: FitStatistics;
+}
+
+/** Top-k recommendations of one history. */
+export interface Recommendation {
+  user: string;
+  items: number[];
+  scores: number[];
 }
 
 export interface RecommendTransferOutcome {
@@ -89,9 +101,9 @@ export class RecommendService {
     const info = backbone.describe();
     const seed = o.seed ?? RECOMMEND_DEFAULTS.seed;
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...o.headOptions };
-    const transitions = fitTransitions(split.train, catalogueSize);
-    const stats = fitCatalogueStats(split.train, catalogueSize, headOptions.successors, transitions);
-    const featurizer = new EventFeaturizer(stats, transitions);
+    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize));
+    const stats = catalogueStatsFrom(fit.counts, fit.transitions, headOptions.successors, fit.events);
+    const featurizer = new EventFeaturizer(stats, fit.transitions);
     const L = info.contextLength;
     const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {
       contextLength: L,
@@ -120,7 +132,7 @@ export class RecommendService {
       maxStepsPerEpoch: o.maxStepsPerEpoch ?? RECOMMEND_DEFAULTS.maxStepsPerEpoch,
       onProgress: o.onProgress,
     });
-    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer }, training };
+    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training };
   }
 
   /** Registered baselines of the recommend task. */
@@ -141,12 +153,7 @@ export class RecommendService {
       if (recommender.catalogueSize !== catalogueSize) {
         throw new UsageError(`model "${name}" was trained on a catalogue of ${recommender.catalogueSize} items, the data has ${catalogueSize}; evaluate it on data of its own catalogue`, 'catalogue-mismatch');
       }
-      const head = recommender.model.head as NextItemHeadModel;
-      const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
-      const transitions = fitTransitions(split.beforeTest, catalogueSize);
-      const stats = fitCatalogueStats(split.beforeTest, catalogueSize, successors, transitions);
-      head.setStatistics(stats);
-      recommender.featurizer = new EventFeaturizer(stats, transitions);
+      this.refit(recommender, split.beforeTest);
       const ranked = rankCases(modelScorer(recommender.model, recommender.featurizer, recommender.contextLength), split.test, catalogueSize, userName, ranking);
       rows.push({ name, kind: 'transfer', report: summariseRanking(ranked, o.ks) });
     }
@@ -156,5 +163,62 @@ export class RecommendService {
       rows.push({ name: id, kind: 'baseline', report: summariseRanking(ranked, o.ks) });
     }
     return rows;
+  }
+
+  /** Refits the statistics the head scores with (and its featurizer) on these events of its catalogue. */
+  refit(recommender: Recommender, sequences: readonly (readonly number[])[]): void {
+    this.applyStatistics(recommender, fitStatisticsOf(sequences, fitTransitions(sequences, recommender.catalogueSize)));
+  }
+
+  private applyStatistics(recommender: Pick<Recommender, 'model' | 'headConfig' | 'catalogueSize'> & Partial<Recommender>, fit: FitStatistics): asserts recommender is Recommender {
+    const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
+    const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events);
+    (recommender.model.head as NextItemHeadModel).setStatistics(stats);
+    recommender.featurizer = new EventFeaturizer(stats, fit.transitions);
+    recommender.fit = fit;
+  }
+
+  /** Saves a model folder: networks, catalogue item ids, the statistics it scores with, training summary. */
+  async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training'] }): Promise<void> {
+    const backbone = this.backbone(recommender.model.backbone.info.id).describe();
+    const { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes } = info.data;
+    await saveRecommender(recommender, dir, {
+      backbone: { id: backbone.id, version: backbone.version },
+      catalogue: { source: info.source, items: info.items },
+      data: { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes },
+      training: info.training,
+    });
+  }
+
+  /** Reloads a model folder with the statistics saved in it. */
+  async load(dir: string): Promise<{ recommender: Recommender; meta: RecommenderMeta }> {
+    const { model, fit, meta } = await loadRecommender(this.registry, dir);
+    const recommender = { model, strategy: meta.strategy, catalogueSize: fit.counts.length, contextLength: meta.contextLength, headConfig: meta.head };
+    this.applyStatistics(recommender, fit);
+    return { recommender, meta };
+  }
+
+  /**
+   * Top-k items for each history (catalogue indices, best first, with the model's scores), in batches
+   * of bounded memory; the history's own items are skipped unless `includeSeen`.
+   */
+  recommend(recommender: Recommender, histories: { user: string; items: number[]; times?: number[] }[], k: number, o: { includeSeen?: boolean; batchSize?: number } = {}): Recommendation[] {
+    const N = recommender.catalogueSize;
+    const score = modelScorer(recommender.model, recommender.featurizer, recommender.contextLength);
+    const batchSize = o.batchSize ?? 256;
+    const excluded = new Uint8Array(N);
+    const out: Recommendation[] = [];
+    for (let start = 0; start < histories.length; start += batchSize) {
+      const batch = histories.slice(start, start + batchSize);
+      const scores = score(batch.map((h, i) => ({ user: start + i, history: h.items, times: h.times, target: 0 })));
+      batch.forEach((h, r) => {
+        const row = scores.subarray(r * N, (r + 1) * N);
+        if (!o.includeSeen) for (const i of h.items) excluded[i] = 1;
+        const items = topItems(row, k, o.includeSeen ? undefined : excluded);
+        if (!o.includeSeen) for (const i of h.items) excluded[i] = 0;
+        out.push({ user: h.user, items, scores: items.map((i) => row[i]!) });
+      });
+    }
+    return out;
   }
 }

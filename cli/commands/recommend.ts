@@ -1,0 +1,52 @@
+import { Flags } from '@oclif/core';
+import { HeadstartCommand } from '../base-command.js';
+import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
+import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import type { DataAdapter, EventsDataset } from '../../core/interfaces/index.js';
+import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
+import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
+import { writeFileAtomic } from '../../core/io/atomic.js';
+import { UsageError } from '../../core/errors.js';
+import { csvCell } from '../../core/io/csv-cell.js';
+
+export default class Recommend extends HeadstartCommand {
+  static override summary = "Recommend the next items for each user's event sequence with a saved model";
+  static override description =
+    "Users need not have been seen in training: each user's events in --events are the history. Items the user already has are skipped unless --include-seen. Items outside the model's catalogue are ignored and counted (an error under --strict).";
+  static override examples = [
+    '<%= config.bin %> recommend --model model/ --events recent.csv --k 10 --out recs.csv',
+    '<%= config.bin %> recommend --model model/ --events recent.csv --k 20 --strict --include-seen --out recs.csv --json',
+  ];
+  static override flags = {
+    model: Flags.string({ description: 'model folder written by `transfer recommend`', required: true }),
+    events: Flags.string({ description: "events of the users to recommend for (each user's events are their history)", required: true }),
+    ...eventsColumnFlags,
+    k: Flags.integer({ description: 'recommendations per user', default: 10 }),
+    out: Flags.string({ description: 'CSV to write: user_id,rank,item_id,score', required: true }),
+    strict: Flags.boolean({ description: "reject events whose item is not in the model's catalogue instead of ignoring them" }),
+    'include-seen': Flags.boolean({ description: 'also recommend items the user already has' }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(Recommend);
+    if (flags.k < 1) throw new UsageError(`--k ${flags.k}: must be at least 1`);
+    await this.setup(flags.backend);
+    const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
+    const { recommender, meta } = await service.load(flags.model);
+    const raw = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, eventsLoadOptions(flags, meta.data));
+    const { dataset, unknownEvents, unknownItems } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
+    for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
+    const users = dataset.users.filter((u) => u.items.length > 0);
+    const skipped = dataset.users.length - users.length;
+    if (skipped > 0) this.logToStderr(`notice: ${skipped} user(s) with no event of a catalogue item got no recommendations`);
+    const t0 = performance.now();
+    const recs = service.recommend(recommender, users, flags.k, { includeSeen: flags['include-seen'] });
+    const seconds = (performance.now() - t0) / 1000;
+    const lines = ['user_id,rank,item_id,score'];
+    for (const r of recs) r.items.forEach((item, i) => lines.push(`${csvCell(r.user)},${i + 1},${csvCell(meta.catalogue.items[item]!)},${r.scores[i]!.toPrecision(6)}`));
+    await writeFileAtomic(flags.out, lines.join('\n') + '\n');
+    this.say(`${recs.length} users × top ${flags.k} in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);
+    return { out: flags.out, users: recs.length, k: flags.k, skippedUsers: skipped, unknownEvents, unknownItems, seconds, backend: this.backend.active };
+  }
+}

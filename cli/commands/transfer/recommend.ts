@@ -1,0 +1,78 @@
+import { Flags } from '@oclif/core';
+import { HeadstartCommand } from '../../base-command.js';
+import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
+import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/module.js';
+import { RECOMMEND_DEFAULTS, type RecommendService } from '../../../plugins/recommendation/services/recommend-service.js';
+import type { DataAdapter, EventsDataset, EventsSplit } from '../../../core/interfaces/index.js';
+import type { EventsLoadOptions } from '../../../plugins/recommendation/data/events-loader.js';
+import { leaveOneOut, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
+import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import { renderTable } from '../../../core/report/table.js';
+import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/services/report.js';
+
+export default class TransferRecommend extends HeadstartCommand {
+  static override summary = 'Put a new next-item head (new item embeddings) on a pretrained behaviour encoder and train it on your events';
+  static override description =
+    'Leave-one-out by default: each user\'s last event is the test target (never trained on), the second-last validates (early stopping). The catalogue-independent layers come from the pretrained backbone; item embeddings are new. Writes a model folder (networks, item ids, catalogue statistics) that `evaluate` and `recommend` reload.';
+  static override examples = [
+    '<%= config.bin %> transfer recommend --events clicks.csv --backbone sasrec-s --strategy fine-tune --out model/',
+    '<%= config.bin %> transfer recommend --events log.inter --strategy probe --split temporal --out model/ --json',
+  ];
+  static override flags = {
+    events: Flags.string({ description: 'events file: CSV user_id,item_id[,timestamp|position][,event_type] or a RecBole .inter file', required: true }),
+    ...eventsColumnFlags,
+    backbone: Flags.string({ description: 'backbone id (see `headstart backbones`)', default: RECOMMEND_DEFAULTS.backbone }),
+    head: Flags.string({ description: 'head id', default: RECOMMEND_DEFAULTS.head }),
+    strategy: Flags.string({ description: 'zero-shot (transferred scoring, untrained item embeddings), probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'fine-tune' }),
+    split: Flags.string({ description: 'leave-one-out (last event test, second-last validation) or temporal (global time cut)', options: ['leave-one-out', 'temporal'], default: 'leave-one-out' }),
+    loss: Flags.string({ description: 'full softmax over the catalogue, or sampled softmax with logQ correction (large catalogues)', options: ['full', 'sampled'], default: 'full' }),
+    negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
+    out: Flags.string({ description: 'model folder to write', required: true }),
+    seed: Flags.integer({ default: RECOMMEND_DEFAULTS.seed }),
+    epochs: Flags.integer({ default: RECOMMEND_DEFAULTS.epochs }),
+    'batch-size': Flags.integer({ default: RECOMMEND_DEFAULTS.batchSize }),
+    'learning-rate': Flags.string({ description: "learning rate (default: the strategy's)" }),
+    patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: RECOMMEND_DEFAULTS.patience }),
+    'steps-per-epoch': Flags.integer({ description: 'optimiser steps per epoch at most', default: RECOMMEND_DEFAULTS.maxStepsPerEpoch }),
+  };
+
+  async run() {
+    const { flags } = await this.parse(TransferRecommend);
+    await this.setup(flags.backend);
+    const load = eventsLoadOptions(flags);
+    const dataset = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, load);
+    const split: EventsSplit = flags.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
+    for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
+    const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
+    const N = dataset.items.length;
+    const bar = this.progress(flags.strategy);
+    const { recommender, training } = await service.transfer(N, split, {
+      backbone: flags.backbone,
+      head: flags.head,
+      strategy: flags.strategy as 'probe',
+      headOptions: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
+      seed: flags.seed,
+      epochs: flags.epochs,
+      batchSize: flags['batch-size'],
+      learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
+      patience: flags.patience,
+      maxStepsPerEpoch: flags['steps-per-epoch'],
+      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
+    });
+    bar.done();
+    // Validation ranking beside the baselines, all fit on the training events only.
+    const validation = service.evaluate(N, { ...split, beforeTest: split.train, test: split.validation }, [{ name: flags.strategy, recommender }]);
+    const warnings = validationWarnings(validation[0]!, validation.slice(1));
+    // The saved model scores with statistics of every event before the test targets.
+    service.refit(recommender, split.beforeTest);
+    const { history: _history, ...summary } = training;
+    await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary });
+    this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
+    this.say(`trained ${training.epochsRun} epochs (best ${training.bestEpoch}) in ${training.seconds.toFixed(1)}s, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
+    this.say('validation (full ranking):');
+    this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
+    for (const w of warnings) this.logToStderr(`warning: ${w}`);
+    this.say(`model written to ${flags.out}`);
+    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, training: summary, validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+  }
+}

@@ -1,0 +1,58 @@
+import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainResult } from '../../../core/interfaces/index.js';
+import type { Registry } from '../../../core/registry.js';
+import { loadModelNetworks, readModelFile, readModelManifest, saveModelFolder } from '../../../core/io/model-folder.js';
+import { ModelError } from '../../../core/errors.js';
+import { TaskModel } from '../../../core/task/task-model.js';
+import type { EventsLoadOptions } from '../data/events-loader.js';
+import { decodeFitStatistics, encodeFitStatistics, type FitStatistics } from '../data/stats-io.js';
+import type { Recommender } from './recommend-service.js';
+
+/** What a recommendation model folder records beside its networks. */
+export interface RecommenderMeta {
+  backbone: { id: string; version: string };
+  head: HeadConfig;
+  strategy: StrategyName;
+  contextLength: number;
+  /** The catalogue: index -> item id as written in the training file. */
+  catalogue: { source: string; items: string[] };
+  /** How the training file's columns were read (reused by evaluate / recommend unless overridden). */
+  data: Pick<EventsLoadOptions, 'userColumn' | 'itemColumn' | 'timestampColumn' | 'positionColumn' | 'eventTypeColumn' | 'eventTypes'>;
+  training?: Omit<TrainResult, 'history'>;
+}
+
+const STATISTICS = 'statistics.bin';
+
+/** Writes networks, the catalogue statistics (aggregate counts only) and the manifest, atomically. */
+export async function saveRecommender(r: Recommender, dir: string, meta: Omit<RecommenderMeta, 'head' | 'strategy' | 'contextLength'>): Promise<void> {
+  if (meta.catalogue.items.length !== r.catalogueSize) {
+    throw new Error(`saveRecommender: ${meta.catalogue.items.length} item ids for a catalogue of ${r.catalogueSize}`);
+  }
+  const full: RecommenderMeta = { ...meta, head: r.headConfig, strategy: r.strategy, contextLength: r.contextLength };
+  await saveModelFolder(dir, 'recommend', full, { backbone: r.model.backbone.network, head: r.model.head.network }, { [STATISTICS]: encodeFitStatistics(r.fit) });
+}
+
+/** A reloaded folder's parts; RecommendService.load applies the statistics to the head. */
+export interface LoadedRecommender {
+  model: TaskModel<RecommendInput>;
+  fit: FitStatistics;
+  meta: RecommenderMeta;
+}
+
+/** Reloads a folder: format, task, backbone version, every file's sha256. */
+export async function loadRecommender(registry: Registry, dir: string): Promise<LoadedRecommender> {
+  const manifest = readModelManifest<RecommenderMeta>(dir, 'recommend');
+  const meta = manifest.meta;
+  const backbone = registry.backboneFor<RecommendInput>('recommend', meta.backbone.id);
+  const installed = backbone.describe().version;
+  if (installed !== meta.backbone.version) {
+    throw new ModelError(`${dir}: trained on ${meta.backbone.id} v${meta.backbone.version}, but the installed ${meta.backbone.id} is v${installed}; re-run \`headstart transfer recommend\` with this version`, 'model-incompatible');
+  }
+  const fit = decodeFitStatistics(readModelFile(dir, manifest, STATISTICS), `${dir}/${STATISTICS}`);
+  if (fit.counts.length !== meta.catalogue.items.length || meta.head.outputs !== fit.counts.length) {
+    throw new ModelError(`${dir}: catalogue statistics (${fit.counts.length} items) do not match the manifest (${meta.catalogue.items.length}); the folder is corrupted — re-run \`headstart transfer recommend\``, 'model-corrupt');
+  }
+  const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
+  const head = registry.get<Head<RecommendInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
+  const model = new TaskModel((backbone as Backbone<RecommendInput>).wrap(nets.backbone!), head);
+  return { model, fit, meta };
+}

@@ -13,6 +13,17 @@ export class ForecastEvaluator implements Evaluator<ForecastCase> {
   readonly task = 'forecast' as const;
   readonly metrics: readonly string[] = METRICS;
 
+  /** A close and a poor forecast of the same seasonal series. */
+  exampleCases(): ForecastCase[] {
+    const season = (t: number) => 10 + 3 * Math.sin((2 * Math.PI * t) / 12);
+    const history = Array.from({ length: 36 }, (_, t) => season(t) + 0.1 * t);
+    const actual = Array.from({ length: 6 }, (_, h) => season(36 + h) + 0.1 * (36 + h));
+    return [
+      { seriesId: 'good', history, actual, forecast: actual.map((v) => v + 0.5), seasonalPeriod: 12 },
+      { seriesId: 'bad', history: history.map((v) => v * 2), actual, forecast: actual.map((v) => v - 4), seasonalPeriod: 12 },
+    ];
+  }
+
   evaluate(cases: ForecastCase[]): EvaluationReport {
     const perItem: Record<string, MetricRow> = {};
     for (const c of cases) {

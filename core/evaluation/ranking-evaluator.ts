@@ -13,8 +13,18 @@ export class RankingEvaluator implements Evaluator<RankedCase> {
   readonly id = 'ranking-metrics';
   readonly task = 'recommend' as const;
   readonly metrics: readonly string[] = rankingMetricNames(RANKING_KS);
+  readonly setMetrics: readonly string[] = this.metrics.filter((m) => m.startsWith('coverage@'));
 
   evaluate(cases: RankedCase[]): EvaluationReport {
     return summariseRanking(cases, RANKING_KS);
+  }
+
+  /** A hit at rank 1 and a miss beyond 20, over a catalogue of 30 items. */
+  exampleCases(): RankedCase[] {
+    const top = Array.from({ length: 20 }, (_, i) => i);
+    return [
+      { user: 'hit', rank: 1, candidates: 30, top, catalogueSize: 30 },
+      { user: 'miss', rank: 25, candidates: 30, top: top.map((i) => i + 5), catalogueSize: 30 },
+    ];
   }
 }

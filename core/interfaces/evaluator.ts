@@ -17,5 +17,9 @@ export interface Evaluator<TCase> {
   readonly id: string;
   readonly task: TaskKind;
   readonly metrics: readonly string[];
+  /** Metrics defined only over the whole set (e.g. catalogue coverage), absent from per-item rows. */
+  readonly setMetrics?: readonly string[];
   evaluate(cases: TCase[]): EvaluationReport;
+  /** At least two small, different synthetic cases (for the contract suite and docs). */
+  exampleCases(): TCase[];
 }

@@ -1,8 +1,9 @@
 // Public surface of the built-in recommendation plugin.
-export { recommendationPlugin, RECOMMEND_SERVICE } from './module.js';
+export { recommendationPlugin, RECOMMEND_SERVICE, USER_LEVEL_SERVICE } from './module.js';
 export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS } from './backbones/sasrec.js';
 export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
 export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
+export { UserClassHead, UserClassHeadModel, USER_CLASS_DEFAULTS, userClassOptions, type UserClassOptions } from './heads/user-class-head.js';
 export { MostPopularBaseline, PopularityScorer } from './baselines/most-popular.js';
 export { MarkovBaseline, MarkovScorer } from './baselines/markov.js';
 export { CausalSelfAttention, type CausalSelfAttentionArgs } from './layers/causal-attention.js';
@@ -14,3 +15,20 @@ export { modelScorer } from './scoring.js';
 export * from './data/index.js';
 export { SasrecPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-sasrec.js';
 export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';
+export {
+  UserLevelService,
+  USER_LEVEL_DEFAULTS,
+  classificationMetrics,
+  rocAuc,
+  majorityProbabilities,
+  logisticBaseline,
+  fitFeaturizer,
+  scoringFeaturizer,
+  userSummary,
+  type UserClassifier,
+  type UserLevelTransferOptions,
+  type UserLevelTransferOutcome,
+  type UserLevelMethod,
+  type UserLevelBaseline,
+  type ClassificationMetrics,
+} from './services/user-level-service.js';

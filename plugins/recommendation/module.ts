@@ -2,23 +2,30 @@ import { definePlugin } from '../../core/plugin.js';
 import { RankingEvaluator } from '../../core/evaluation/ranking-evaluator.js';
 import { SasrecBackbone } from './backbones/sasrec.js';
 import { NextItemHead } from './heads/next-item-head.js';
+import { UserClassHead } from './heads/user-class-head.js';
 import { MostPopularBaseline } from './baselines/most-popular.js';
 import { MarkovBaseline } from './baselines/markov.js';
 import { EventsAdapter } from './data/adapter.js';
 import { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
 import { RecommendService } from './services/recommend-service.js';
+import { UserLevelService } from './services/user-level-service.js';
 
 /** Token of the recommendation use cases (transfer, evaluate). */
 export const RECOMMEND_SERVICE = Symbol.for('headstart.recommendation.RecommendService');
+
+/** Token of the user-level use cases (a classifier head per user: transfer, predict, evaluate). */
+export const USER_LEVEL_SERVICE = Symbol.for('headstart.recommendation.UserLevelService');
 
 /** The built-in recommendation plugin, registered through the same API a third-party plugin uses. */
 export const recommendationPlugin = definePlugin('recommendation', (r) => {
   r.backbone('sasrec-s', SasrecBackbone);
   r.head('next-item', NextItemHead);
+  r.head('user-class', UserClassHead);
   r.evaluator('ranking-metrics', RankingEvaluator);
   r.baseline('most-popular', MostPopularBaseline);
   r.baseline('markov', MarkovBaseline);
   r.adapter('events', EventsAdapter);
   r.pretrainer('sasrec-s', SasrecPretrainer);
   r.service(RECOMMEND_SERVICE, RecommendService);
+  r.service(USER_LEVEL_SERVICE, UserLevelService);
 });

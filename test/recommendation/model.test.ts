@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ describe('plugin registration', () => {
     expect(registry.ids('baseline')).toEqual(expect.arrayContaining(['markov', 'most-popular']));
     expect(registry.ids('adapter')).toContain('events');
     const mine = [...registry.all('backbone'), ...registry.all('head'), ...registry.all('evaluator'), ...registry.all('baseline'), ...registry.all('adapter')].filter((r) => r.owner === 'recommendation');
-    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:sasrec-s', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item']);
+    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:sasrec-s', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item', 'head:user-class']);
     for (const r of mine) expect((r.component as { id: string }).id).toBe(r.id);
     expect(registry.get<Backbone<RecommendInput>>('backbone', 'sasrec-s').describe().task).toBe('recommend');
     expect(registry.get<RecommendBaseline>('baseline', 'markov').task).toBe('recommend');
@@ -72,7 +72,8 @@ describe('sasrec-s backbone', () => {
 
   it('describes itself; the random network matches; encodings are [B, width], seeded and input-dependent', async () => {
     const info = backbone.describe();
-    expect(info).toMatchObject({ id: 'sasrec-s', task: 'recommend', contextLength: SASREC_CONFIG.contextLength, embeddingSize: SASREC_CONFIG.width, hasWeights: false });
+    expect(info).toMatchObject({ id: 'sasrec-s', task: 'recommend', contextLength: SASREC_CONFIG.contextLength, embeddingSize: SASREC_CONFIG.width });
+    expect(info.hasWeights).toBe(existsSync(join(backbone.weightsDir, 'manifest.json')));
     const a = await backbone.build({ init: 'random', seed: 1 });
     const b = await backbone.build({ init: 'random', seed: 1 });
     const c = await backbone.build({ init: 'random', seed: 2 });

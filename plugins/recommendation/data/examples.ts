@@ -15,10 +15,38 @@ export interface NextItemExampleOptions {
   sampled?: { negatives: number; probabilities: Float32Array; seed: number };
 }
 
-/** A history with its per-event features, kept as the last `stored` events. */
-interface Source {
+/** A history with its per-event features (row-major [items.length × EVENT_FEATURES]). */
+export interface FeaturizedHistory {
   items: Int32Array;
   features: Float32Array;
+}
+
+type Source = FeaturizedHistory;
+
+/**
+ * Left-pads histories into the backbone's input: row b holds events [end_b - n, end_b) of
+ * histories[b] with n = min(end_b, T), where T = min(contextLength, longest end) (at least 1). A
+ * batch is padded only to its longest history, which keeps short-history batches cheap.
+ */
+export function packHistories(histories: readonly FeaturizedHistory[], ends: ArrayLike<number>, contextLength: number): Pick<RecommendInput, 'items' | 'mask' | 'events'> {
+  const F = EVENT_FEATURES;
+  const B = histories.length;
+  let T = 1;
+  for (let b = 0; b < B; b++) T = Math.max(T, Math.min(contextLength, ends[b]!));
+  const items = new Int32Array(B * T);
+  const mask = new Float32Array(B * T);
+  const events = new Float32Array(B * T * F);
+  for (let b = 0; b < B; b++) {
+    const s = histories[b]!;
+    const t = ends[b]!;
+    const n = Math.min(t, T);
+    const from = t - n;
+    const at = b * T + (T - n);
+    items.set(s.items.subarray(from, t), at);
+    mask.fill(1, at, at + n);
+    events.set(s.features.subarray(from * F, t * F), at * F);
+  }
+  return { items: tf.tensor2d(items, [B, T], 'int32'), mask: tf.tensor2d(mask, [B, T]), events: tf.tensor3d(events, [B, T, F]) };
 }
 
 /**
@@ -87,32 +115,18 @@ export class NextItemExamples implements ExampleSet<RecommendInput> {
   }
 
   batch(indices: number[]): Batch<RecommendInput> {
-    const L = this.o.contextLength;
-    const F = EVENT_FEATURES;
     const B = indices.length;
-    let T = 1;
-    for (const e of indices) T = Math.max(T, Math.min(L, this.end[e]!));
-    const items = new Int32Array(B * T);
-    const mask = new Float32Array(B * T);
-    const events = new Float32Array(B * T * F);
     const targets = new Int32Array(B);
     const held = new Int32Array(B);
-    indices.forEach((e, b) => {
+    const histories = indices.map((e, b) => {
       const s = this.sources[this.src[e]!]!;
       const t = this.end[e]!;
-      const n = Math.min(t, T);
-      const from = t - n;
-      const at = b * T + (T - n);
-      items.set(s.items.subarray(from, t), at);
-      mask.fill(1, at, at + n);
-      events.set(s.features.subarray(from * F, t * F), at * F);
       targets[b] = s.items[t]!;
       held[b] = this.o.holdOutTargets ? s.items[t]! : -1;
+      return s;
     });
     const input: RecommendInput = {
-      items: tf.tensor2d(items, [B, T], 'int32'),
-      mask: tf.tensor2d(mask, [B, T]),
-      events: tf.tensor3d(events, [B, T, F]),
+      ...packHistories(histories, indices.map((e) => this.end[e]!), this.o.contextLength),
       heldOut: tf.tensor1d(held, 'int32'),
     };
     if (!this.o.sampled) return { input, target: tf.tensor1d(targets, 'int32') };

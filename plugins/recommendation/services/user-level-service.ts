@@ -1,0 +1,324 @@
+import * as tf from '@tensorflow/tfjs';
+import { inject, injectable } from 'inversify';
+import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import { TOKENS } from '../../../core/tokens.js';
+import type { Registry } from '../../../core/registry.js';
+import type { Trainer } from '../../../core/training/trainer.js';
+import { strategyOf } from '../../../core/training/strategies.js';
+import { TaskModel } from '../../../core/task/task-model.js';
+import { UsageError } from '../../../core/errors.js';
+import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
+import { EVENT_FEATURES, EventFeaturizer } from '../data/features.js';
+import { UserExamples, type LabelledHistory, type UserLevelSplit } from '../data/user-examples.js';
+import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
+import { USER_CLASS_DEFAULTS, type UserClassOptions } from '../heads/user-class-head.js';
+
+export interface UserLevelTransferOptions {
+  /** probe, fine-tune or scratch (zero-shot has no pretrained classifier to use). */
+  strategy: StrategyName;
+  /** Backbone id; default 'sasrec-s'. */
+  backbone?: string;
+  /** Head id; default 'user-class'. */
+  head?: string;
+  headOptions?: Partial<UserClassOptions>;
+  seed?: number;
+  epochs?: number;
+  batchSize?: number;
+  /** Head learning rate; default 1e-3 for every strategy (the head is always new; the backbone gets the strategy's share of it). */
+  learningRate?: number;
+  patience?: number;
+  maxStepsPerEpoch?: number;
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** A trained user-level classifier with what it needs to read new users' histories. */
+export interface UserClassifier {
+  model: TaskModel<RecommendInput>;
+  strategy: StrategyName;
+  classes: string[];
+  catalogueSize: number;
+  contextLength: number;
+  headConfig: HeadConfig;
+  /** Features with the training users' statistics (what the model was trained on). */
+  featurizer: EventFeaturizer;
+  /** The training users' histories the statistics were fit on; scored users' own events join them (see predict). */
+  statsSequences: number[][];
+  /** Successors per item kept in the statistics (as in pretraining). */
+  successors: number;
+}
+
+export interface UserLevelTransferOutcome {
+  classifier: UserClassifier;
+  training: TrainResult;
+}
+
+/** Classification scores on one set of users. */
+export interface ClassificationMetrics {
+  accuracy: number;
+  /** Mean of the per-class recalls (macro accuracy): 1/classes for a constant guess. */
+  balancedAccuracy: number;
+  /** Mean negative log-likelihood of the true class (probabilities clipped at 1e-7). */
+  logLoss: number;
+  /** ROC AUC of class 1 (binary tasks only; ties count half). */
+  auc?: number;
+  users: number;
+}
+
+/** One row of an evaluation: a transferred model or a baseline, on the same test users. */
+export interface UserLevelMethod {
+  name: string;
+  kind: 'transfer' | 'baseline';
+  metrics: ClassificationMetrics;
+}
+
+export type UserLevelBaseline = 'majority' | 'logistic';
+
+export const USER_LEVEL_DEFAULTS = { backbone: 'sasrec-s', head: 'user-class', seed: 42, epochs: 20, batchSize: 128, learningRate: 1e-3, patience: 3, maxStepsPerEpoch: 200 };
+
+/**
+ * User-level use cases (issue 3, "Heads"): a new classifier head (whether a user returns, a user
+ * attribute) on the recommendation backbone, trained with the same Trainer, TaskModel and
+ * strategies as next-item transfer, and evaluated beside a majority-class and a logistic-regression
+ * baseline.
+ *
+ * Feature statistics (popularity, transitions) are fit on the events the model reads, never on
+ * labels: training uses the training users' events only. Every user's own events are in the
+ * statistics their features see — a training user's through the training statistics, a scored
+ * user's because predict adds the scored users' events to the training users' (as a deployed log
+ * would hold them, and as next-item evaluation refits on `beforeTest`). Without that, a training
+ * user's items always look seen (count ≥ 1) and a new user's often unseen, a train/test skew that
+ * made even the logistic baseline worse than the majority class on Beauty.
+ */
+@injectable()
+export class UserLevelService {
+  constructor(
+    @inject(TOKENS.Registry) private readonly registry: Registry,
+    @inject(TOKENS.Trainer) private readonly trainer: Trainer,
+  ) {}
+
+  backbone(id: string): Backbone<RecommendInput> {
+    return this.registry.backboneFor<RecommendInput>('recommend', id);
+  }
+
+  /** Puts a new classifier head on a backbone and trains it on the split's training users (validation users pick the epoch). */
+  async transfer(split: UserLevelSplit, o: UserLevelTransferOptions): Promise<UserLevelTransferOutcome> {
+    const strategy = strategyOf(o.strategy);
+    const headId = o.head ?? USER_LEVEL_DEFAULTS.head;
+    if (!strategy.trainHead) {
+      throw new UsageError(`strategy ${strategy.name} is not meaningful for the ${headId} head: it is a new classifier with no pretrained counterpart, so it has to be trained; use probe, fine-tune or scratch`, 'zero-shot-unsupported');
+    }
+    if (split.train.length === 0 || split.validation.length === 0) throw new UsageError(`${split.train.length} training and ${split.validation.length} validation users; both are needed (use more labelled users)`, 'too-short');
+    if (split.classes.length < 2 || new Set(split.train.map((r) => r.label)).size < 2) {
+      throw new UsageError(`the training users have a single class (${split.classes[split.train[0]!.label] ?? split.classes[0]}); a classifier needs at least two`, 'single-class');
+    }
+    const backbone = this.backbone(o.backbone ?? USER_LEVEL_DEFAULTS.backbone);
+    const info = backbone.describe();
+    const seed = o.seed ?? USER_LEVEL_DEFAULTS.seed;
+    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
+    // The features' successor lists are as long as in pretraining, so transition ranks mean the same.
+    const successors = Number(backboneModel.pretrainedHead?.config.options?.successors ?? NEXT_ITEM_DEFAULTS.successors);
+    backboneModel.pretrainedHead?.network.dispose();
+    const statsSequences = split.train.map((r) => r.items);
+    const featurizer = fitFeaturizer(statsSequences, split.catalogueSize, successors);
+    const L = info.contextLength;
+    const trainSet = UserExamples.fromHistories(split.train, featurizer, { contextLength: L });
+    const valSet = UserExamples.fromHistories(split.validation, scoringFeaturizer(statsSequences, split.validation, split.catalogueSize, successors), { contextLength: L });
+
+    const headKind = this.registry.get<Head<RecommendInput>>('head', headId);
+    const headOptions: UserClassOptions = { ...USER_CLASS_DEFAULTS, ...o.headOptions };
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: split.classes.length, covariates: [], options: { ...headOptions } };
+    const head = headKind.create(headConfig, { seed: seed + 1 });
+    backboneModel.network.trainable = strategy.trainBackbone;
+    const model = new TaskModel(backboneModel, head);
+    const training = await this.trainer.fit(model, strategy, trainSet, valSet, {
+      seed,
+      epochs: o.epochs ?? USER_LEVEL_DEFAULTS.epochs,
+      batchSize: o.batchSize ?? USER_LEVEL_DEFAULTS.batchSize,
+      learningRate: o.learningRate ?? USER_LEVEL_DEFAULTS.learningRate,
+      patience: o.patience ?? USER_LEVEL_DEFAULTS.patience,
+      maxStepsPerEpoch: o.maxStepsPerEpoch ?? USER_LEVEL_DEFAULTS.maxStepsPerEpoch,
+      onProgress: o.onProgress,
+    });
+    const classifier: UserClassifier = { model, strategy: strategy.name, classes: split.classes, catalogueSize: split.catalogueSize, contextLength: L, headConfig, featurizer, statsSequences, successors };
+    return { classifier, training };
+  }
+
+  /**
+   * Class probabilities, row-major [rows × classes], each row summing to 1. The features' statistics
+   * are the training users' events plus these users' own (see the class comment).
+   */
+  predict(classifier: UserClassifier, rows: readonly LabelledHistory[], batchSize = 256): Float32Array {
+    const C = classifier.classes.length;
+    const featurizer = scoringFeaturizer(classifier.statsSequences, rows, classifier.catalogueSize, classifier.successors);
+    const set = UserExamples.fromHistories(rows, featurizer, { contextLength: classifier.contextLength });
+    const out = new Float32Array(rows.length * C);
+    for (let start = 0; start < rows.length; start += batchSize) {
+      const idx = Array.from({ length: Math.min(batchSize, rows.length - start) }, (_, i) => start + i);
+      const probs = tf.tidy(() => {
+        const b = set.batch(idx);
+        return tf.softmax(classifier.model.predict(b.input, false));
+      });
+      out.set(probs.dataSync() as Float32Array, start * C);
+      probs.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * Accuracy, balanced accuracy, log-loss (and AUC for two classes) on the split's test users, for
+   * each classifier and each baseline: 'majority' (the training class shares as probabilities) and
+   * 'logistic' (softmax regression on per-user summaries of the same event features).
+   */
+  evaluate(split: UserLevelSplit, classifiers: { name: string; classifier: UserClassifier }[], baselines: UserLevelBaseline[] = ['majority', 'logistic']): UserLevelMethod[] {
+    const C = split.classes.length;
+    const labels = Int32Array.from(split.test, (r) => r.label);
+    const rows: UserLevelMethod[] = [];
+    for (const { name, classifier } of classifiers) {
+      if (classifier.classes.join('\u0000') !== split.classes.join('\u0000')) {
+        throw new UsageError(`model "${name}" predicts classes ${classifier.classes.join(', ')}, the data has ${split.classes.join(', ')}; evaluate it on labels of its own task`, 'class-mismatch');
+      }
+      rows.push({ name, kind: 'transfer', metrics: classificationMetrics(this.predict(classifier, split.test), labels, C) });
+    }
+    for (const id of baselines) {
+      const probs = id === 'majority' ? majorityProbabilities(split.train, C, split.test.length) : logisticBaseline(split);
+      rows.push({ name: id, kind: 'baseline', metrics: classificationMetrics(probs, labels, C) });
+    }
+    return rows;
+  }
+}
+
+/** Event features with the statistics of these histories. */
+export function fitFeaturizer(sequences: readonly (readonly number[])[], catalogueSize: number, successors = NEXT_ITEM_DEFAULTS.successors): EventFeaturizer {
+  const transitions = fitTransitions(sequences, catalogueSize);
+  return new EventFeaturizer(fitCatalogueStats(sequences, catalogueSize, successors, transitions), transitions);
+}
+
+/** Features for scoring users: statistics of the training histories plus the scored users' own. */
+export function scoringFeaturizer(trainSequences: readonly (readonly number[])[], rows: readonly LabelledHistory[], catalogueSize: number, successors = NEXT_ITEM_DEFAULTS.successors): EventFeaturizer {
+  return fitFeaturizer([...trainSequences, ...rows.map((r) => r.items)], catalogueSize, successors);
+}
+
+/** Scores of probabilities [n × classes] against class labels. */
+export function classificationMetrics(probs: Float32Array, labels: Int32Array, classes: number): ClassificationMetrics {
+  const n = labels.length;
+  let correct = 0;
+  let nll = 0;
+  const hits = new Float64Array(classes);
+  const totals = new Float64Array(classes);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
+    const y = labels[i]!;
+    totals[y]!++;
+    if (best === y) {
+      correct++;
+      hits[y]!++;
+    }
+    nll -= Math.log(Math.min(1, Math.max(1e-7, probs[i * classes + y]!)));
+  }
+  let recall = 0;
+  let present = 0;
+  for (let c = 0; c < classes; c++) {
+    if (totals[c]! === 0) continue;
+    recall += hits[c]! / totals[c]!;
+    present++;
+  }
+  const m: ClassificationMetrics = { accuracy: n ? correct / n : NaN, balancedAccuracy: present ? recall / present : NaN, logLoss: n ? nll / n : NaN, users: n };
+  if (classes === 2) m.auc = rocAuc(Float32Array.from(labels, (_, i) => probs[i * 2 + 1]!), labels);
+  return m;
+}
+
+/** ROC AUC of scores for label 1 (Mann–Whitney, average ranks for ties); NaN with a single class. */
+export function rocAuc(scores: Float32Array, labels: Int32Array): number {
+  const n = scores.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let rankSum = 0;
+  let pos = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && scores[order[j]!] === scores[order[i]!]) j++;
+    const rank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) if (labels[order[k]!] === 1) {
+      rankSum += rank;
+      pos++;
+    }
+    i = j;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return NaN;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** The majority-class baseline: every user gets the training class shares (argmax: the majority class). */
+export function majorityProbabilities(train: readonly LabelledHistory[], classes: number, n: number): Float32Array {
+  const shares = new Float32Array(classes);
+  for (const r of train) shares[r.label]! += 1 / train.length;
+  const out = new Float32Array(n * classes);
+  for (let i = 0; i < n; i++) out.set(shares, i * classes);
+  return out;
+}
+
+/** Per-user summary: mean event features over the last `window` events, the last event's features, log history length. */
+export function userSummary(featurizer: EventFeaturizer, row: LabelledHistory, window = 32): Float32Array {
+  const F = EVENT_FEATURES;
+  const feats = featurizer.featurize(row.items, row.times);
+  const n = row.items.length;
+  const from = Math.max(0, n - window);
+  const out = new Float32Array(2 * F + 1);
+  for (let i = from; i < n; i++) for (let f = 0; f < F; f++) out[f]! += feats[i * F + f]! / (n - from);
+  out.set(feats.subarray((n - 1) * F, n * F), F);
+  out[2 * F] = Math.log1p(n);
+  return out;
+}
+
+/**
+ * Logistic-regression baseline: softmax regression (L2 1e-3, full-batch gradient descent) on
+ * standardised userSummary features of the training users; returns test probabilities. Statistics
+ * as for the models: training users' events, plus the test users' own when scoring them.
+ */
+export function logisticBaseline(split: UserLevelSplit, iterations = 300, learningRate = 0.5): Float32Array {
+  const C = split.classes.length;
+  const trainSequences = split.train.map((r) => r.items);
+  const featurizer = fitFeaturizer(trainSequences, split.catalogueSize);
+  const X = split.train.map((r) => userSummary(featurizer, r));
+  const D = X[0]!.length;
+  const mu = new Float64Array(D);
+  const sd = new Float64Array(D);
+  for (const x of X) for (let d = 0; d < D; d++) mu[d]! += x[d]! / X.length;
+  for (const x of X) for (let d = 0; d < D; d++) sd[d]! += (x[d]! - mu[d]!) ** 2 / X.length;
+  const scale = (x: Float32Array) => x.map((v, d) => (sd[d]! > 1e-12 ? (v - mu[d]!) / Math.sqrt(sd[d]!) : 0));
+  const Xs = X.map(scale);
+  const W = new Float64Array((D + 1) * C);
+  const logits = new Float64Array(C);
+  const softmaxRow = (x: Float32Array) => {
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) {
+      let z = W[D * C + c]!;
+      for (let d = 0; d < D; d++) z += x[d]! * W[d * C + c]!;
+      logits[c] = z;
+      if (z > max) max = z;
+    }
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += logits[c] = Math.exp(logits[c]! - max);
+    for (let c = 0; c < C; c++) logits[c]! /= sum;
+    return logits;
+  };
+  const grad = new Float64Array(W.length);
+  for (let it = 0; it < iterations; it++) {
+    grad.fill(0);
+    Xs.forEach((x, i) => {
+      const p = softmaxRow(x);
+      const y = split.train[i]!.label;
+      for (let c = 0; c < C; c++) {
+        const g = (p[c]! - (c === y ? 1 : 0)) / Xs.length;
+        for (let d = 0; d < D; d++) grad[d * C + c]! += g * x[d]!;
+        grad[D * C + c]! += g;
+      }
+    });
+    for (let k = 0; k < W.length; k++) W[k]! -= learningRate * (grad[k]! + (k < D * C ? 1e-3 * W[k]! : 0));
+  }
+  const out = new Float32Array(split.test.length * C);
+  const testFeaturizer = scoringFeaturizer(trainSequences, split.test, split.catalogueSize);
+  split.test.forEach((r, i) => out.set(softmaxRow(scale(userSummary(testFeaturizer, r))), i * C));
+  return out;
+}

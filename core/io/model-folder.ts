@@ -65,8 +65,8 @@ export async function loadModelNetworks(dir: string, manifest: ModelFolderManife
   return out;
 }
 
-/** Reads an extra data file of a checked manifest, verifying its sha256. */
-export function readModelFile(dir: string, manifest: ModelFolderManifest<unknown>, name: string): Uint8Array {
+/** Reads an extra data file of a model or weights folder, verifying its sha256 against the manifest. */
+export function readModelFile(dir: string, manifest: { files: Record<string, string> }, name: string): Uint8Array {
   const path = join(dir, name);
   const want = manifest.files[name];
   if (!existsSync(path) || want === undefined) throw new ModelError(`${path}: file missing; the model folder is incomplete — re-run the command that wrote it`, 'model-missing');

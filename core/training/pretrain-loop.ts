@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sha256 } from '../io/sha256.js';
 import { join } from 'node:path';
 import type { PretrainProgress, PretrainRunOptions } from '../interfaces/index.js';
 import { saveNetwork } from '../io/layers-io.js';
@@ -79,10 +80,15 @@ export async function saveWeightsFolder(
   out: string,
   networks: Record<string, tf.LayersModel>,
   manifest: Omit<WeightsManifest, 'files' | 'backend' | 'createdAt'>,
+  extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<WeightsManifest> {
   const full: WeightsManifest = { ...manifest, backend: currentBackend()?.active ?? tf.getBackend(), createdAt: new Date().toISOString(), files: {} };
   await writeDirAtomic(out, async (dir) => {
     for (const [name, net] of Object.entries(networks)) Object.assign(full.files, await saveNetwork(net, dir, name));
+    for (const [name, data] of Object.entries(extraFiles)) {
+      await writeFileAtomic(join(dir, name), data);
+      full.files[name] = sha256(data);
+    }
     await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(full, null, 2) + '\n');
   });
   return full;

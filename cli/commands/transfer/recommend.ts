@@ -27,6 +27,7 @@ export default class TransferRecommend extends HeadstartCommand {
     split: Flags.string({ description: 'leave-one-out (last event test, second-last validation) or temporal (global time cut)', options: ['leave-one-out', 'temporal'], default: 'leave-one-out' }),
     loss: Flags.string({ description: 'full softmax over the catalogue, or sampled softmax with logQ correction (large catalogues)', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
+    'item-transfer': Flags.string({ description: "auto: when at least half of the items are in the backbone's pretraining catalogue (same-catalogue transfer), they start from its item embeddings; never: always new ones", options: ['auto', 'never'], default: 'auto' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     seed: Flags.integer({ default: RECOMMEND_DEFAULTS.seed }),
     epochs: Flags.integer({ default: RECOMMEND_DEFAULTS.epochs }),
@@ -46,7 +47,7 @@ export default class TransferRecommend extends HeadstartCommand {
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
     const N = dataset.items.length;
     const bar = this.progress(flags.strategy);
-    const { recommender, training } = await service.transfer(N, split, {
+    const { recommender, training, itemsTransferred } = await service.transfer(N, split, {
       backbone: flags.backbone,
       head: flags.head,
       strategy: flags.strategy as 'probe',
@@ -57,6 +58,8 @@ export default class TransferRecommend extends HeadstartCommand {
       learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
       patience: flags.patience,
       maxStepsPerEpoch: flags['steps-per-epoch'],
+      items: dataset.items,
+      itemTransfer: flags['item-transfer'] as 'auto' | 'never',
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
     });
     bar.done();
@@ -68,11 +71,12 @@ export default class TransferRecommend extends HeadstartCommand {
     const { history: _history, ...summary } = training;
     await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary });
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
+    if (itemsTransferred > 0) this.say(`same catalogue: ${itemsTransferred} of ${N} items start from their pretrained embeddings`);
     this.say(`trained ${training.epochsRun} epochs (best ${training.bestEpoch}) in ${training.seconds.toFixed(1)}s, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
     this.say('validation (full ranking):');
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     for (const w of warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);
-    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, training: summary, validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }
 }

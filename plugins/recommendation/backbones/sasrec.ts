@@ -7,7 +7,8 @@ import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-ma
 import { ModelError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { EVENT_FEATURES } from '../data/features.js';
-import { NextItemHeadModel } from '../heads/next-item-head.js';
+import { NextItemHeadModel, SOURCE_CATALOGUE } from '../heads/next-item-head.js';
+import { readModelFile } from '../../../core/io/model-folder.js';
 import { buildSasrecNetwork, type SasrecConfig } from './sasrec-network.js';
 
 /** Architecture version: bump when SASREC_CONFIG, the network or the event features change; weights of another version do not load. */
@@ -114,7 +115,8 @@ export class SasrecBackbone implements Backbone<RecommendInput> {
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const outputs = headNet.outputs[0]!.shape[1] as number;
     const headConfig: HeadConfig = { head: 'next-item', embeddingSize: info.embeddingSize, outputs, covariates: [], options: headOptions(manifest.config.head) };
-    return new SasrecModel(info, network, new NextItemHeadModel(headConfig, headNet));
+    const itemIds = manifest.files[SOURCE_CATALOGUE] ? (JSON.parse(Buffer.from(readModelFile(this.weightsDir, manifest, SOURCE_CATALOGUE)).toString('utf8')) as string[]) : undefined;
+    return new SasrecModel(info, network, new NextItemHeadModel(headConfig, headNet, itemIds));
   }
 
   exampleInput(batchSize: number, seed: number): RecommendInput {

@@ -40,12 +40,47 @@ export function softmaxCrossEntropy(logits: tf.Tensor, target: tf.Tensor): tf.Sc
   });
 }
 
+/** File of a pretraining weights folder with the source catalogue's item ids (JSON array, index order). */
+export const SOURCE_CATALOGUE = 'catalogue.json';
+
 /** A next-item head: logits over the catalogue (full) or over sampled candidates (training). */
 export class NextItemHeadModel implements HeadModel<RecommendInput> {
   constructor(
     readonly config: HeadConfig,
     readonly network: tf.LayersModel,
+    /** Item ids of the catalogue the head was trained on, when known (pretrained heads). */
+    readonly itemIds?: readonly string[],
   ) {}
+
+  /**
+   * Same-catalogue transfer: copies the item rows (input and output embeddings, bias) of `source`
+   * into this head where `map[j]` (this head's item j -> source item index, or -1) names one.
+   * Returns how many items were copied.
+   */
+  importItems(source: NextItemHeadModel, map: Int32Array): number {
+    const src = source.scorer.getWeights();
+    const dst = this.scorer.getWeights();
+    let copied = 0;
+    const merged = dst.map((w, i) => {
+      if (i < TRANSFERABLE || i >= PER_ITEM_END) return w;
+      const s = src[i]!;
+      const width = w.shape.length > 1 ? w.shape[1]! : 1;
+      if (s.shape.length !== w.shape.length || (s.shape[1] ?? 1) !== width) return w;
+      const out = w.dataSync().slice();
+      const from = s.dataSync();
+      let n = 0;
+      map.forEach((k, j) => {
+        if (k < 0) return;
+        out.set(from.subarray(k * width, (k + 1) * width), j * width);
+        n++;
+      });
+      copied = n;
+      return tf.tensor(out, w.shape);
+    });
+    this.scorer.setWeights(merged);
+    merged.forEach((t, i) => t !== dst[i] && t.dispose());
+    return copied;
+  }
 
   get scorer(): NextItemScorer {
     return this.network.getLayer(SCORER) as NextItemScorer;

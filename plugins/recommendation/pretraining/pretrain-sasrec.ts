@@ -7,6 +7,7 @@ import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type Pretra
 import { DataError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { buildSasrecNetwork } from '../backbones/sasrec-network.js';
+import { SOURCE_CATALOGUE } from '../heads/next-item-head.js';
 import { SASREC_CONFIG, SASREC_VERSION } from '../backbones/sasrec.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
@@ -101,7 +102,7 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
         wallSeconds: state.wallSeconds,
         parameters: backbone.countParams(),
         finalLoss: { trainEma: state.trainEma, heldOut: heldOutLoss() },
-      });
+      }, { [SOURCE_CATALOGUE]: JSON.stringify(dataset.items) });
 
     const rng = new Rng(o.seed + 3);
     const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);

@@ -31,7 +31,17 @@ export interface RecommendTransferOptions {
   patience?: number;
   maxStepsPerEpoch?: number;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Item ids of the target catalogue (index order). When the pretraining catalogue is the same (at
+   * least half of these ids in it), transferred strategies also start from its item embeddings.
+   */
+  items?: readonly string[];
+  /** 'auto' (default): same-catalogue item transfer when the overlap allows; 'never': always new item embeddings. */
+  itemTransfer?: 'auto' | 'never';
 }
+
+/** Share of the target's items that must be in the pretraining catalogue for same-catalogue transfer. */
+export const SAME_CATALOGUE_SHARE = 0.5;
 
 /** A trained next-item model with what it needs to score histories of its catalogue. */
 export interface Recommender {
@@ -56,6 +66,8 @@ export interface Recommendation {
 export interface RecommendTransferOutcome {
   recommender: Recommender;
   training: TrainResult;
+  /** Items that started from their pretrained embeddings (same-catalogue transfer); 0 for a new catalogue. */
+  itemsTransferred: number;
 }
 
 /** One row of an evaluation: a transferred model or a baseline, on the same test cases. */
@@ -120,6 +132,9 @@ export class RecommendService {
     const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined }) as NextItemHeadModel;
     head.setStatistics(stats);
+    const source = strategy.warmStartHead ? (backboneModel.pretrainedHead as NextItemHeadModel | undefined) : undefined;
+    const itemMap = source && o.items && o.itemTransfer !== 'never' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
+    const itemsTransferred = itemMap ? head.importItems(source!, itemMap) : 0;
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
@@ -132,7 +147,7 @@ export class RecommendService {
       maxStepsPerEpoch: o.maxStepsPerEpoch ?? RECOMMEND_DEFAULTS.maxStepsPerEpoch,
       onProgress: o.onProgress,
     });
-    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training };
+    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training, itemsTransferred };
   }
 
   /** Registered baselines of the recommend task. */
@@ -221,4 +236,14 @@ export class RecommendService {
     }
     return out;
   }
+}
+
+/** Target item -> pretraining item index (or -1), when at least SAME_CATALOGUE_SHARE of the target's items are known there. */
+export function sameCatalogueMap(items: readonly string[], sourceItems: readonly string[] | undefined): Int32Array | undefined {
+  if (!sourceItems) return undefined;
+  const index = new Map<string, number>();
+  sourceItems.forEach((id, i) => index.set(id, i));
+  const map = Int32Array.from(items, (id) => index.get(id) ?? -1);
+  const known = map.reduce((n, k) => n + (k >= 0 ? 1 : 0), 0);
+  return known >= SAME_CATALOGUE_SHARE * items.length && known > 0 ? map : undefined;
 }

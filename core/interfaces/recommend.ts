@@ -139,6 +139,14 @@ export interface CatalogueStats {
   outgoing: Float32Array;
   /** Training events in total. */
   events: number;
+  /** Co-occurring items kept per item (window of events either side, weight 1 / distance); absent when not fitted. */
+  neighboursPerItem?: number;
+  /** [catalogueSize × neighboursPerItem] co-occurring item indices (padding: 0 with weight 0). */
+  neighbours?: Int32Array;
+  /** [catalogueSize × neighboursPerItem] co-occurrence weights. */
+  neighbourWeights?: Float32Array;
+  /** Whole co-occurrence weight of each item. */
+  neighbourTotals?: Float32Array;
 }
 
 /** Training histories handed to a recommendation baseline. */

@@ -11,7 +11,7 @@ import { bmm, gatherRows, scatterAdd, scoreAll } from '../../plugins/recommendat
 import { MaskSteps, RecentPositional, SeededDropout } from '../../plugins/recommendation/layers/sequence.js';
 import { CANDIDATE_FEATURE_NAMES, NextItemScorer } from '../../plugins/recommendation/layers/next-item-scorer.js';
 import { NextItemHead, type NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
-import { fitCatalogueStats } from '../../plugins/recommendation/data/stats.js';
+import { fitCatalogueStats, fitNeighbours } from '../../plugins/recommendation/data/stats.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -200,9 +200,11 @@ describe('wasm-fast gradients', () => {
 
 describe('NextItemScorer and the next-item head', () => {
   // Catalogue of 5; training sequences give counts [2, 4, 2, 1, 0] and transitions 0->1 ×2, 1->2 ×2, 1->3, 2->1.
-  const stats = fitCatalogueStats([[0, 1, 2], [0, 1, 3], [1, 2, 1]], 5, 3);
+  const seqs = [[0, 1, 2], [0, 1, 3], [1, 2, 1]];
+  // Co-occurrence (1 / distance, both orders, no self pairs): 0: {1: 2, 2: .5, 3: .5}; 1: {0: 2, 2: 3, 3: 1}; top 2 kept.
+  const stats = fitCatalogueStats(seqs, 5, 3, undefined, fitNeighbours(seqs, 5, 2));
   const headKind = new NextItemHead();
-  const config = { head: 'next-item', embeddingSize: 4, outputs: 5, covariates: [], options: { itemDim: 3, successors: 3 } };
+  const config = { head: 'next-item', embeddingSize: 4, outputs: 5, covariates: [], options: { itemDim: 3, successors: 3, neighbours: 2 } };
 
   /** A head whose scores are one candidate feature alone: zero item embeddings, gate bias = one-hot(channel). */
   function featureHead(channel: number): NextItemHeadModel {
@@ -213,6 +215,10 @@ describe('NextItemScorer and the next-item head', () => {
     const w = head.scorer.getWeights();
     w[0] = tf.zeros(w[0]!.shape);
     w[1] = tf.oneHot(tf.tensor1d([channel], 'int32'), 6).reshape([6]).toFloat();
+    // Weights 9-10 (after the other trainable ones): the co-occurrence gate (channel 6 here).
+    w[9] = tf.zeros(w[9]!.shape);
+    w[10] = tf.fill([1], channel === 6 ? 1 : 0);
+    if (channel === 6) w[1] = tf.zeros([6]);
     head.scorer.setWeights(w);
     return head;
   }
@@ -262,12 +268,22 @@ describe('NextItemScorer and the next-item head', () => {
     close(values(featureHead(4).predict(enc(1), input([[2, 9]], [2]), false)), [0, 0, 1, 0, 0]);
   });
 
+  it('co-occurrence votes of the recent history: Σ (1 / steps ago) · weight / total, the training target\'s own pairs removed', () => {
+    const head = featureHead(6);
+    // History [0, 1]: item 0 is 2 steps before the target, item 1 one step.
+    // 0 gets 1·2/6 (from 1); 1 gets ½·2/3 (from 0); 2 gets ½·.5/3 + 1·3/6; 3 is in neither top-2 list.
+    close(values(head.predict(enc(1), input([[0, 1]], [2]), false)), [1 / 3, 1 / 3, 7 / 12, 0, 0]);
+    // Held-out target 2: its pairs with 1 (weight 1) and 0 (weight ½) leave the weights and totals.
+    close(values(head.predict(enc(1), input([[0, 1]], [2], [2]), false)), [2 / 5, 2 / 2.5 / 2, 2 / 5, 0, 0]);
+  });
+
   it('full-catalogue logits equal the sampled path scored on every item (same function)', () => {
     const head = headKind.create(config, { seed: 3 }) as NextItemHeadModel;
     head.setStatistics(stats);
     const w = head.scorer.getWeights();
     w[1] = tf.randomNormal([6], 0, 1, 'float32', 12);
     w[8] = tf.randomNormal([5], 0, 0.5, 'float32', 13);
+    w[10] = tf.fill([1], 0.7);
     head.scorer.setWeights(w);
     const inp = input([[0, 1, 2], [4, 4, 3]], [3, 2], [3, -1]);
     const e = enc(2);

@@ -17,7 +17,7 @@ import { SASREC_CONFIG, SasrecBackbone } from '../../plugins/recommendation/back
 import { NextItemHead, type NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
 import { NextItemExamples, samplingProbabilities } from '../../plugins/recommendation/data/examples.js';
 import { EVENT_FEATURES, EventFeaturizer } from '../../plugins/recommendation/data/features.js';
-import { fitCatalogueStats, fitTransitions } from '../../plugins/recommendation/data/stats.js';
+import { fitCatalogueStats, fitNeighbours, fitTransitions } from '../../plugins/recommendation/data/stats.js';
 import { modelScorer } from '../../plugins/recommendation/scoring.js';
 import { Rng } from '../../core/random.js';
 
@@ -124,7 +124,7 @@ describe('training and evaluation on a tiny synthetic log', () => {
   const validation: RankingCase[] = sequences.map((s, u) => ({ user: u, history: s.slice(0, -2), target: s[s.length - 2]! }));
   const test: RankingCase[] = sequences.map((s, u) => ({ user: u, history: s.slice(0, -1), target: s[s.length - 1]! }));
   const transitions = fitTransitions(train, N);
-  const stats = fitCatalogueStats(train, N, 8, transitions);
+  const stats = fitCatalogueStats(train, N, 8, transitions, fitNeighbours(train, N, 64));
   const featurizer = new EventFeaturizer(stats, transitions);
   const L = SASREC_CONFIG.contextLength;
   const config = { head: 'next-item', embeddingSize: SASREC_CONFIG.width, outputs: N, covariates: [], options: { itemDim: 16, successors: 8 } };

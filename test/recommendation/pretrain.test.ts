@@ -81,7 +81,7 @@ describe('sasrec-s pretrainer', () => {
     expect(m.parameters).toBe(new SasrecBackbone().describe().parameters);
     expect(Number.isFinite(m.finalLoss.trainEma)).toBe(true);
     expect(Number.isFinite(m.finalLoss.heldOut)).toBe(true);
-    expect(Object.keys(m.files).sort()).toEqual(['backbone.json', 'backbone.weights.bin', 'head.json', 'head.weights.bin']);
+    expect(Object.keys(m.files).sort()).toEqual(['backbone.json', 'backbone.weights.bin', 'catalogue.json', 'head.json', 'head.weights.bin']);
     for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
 
     const backbone = SasrecBackbone.at(out);

@@ -1,33 +1,40 @@
 import { ModelError } from '../../../core/errors.js';
-import { itemCounts, type TransitionTable } from './stats.js';
+import { fitNeighbours, itemCounts, type Neighbours, type TransitionTable } from './stats.js';
 
 /** What a saved recommender keeps of its training events: aggregates only, never user sequences. */
 export interface FitStatistics {
   counts: Float32Array;
   transitions: TransitionTable;
   events: number;
+  /** Co-occurring items per item, when the head scores with them. */
+  neighbours?: Neighbours;
 }
 
-export function fitStatisticsOf(sequences: readonly (readonly number[])[], transitions: TransitionTable): FitStatistics {
+/** `neighbours`: co-occurring items to keep per item (0: none). */
+export function fitStatisticsOf(sequences: readonly (readonly number[])[], transitions: TransitionTable, neighbours = 0): FitStatistics {
   let events = 0;
   for (const s of sequences) events += s.length;
-  return { counts: itemCounts(sequences, transitions.catalogueSize), transitions, events };
+  const fit: FitStatistics = { counts: itemCounts(sequences, transitions.catalogueSize), transitions, events };
+  if (neighbours > 0) fit.neighbours = fitNeighbours(sequences, transitions.catalogueSize, neighbours);
+  return fit;
 }
 
 const MAGIC = 0x48535354; // "HSST"
 
 /**
  * Little-endian binary layout: header [magic, version, N, P, events] as int32 (events as float64),
- * then counts f32[N], offsets i32[N+1], successors i32[P], pair counts f32[P], outgoing f32[N].
+ * then counts f32[N], offsets i32[N+1], successors i32[P], pair counts f32[P], outgoing f32[N];
+ * version 2 adds K (int32, 0 = no neighbours), neighbour ids i32[N·K], weights f32[N·K], totals f32[N].
  */
 export function encodeFitStatistics(s: FitStatistics): Uint8Array {
   const N = s.counts.length;
   const P = s.transitions.successors.length;
   const header = 4 * 4 + 8;
-  const bytes = new Uint8Array(header + 4 * (N + (N + 1) + P + P + N));
+  const K = s.neighbours?.perItem ?? 0;
+  const bytes = new Uint8Array(header + 4 * (N + (N + 1) + P + P + N) + 4 + (K > 0 ? 4 * (2 * N * K + N) : 0));
   const view = new DataView(bytes.buffer);
   view.setInt32(0, MAGIC, true);
-  view.setInt32(4, 1, true);
+  view.setInt32(4, 2, true);
   view.setInt32(8, N, true);
   view.setInt32(12, P, true);
   view.setFloat64(16, s.events, true);
@@ -43,17 +50,27 @@ export function encodeFitStatistics(s: FitStatistics): Uint8Array {
   put(s.transitions.successors);
   put(s.transitions.counts);
   put(s.transitions.outgoing);
+  view.setInt32(at, K, true);
+  at += 4;
+  if (s.neighbours && K > 0) {
+    put(s.neighbours.ids);
+    put(s.neighbours.weights);
+    put(s.neighbours.totals);
+  }
   return bytes;
 }
 
 export function decodeFitStatistics(bytes: Uint8Array, source: string): FitStatistics {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = () => new ModelError(`${source}: not a catalogue statistics file of this version; re-run \`headstart transfer recommend\``, 'model-corrupt');
-  if (bytes.byteLength < 24 || view.getInt32(0, true) !== MAGIC || view.getInt32(4, true) !== 1) throw bad();
+  if (bytes.byteLength < 24 || view.getInt32(0, true) !== MAGIC || view.getInt32(4, true) !== 2) throw bad();
   const N = view.getInt32(8, true);
   const P = view.getInt32(12, true);
   const events = view.getFloat64(16, true);
-  if (bytes.byteLength !== 24 + 4 * (3 * N + 1 + 2 * P)) throw bad();
+  const base = 24 + 4 * (3 * N + 1 + 2 * P);
+  if (bytes.byteLength < base + 4) throw bad();
+  const K = view.getInt32(base, true);
+  if (K < 0 || bytes.byteLength !== base + 4 + (K > 0 ? 4 * (2 * N * K + N) : 0)) throw bad();
   let at = 24;
   const f32 = (n: number) => {
     const a = new Float32Array(n);
@@ -70,5 +87,8 @@ export function decodeFitStatistics(bytes: Uint8Array, source: string): FitStati
   const successors = i32(P);
   const pairCounts = f32(P);
   const outgoing = f32(N);
-  return { counts, events, transitions: { catalogueSize: N, offsets, successors, counts: pairCounts, outgoing } };
+  const fit: FitStatistics = { counts, events, transitions: { catalogueSize: N, offsets, successors, counts: pairCounts, outgoing } };
+  at += 4;
+  if (K > 0) fit.neighbours = { perItem: K, ids: i32(N * K), weights: f32(N * K), totals: f32(N) };
+  return fit;
 }

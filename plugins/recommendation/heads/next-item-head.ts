@@ -9,6 +9,8 @@ export interface NextItemOptions {
   itemDim: number;
   /** Successors per item kept in the statistics. */
   successors: number;
+  /** Co-occurring items per item kept in the statistics and scored (0: off). */
+  neighbours: number;
   /** 'full': softmax over the whole catalogue; 'sampled': shared negatives with logQ correction (large catalogues). */
   loss: 'full' | 'sampled';
   /** Negatives per batch under the sampled loss. */
@@ -19,7 +21,7 @@ export interface NextItemOptions {
   keepItemEmbeddings: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, loss: 'full', negatives: 256, idDropout: 0, keepItemEmbeddings: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, keepItemEmbeddings: false };
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -124,7 +126,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, zeroItems, idDropout: o.idDropout, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }

@@ -22,6 +22,9 @@ export const CANDIDATE_FEATURE_NAMES = [
   'repeat_recency',
 ] as const;
 
+/** History steps (most recent first) whose co-occurring items are scored; weight 1 / steps ago. */
+export const NEIGHBOUR_STEPS = 8;
+
 const C = CANDIDATE_FEATURE_NAMES.length;
 
 export interface NextItemScorerArgs {
@@ -31,6 +34,8 @@ export interface NextItemScorerArgs {
   itemDim: number;
   /** Successors kept per item in the statistics (CatalogueStats.successorsPerItem). */
   successors: number;
+  /** Co-occurring items kept per item (CatalogueStats.neighboursPerItem); 0: no co-occurrence feature. */
+  neighbours?: number;
   /** Start the output item embeddings at zero, so the first scores come from the ID-agnostic features alone (transfer to a new catalogue). */
   zeroItems?: boolean;
   /** Training only: share of examples whose item-embedding score is dropped, so the features must carry on their own. */
@@ -55,6 +60,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly items: number;
   readonly itemDim: number;
   readonly successors: number;
+  readonly neighbours: number;
   readonly zeroItems: boolean;
   readonly idDropout: number;
   readonly seed: number | undefined;
@@ -62,12 +68,15 @@ export class NextItemScorer extends tf.layers.Layer {
   private calls = 0;
   private w!: Record<'gateKernel' | 'gateBias' | 'userKernel' | 'userBias' | 'queryKernel' | 'queryBias' | 'itemIn' | 'itemOut' | 'itemBias', tf.LayerVariable>;
   private s!: Record<'counts' | 'successorIds' | 'successorCounts' | 'outgoing', tf.LayerVariable>;
+  /** Co-occurrence gate and statistics, after every other weight (older saved heads have none). */
+  private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
 
   constructor(args: NextItemScorerArgs) {
     super({ name: args.name, trainable: args.trainable });
     this.items = args.items;
     this.itemDim = args.itemDim;
     this.successors = args.successors;
+    this.neighbours = args.neighbours ?? 0;
     this.zeroItems = args.zeroItems ?? false;
     this.idDropout = args.idDropout ?? 0;
     this.seed = args.seed;
@@ -99,6 +108,17 @@ export class NextItemScorer extends tf.layers.Layer {
       successorCounts: this.addWeight('stat_successor_counts', [N, K], 'float32', zeros, undefined, false),
       outgoing: this.addWeight('stat_outgoing', [N], 'float32', zeros, undefined, false),
     };
+    const M = this.neighbours;
+    if (M > 0) {
+      this.n = {
+        // Starts as a plain co-occurrence vote (gate 1); the encoding learns to scale it per user.
+        gateKernel: this.addWeight('neighbour_gate_kernel', [d, 1], 'float32', zeros),
+        gateBias: this.addWeight('neighbour_gate_bias', [1], 'float32', tf.initializers.ones()),
+        ids: this.addWeight('stat_neighbour_ids', [N, M], 'float32', zeros, undefined, false),
+        weights: this.addWeight('stat_neighbour_weights', [N, M], 'float32', zeros, undefined, false),
+        totals: this.addWeight('stat_neighbour_totals', [N], 'float32', zeros, undefined, false),
+      };
+    }
     this.built = true;
   }
 
@@ -117,6 +137,14 @@ export class NextItemScorer extends tf.layers.Layer {
       this.s.successorIds.write(tf.tensor2d(Float32Array.from(stats.successors), [N, K]));
       this.s.successorCounts.write(tf.tensor2d(stats.successorCounts, [N, K]));
       this.s.outgoing.write(tf.tensor1d(stats.outgoing));
+      if (this.n) {
+        if (stats.neighboursPerItem !== this.neighbours || !stats.neighbours || !stats.neighbourWeights || !stats.neighbourTotals) {
+          throw new Error(`statistics keep ${stats.neighboursPerItem ?? 0} co-occurring items per item, the scorer ${this.neighbours}`);
+        }
+        this.n.ids.write(tf.tensor2d(Float32Array.from(stats.neighbours), [N, this.neighbours]));
+        this.n.weights.write(tf.tensor2d(stats.neighbourWeights, [N, this.neighbours]));
+        this.n.totals.write(tf.tensor1d(stats.neighbourTotals));
+      }
     });
   }
 
@@ -178,7 +206,34 @@ export class NextItemScorer extends tf.layers.Layer {
     const heldCount = tf.gather(counts, heldIds);
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
-    return { B, T, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues };
+    const near = this.neighbourValues(enc, ids, valid, held, isHeld);
+    return { B, T, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
+  }
+
+  /**
+   * Co-occurrence votes of the last NEIGHBOUR_STEPS history items: item j gets
+   * gate(h) · Σ_steps w(step item, j) / total(step item) / steps ago, as ids and values [B, steps × M].
+   * A training target's own pairs with the history are removed from the weights and totals.
+   */
+  private neighbourValues(enc: tf.Tensor2D, ids: tf.Tensor2D, valid: tf.Tensor2D, held: tf.Tensor1D, isHeld: tf.Tensor) {
+    if (!this.n) return undefined;
+    const [B, T] = ids.shape;
+    const D = Math.min(NEIGHBOUR_STEPS, T);
+    const M = this.neighbours;
+    const stepIds = tf.slice(ids, [0, T - D], [B, D]);
+    const stepValid = tf.slice(valid, [0, T - D], [B, D]);
+    const near = tf.cast(tf.gather(this.n.ids.read(), stepIds), 'int32') as tf.Tensor3D;
+    let w = tf.gather(this.n.weights.read(), stepIds) as tf.Tensor3D;
+    let total = tf.gather(this.n.totals.read(), stepIds) as tf.Tensor2D;
+    // Column l is (D - l) steps before the target.
+    const own = tf.tensor2d(Float32Array.from({ length: D }, (_, l) => 1 / (D - l)), [1, D]);
+    const hit = tf.cast(tf.logicalAnd(tf.equal(near, tf.reshape(held, [B, 1, 1])), tf.greater(w, 0)), 'float32');
+    w = tf.relu(tf.sub(w, tf.mul(hit, tf.expandDims(own, 2)))) as tf.Tensor3D;
+    total = tf.relu(tf.sub(total, tf.mul(own, tf.reshape(isHeld, [B, 1])))) as tf.Tensor2D;
+    const gate = affine(enc, this.n.gateKernel.read() as tf.Tensor2D, this.n.gateBias.read() as tf.Tensor1D);
+    const scale = tf.mul(tf.div(own, tf.maximum(total, 1)), stepValid);
+    const values = tf.mul(tf.mul(w, tf.expandDims(scale, 2)), tf.reshape(gate, [B, 1, 1]));
+    return { ids: tf.reshape(near, [B, D * M]), values: tf.reshape(values, [B, D * M]) };
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
@@ -197,6 +252,10 @@ export class NextItemScorer extends tf.layers.Layer {
       if (p.second) {
         indices.push(pairs(rowsOf(K), p.second.succ));
         updates.push(tf.reshape(p.secondValues!, [-1]));
+      }
+      if (p.near) {
+        indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+        updates.push(tf.reshape(p.near.values, [-1]));
       }
       const sparse = scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
       return tf.add(logits, sparse);
@@ -223,6 +282,7 @@ export class NextItemScorer extends tf.layers.Layer {
       logits = tf.add(logits, matched(p.ids, p.repeatValues));
       logits = tf.add(logits, matched(tf.reshape(p.heldIds, [B, 1]), tf.reshape(p.popValues, [B, 1])));
       if (p.second) logits = tf.add(logits, matched(p.second.succ, p.secondValues!));
+      if (p.near) logits = tf.add(logits, matched(p.near.ids, p.near.values));
       return logits as tf.Tensor2D;
     });
   }
@@ -233,6 +293,7 @@ export class NextItemScorer extends tf.layers.Layer {
       items: this.items,
       itemDim: this.itemDim,
       successors: this.successors,
+      neighbours: this.neighbours,
       zeroItems: this.zeroItems,
       idDropout: this.idDropout,
       seed: this.seed ?? null,

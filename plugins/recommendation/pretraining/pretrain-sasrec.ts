@@ -12,7 +12,7 @@ import { SASREC_CONFIG, SASREC_VERSION } from '../backbones/sasrec.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
 import { leaveOneOut } from '../data/splits.js';
-import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
+import { fitCatalogueStats, fitNeighbours, fitTransitions } from '../data/stats.js';
 import { EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
@@ -52,7 +52,8 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
     const transitions = fitTransitions(split.train, N);
-    const stats = fitCatalogueStats(split.train, N, headOptions.successors, transitions);
+    const neighbours = headOptions.neighbours > 0 ? fitNeighbours(split.train, N, headOptions.neighbours) : undefined;
+    const stats = fitCatalogueStats(split.train, N, headOptions.successors, transitions, neighbours);
     const featurizer = new EventFeaturizer(stats, transitions);
     const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
     const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {

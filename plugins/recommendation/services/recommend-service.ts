@@ -113,8 +113,8 @@ export class RecommendService {
     const info = backbone.describe();
     const seed = o.seed ?? RECOMMEND_DEFAULTS.seed;
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...o.headOptions };
-    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize));
-    const stats = catalogueStatsFrom(fit.counts, fit.transitions, headOptions.successors, fit.events);
+    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize), headOptions.neighbours);
+    const stats = catalogueStatsFrom(fit.counts, fit.transitions, headOptions.successors, fit.events, fit.neighbours);
     const featurizer = new EventFeaturizer(stats, fit.transitions);
     const L = info.contextLength;
     const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {
@@ -182,12 +182,13 @@ export class RecommendService {
 
   /** Refits the statistics the head scores with (and its featurizer) on these events of its catalogue. */
   refit(recommender: Recommender, sequences: readonly (readonly number[])[]): void {
-    this.applyStatistics(recommender, fitStatisticsOf(sequences, fitTransitions(sequences, recommender.catalogueSize)));
+    const neighbours = (recommender.model.head as NextItemHeadModel).scorer.neighbours;
+    this.applyStatistics(recommender, fitStatisticsOf(sequences, fitTransitions(sequences, recommender.catalogueSize), neighbours));
   }
 
   private applyStatistics(recommender: Pick<Recommender, 'model' | 'headConfig' | 'catalogueSize'> & Partial<Recommender>, fit: FitStatistics): asserts recommender is Recommender {
     const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
-    const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events);
+    const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events, fit.neighbours);
     (recommender.model.head as NextItemHeadModel).setStatistics(stats);
     recommender.featurizer = new EventFeaturizer(stats, fit.transitions);
     recommender.fit = fit;

@@ -1,0 +1,245 @@
+/**
+ * Data savings of transfer for recommendation: Sports → Beauty. The sasrec-s backbone's shipped
+ * weights (pretrained on Amazon Sports, see its manifest) are transferred to Amazon Beauty with
+ * zero-shot, probe and fine-tune, beside scratch (same architecture, random init) and the
+ * most-popular and Markov baselines, each fit on a seeded share of Beauty's training users
+ * (head statistics and baselines on those users' events only) and ranked over the full catalogue on
+ * the test item of ALL users, with each user's own history as input.
+ *
+ *   npm run bench:recsys -- [--events ../shared/data/recsys/amazon_beauty.csv] [--seeds 1,2,3]
+ *                           [--fractions 0.05,0.1,0.25,0.5,1] [--strategies probe,fine-tune,scratch]
+ *                           [--skip-reference] [--quick] [--report-only] [--fresh]
+ *
+ * Each (method, fraction, seed) result is appended to benchmarks/results/recsys-savings-runs.jsonl as
+ * it finishes, so two processes can run disjoint parts (e.g. split by --fractions, one with
+ * --skip-reference) and a crash loses one run; finished runs are skipped unless --fresh.
+ * "Reference" = zero-shot and the baselines, one evaluation per (fraction, seed).
+ */
+import { appendFile, readFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { useBackend } from '../../core/backend.js';
+import { createContainer } from '../../core/container.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
+import type { RecommendService, RankedMethod } from '../../plugins/recommendation/services/recommend-service.js';
+import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
+import { leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
+import { shippedWeights } from '../../core/io/weights-manifest.js';
+import { Rng } from '../../core/random.js';
+import type { EventsSplit, StrategyName } from '../../core/interfaces/index.js';
+import { parseArgs } from '../harness/args.js';
+import { machineInfo, machineSummary } from '../harness/machine.js';
+import { resultsDir, writeResults } from '../harness/results.js';
+import { writeFileAtomic } from '../../core/io/atomic.js';
+import { summariseRecsys, recsysMarkdown, recsysChartSvg, type RecsysRun } from './recommend-data-savings-report.js';
+
+const args = parseArgs(
+  process.argv.slice(2),
+  {
+    events: { type: 'string', default: '../shared/data/recsys/amazon_beauty.csv', description: 'target events (user_id,item_id[,timestamp|position])' },
+    seeds: { type: 'list', description: 'default 1,2,3 (--quick: 1)' },
+    fractions: { type: 'list', description: 'shares of the training users; default 0.05,0.1,0.25,0.5,1 (--quick: 0.05,0.1)' },
+    strategies: { type: 'list', default: ['probe', 'fine-tune', 'scratch'], choices: ['probe', 'fine-tune', 'scratch'], description: 'trained strategies' },
+    backbone: { type: 'string', default: 'sasrec-s' },
+    epochs: { type: 'number', integer: true, min: 1, description: 'override the per-fraction epochs' },
+    steps: { type: 'number', integer: true, min: 1, description: 'override the per-fraction max steps per epoch' },
+    patience: { type: 'number', integer: true, min: 1, description: 'override the per-fraction patience' },
+    batch: { type: 'number', default: 128, integer: true, min: 1 },
+    'val-cases': { type: 'number', default: 1000, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping' },
+    'test-cases': { type: 'number', integer: true, min: 1, description: 'rank only this many test cases (seeded; default all users; --quick 2000)' },
+    quick: { type: 'boolean', default: false, description: 'pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick"' },
+    tag: { type: 'string', description: 'keep these runs apart: results and runs files get this suffix (e.g. for other budgets)' },
+    'report-only': { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false, description: 'discard earlier runs of this benchmark' },
+    'skip-reference': { type: 'boolean', default: false, description: 'leave zero-shot and the baselines to another process' },
+  },
+  { usage: 'npm run bench:recsys -- [flags]' },
+);
+
+const quick = args.quick;
+const tag = args.tag ?? (quick ? 'quick' : undefined);
+if (tag !== undefined && !/^[\w.-]+$/.test(tag)) throw new Error(`--tag: letters, digits, . _ - only (got "${tag}")`);
+const NAME = tag ? `recommend-data-savings-${tag}` : 'recommend-data-savings';
+const RUNS_FILE = join(resultsDir(), tag ? `recsys-savings-runs-${tag}.jsonl` : 'recsys-savings-runs.jsonl');
+
+/**
+ * Training budget per fraction, the same for every strategy at a fraction (fair comparison). Steps
+ * grow with the data but much slower than it: one step (batch 128, full softmax over ~12k items) takes
+ * ~0.6 s on one wasm core, so a full pass over 100% of Beauty (~1,050 steps) alone would exceed the
+ * whole benchmark's time. An "epoch" is maxStepsPerEpoch batches followed by a validation check.
+ */
+function budgetFor(fraction: number): { epochs: number; maxStepsPerEpoch: number; patience: number } {
+  const base = quick
+    ? { epochs: 1, maxStepsPerEpoch: 5, patience: 1 }
+    : fraction <= 0.05
+      ? { epochs: 4, maxStepsPerEpoch: 40, patience: 2 }
+      : fraction <= 0.1
+        ? { epochs: 4, maxStepsPerEpoch: 60, patience: 2 }
+        : fraction <= 0.25
+          ? { epochs: 4, maxStepsPerEpoch: 75, patience: 2 }
+          : fraction <= 0.5
+            ? { epochs: 4, maxStepsPerEpoch: 90, patience: 2 }
+            : { epochs: 4, maxStepsPerEpoch: 100, patience: 2 };
+  return { epochs: args.epochs ?? base.epochs, maxStepsPerEpoch: args.steps ?? base.maxStepsPerEpoch, patience: args.patience ?? base.patience };
+}
+
+/** A seeded subset of `n` cases, in their original order (all when n ≥ length). */
+function seededSubset<T>(xs: T[], n: number, seed: number): T[] {
+  if (n >= xs.length) return xs;
+  const keep = new Set(new Rng(seed).shuffle(xs.map((_, i) => i)).slice(0, n));
+  return xs.filter((_, i) => keep.has(i));
+}
+
+async function loadRuns(): Promise<RecsysRun[]> {
+  if (!existsSync(RUNS_FILE)) return [];
+  return (await readFile(RUNS_FILE, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as RecsysRun);
+}
+
+const metric = (row: RankedMethod, name: string) => row.report.aggregate[name] ?? NaN;
+
+async function main(): Promise<void> {
+  mkdirSync(resultsDir(), { recursive: true });
+  if (args.fresh && existsSync(RUNS_FILE)) unlinkSync(RUNS_FILE);
+  const backend = await useBackend('auto');
+  const container = createContainer(builtinPlugins);
+  const service = container.get<RecommendService>(RECOMMEND_SERVICE);
+  const backboneId = String(args.backbone);
+  const weightsDir = (service.backbone(backboneId) as { weightsDir?: string }).weightsDir;
+  const weights = weightsDir ? shippedWeights(weightsDir) : { hasWeights: false, corpus: 'unknown' };
+  const source = weights.manifest
+    ? `${backboneId} pretrained on ${weights.manifest.corpus.description} for ${weights.manifest.steps.toLocaleString('en-US')} steps (${Math.round(weights.manifest.wallSeconds / 60)} min, created ${weights.manifest.createdAt})`
+    : `${backboneId}: no pretrained weights found (only scratch and the baselines can run)`;
+  console.log(`source: ${source}`);
+
+  const ds = await loadEvents(String(args.events));
+  const full = leaveOneOut(ds);
+  const C = ds.items.length;
+  const testCases = args['test-cases'] ?? (quick ? 2000 : undefined);
+  const base: EventsSplit = testCases ? { ...full, test: seededSubset(full.test, testCases, 12345) } : full;
+  const dataset = String(args.events).split('/').pop() ?? String(args.events);
+  console.log(`${dataset}: ${ds.users.length} users, ${C} items, ${ds.events} events; ranking ${base.test.length} test cases`);
+
+  let done = await loadRuns();
+  const stale = [...new Set(done.filter((r) => r.weightsSteps !== undefined && r.weightsSteps !== weights.manifest?.steps).map((r) => r.weightsSteps))];
+  if (stale.length) console.warn(`warning: ${RUNS_FILE} holds pretrained runs from checkpoints of ${stale.join(', ')} steps, the weights now have ${weights.manifest?.steps ?? 'none'}; they count as done and enter the report — use --fresh to re-run everything on the current weights`);
+  const key = (r: Pick<RecsysRun, 'method' | 'fraction' | 'seed'>) => `${r.method}|${r.fraction}|${r.seed}`;
+  const have = new Set(done.map(key));
+  const record = async (run: RecsysRun) => {
+    await appendFile(RUNS_FILE, JSON.stringify(run) + '\n');
+    done.push(run);
+    have.add(key(run));
+    console.log(
+      `${run.method.padEnd(13)} fraction ${String(run.fraction).padEnd(5)} seed ${run.seed}  NDCG@10 ${run['NDCG@10'].toFixed(4)}  HR@10 ${run['HR@10'].toFixed(4)}  train ${run.trainSeconds.toFixed(1)}s (${run.epochs} epochs)  eval ${run.evalSeconds.toFixed(1)}s`,
+    );
+  };
+  const seeds = (args.seeds.length ? args.seeds : quick ? ['1'] : ['1', '2', '3']).map(Number);
+  const fractions = (args.fractions.length ? args.fractions : quick ? ['0.05', '0.1'] : ['0.05', '0.1', '0.25', '0.5', '1']).map(Number);
+  if ([...seeds, ...fractions].some((x) => !Number.isFinite(x))) throw new Error('--seeds and --fractions take numbers');
+  const strategies = args.strategies as StrategyName[];
+  if (!args['report-only']) {
+    for (const fraction of fractions) {
+      for (const seed of seeds) {
+        const restricted = restrictTrainingUsers(base, fraction, seed);
+        const split: EventsSplit = { ...restricted, validation: seededSubset(restricted.validation, args['val-cases'], seed + 1) };
+        const trainUsers = split.train.filter((s) => s.length > 0).length;
+        const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
+        const b = { ...budgetFor(fraction), batchSize: args.batch, validationCases: split.validation.length };
+        const common = { fraction, seed, trainUsers, trainExamples, testCases: split.test.length, backend: backend.active };
+        const row = (r: RankedMethod, extra: Partial<RecsysRun> & Pick<RecsysRun, 'trainSeconds' | 'evalSeconds'>): RecsysRun => ({
+          method: r.name,
+          kind: r.kind,
+          ...common,
+          'NDCG@5': metric(r, 'NDCG@5'),
+          'NDCG@10': metric(r, 'NDCG@10'),
+          'NDCG@20': metric(r, 'NDCG@20'),
+          'HR@10': metric(r, 'HR@10'),
+          'MRR@10': metric(r, 'MRR@10'),
+          'coverage@10': metric(r, 'coverage@10'),
+          epochs: 0,
+          bestEpoch: 0,
+          trainableParameters: 0,
+          ...extra,
+        });
+        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize };
+
+        // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
+        if (!args['skip-reference']) {
+          if (weights.hasWeights && !have.has(key({ method: 'zero-shot', fraction, seed }))) {
+            const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
+            const t0 = performance.now();
+            const [r] = service.evaluate(C, split, [{ name: 'zero-shot', recommender: z.recommender }], {}, []);
+            await record(row(r!, { trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000, weightsSteps: weights.manifest?.steps }));
+            z.recommender.model.dispose();
+          }
+          for (const id of service.recommendBaselineIds()) {
+            if (have.has(key({ method: id, fraction, seed }))) continue;
+            // Fitting a baseline is counting; its time is part of evalSeconds.
+            const t0 = performance.now();
+            const [r] = service.evaluate(C, split, [], {}, [id]);
+            await record(row(r!, { trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 }));
+          }
+        }
+
+        for (const strategy of strategies) {
+          if (have.has(key({ method: strategy, fraction, seed }))) continue;
+          if (strategy !== 'scratch' && !weights.hasWeights) {
+            console.log(`skipping ${strategy}: ${backboneId} has no pretrained weights`);
+            continue;
+          }
+          const o = await service.transfer(C, split, { ...transferOpts, strategy });
+          const t0 = performance.now();
+          const [r] = service.evaluate(C, split, [{ name: strategy, recommender: o.recommender }], {}, []);
+          const evalSeconds = (performance.now() - t0) / 1000;
+          await record(
+            row(r!, {
+              trainSeconds: o.training.seconds,
+              evalSeconds,
+              epochs: o.training.epochsRun,
+              bestEpoch: o.training.bestEpoch,
+              trainableParameters: o.training.trainableParameters,
+              budget: b,
+              weightsSteps: strategy === 'scratch' ? undefined : weights.manifest?.steps,
+            }),
+          );
+          o.recommender.model.dispose();
+        }
+      }
+    }
+  }
+
+  // Other processes may have appended runs meanwhile: report on the whole file.
+  done = await loadRuns();
+  // The budgets the recorded runs actually used (several per fraction only if runs were mixed).
+  const budgets = [...new Set(done.map((r) => r.fraction))]
+    .sort((a, b) => a - b)
+    .map((f) => {
+      const used = [...new Set(done.filter((r) => r.fraction === f && r.budget).map((r) => `≤ ${r.budget!.epochs} × ${r.budget!.maxStepsPerEpoch} steps, patience ${r.budget!.patience}`))];
+      return used.length ? `${+(100 * f).toFixed(1)}%: ${used.join(' / ')}` : undefined;
+    })
+    .filter(Boolean);
+  const summary = summariseRecsys(done);
+  const checkpoints = [...new Set(done.map((r) => r.weightsSteps).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
+  const sourceText = checkpoints.length > 1 ? `${source}; NOTE: the pretrained runs used checkpoints of ${checkpoints.join(', ')} steps — re-run them with --fresh on final weights` : source;
+  const md = recsysMarkdown(summary, {
+    dataset,
+    users: ds.users.length,
+    items: C,
+    events: ds.events,
+    backend: backend.active,
+    source: sourceText,
+    budgets: budgets.join('; ') + `; batch ${args.batch}, ≤ ${args['val-cases']} validation cases` + (testCases ? `; **${base.test.length} test cases only**` : ''),
+    machine: machineSummary(machineInfo()),
+  });
+  console.log('\n' + md);
+  const written = await writeResults(
+    NAME,
+    { machine: machineInfo(), backend: backend.active, dataset, users: ds.users.length, items: C, events: ds.events, testCases: base.test.length, source: sourceText, manifest: weights.manifest ? { corpus: weights.manifest.corpus, steps: weights.manifest.steps, command: weights.manifest.command, createdAt: weights.manifest.createdAt } : undefined, budgets, runs: done, summary },
+    md,
+  );
+  const svg = written.json.replace(/\.json$/, '.svg');
+  if (summary.cells.length) await writeFileAtomic(svg, recsysChartSvg(summary, done, dataset));
+  console.log(`wrote ${written.json}, ${written.markdown}, ${svg}`);
+}
+
+await main();

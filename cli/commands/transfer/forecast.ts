@@ -7,6 +7,7 @@ import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service
 import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import { trainSettings, trainingFlags } from '../../flags/training.js';
 
 export default class TransferForecast extends HeadstartCommand {
   static override summary = 'Put a new forecast head on a pretrained backbone and train it on your series';
@@ -22,12 +23,7 @@ export default class TransferForecast extends HeadstartCommand {
     strategy: Flags.string({ description: 'zero-shot, probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'probe' }),
     horizon: Flags.integer({ description: 'steps to forecast', required: true }),
     out: Flags.string({ description: 'model folder to write', required: true }),
-    seed: Flags.integer({ default: DEFAULTS.seed }),
-    epochs: Flags.integer({ default: DEFAULTS.epochs }),
-    'batch-size': Flags.integer({ default: DEFAULTS.batchSize }),
-    'learning-rate': Flags.string({ description: "head learning rate (default: the strategy's: 3e-4 probe/fine-tune, 1e-3 scratch)" }),
-    patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: DEFAULTS.patience }),
-    'steps-per-epoch': Flags.integer({ description: 'optimiser steps per epoch (windows are resampled each epoch)', default: DEFAULTS.maxStepsPerEpoch }),
+    ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
   };
 
@@ -44,12 +40,7 @@ export default class TransferForecast extends HeadstartCommand {
       strategy: flags.strategy as 'probe',
       head: flags.head,
       horizon: flags.horizon,
-      seed: flags.seed,
-      epochs: flags.epochs,
-      batchSize: flags['batch-size'],
-      learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
-      patience: flags.patience,
-      maxStepsPerEpoch: flags['steps-per-epoch'],
+      ...trainSettings(flags),
       useCovariates: !flags['no-covariates'],
       dataColumns: savedColumns(loadOptions),
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),

@@ -7,6 +7,7 @@ import type { DataAdapter, EventsDataset, EventsSplit } from '../../../core/inte
 import type { EventsLoadOptions } from '../../../plugins/recommendation/data/events-loader.js';
 import { leaveOneOut, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
 import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/services/report.js';
 
@@ -29,12 +30,7 @@ export default class TransferRecommend extends HeadstartCommand {
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'item-transfer': Flags.string({ description: "auto: when at least half of the items are in the backbone's pretraining catalogue (same-catalogue transfer), they start from its item embeddings; never: always new ones", options: ['auto', 'never'], default: 'auto' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
-    seed: Flags.integer({ default: RECOMMEND_DEFAULTS.seed }),
-    epochs: Flags.integer({ default: RECOMMEND_DEFAULTS.epochs }),
-    'batch-size': Flags.integer({ default: RECOMMEND_DEFAULTS.batchSize }),
-    'learning-rate': Flags.string({ description: "learning rate (default: the strategy's)" }),
-    patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: RECOMMEND_DEFAULTS.patience }),
-    'steps-per-epoch': Flags.integer({ description: 'optimiser steps per epoch at most', default: RECOMMEND_DEFAULTS.maxStepsPerEpoch }),
+    ...trainingFlags(RECOMMEND_DEFAULTS),
   };
 
   async run() {
@@ -52,12 +48,7 @@ export default class TransferRecommend extends HeadstartCommand {
       head: flags.head,
       strategy: flags.strategy as 'probe',
       headOptions: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
-      seed: flags.seed,
-      epochs: flags.epochs,
-      batchSize: flags['batch-size'],
-      learningRate: flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined,
-      patience: flags.patience,
-      maxStepsPerEpoch: flags['steps-per-epoch'],
+      ...trainSettings(flags),
       items: dataset.items,
       itemTransfer: flags['item-transfer'] as 'auto' | 'never',
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),

@@ -11,6 +11,7 @@ import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../data/wi
 import { validateHorizon } from '../data/csv-loader.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
+import { resolveTrainOptions } from '../../../core/training/train-options.js';
 
 export interface TransferOptions {
   backbone: string;
@@ -84,15 +85,7 @@ export class ForecastService {
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
 
-    const training = await this.trainer.fit(model, strategy, new ForecastWindows(dataset, cuts.train, spec), new ForecastWindows(dataset, cuts.val, spec), {
-      seed,
-      epochs: o.epochs ?? DEFAULTS.epochs,
-      batchSize: o.batchSize ?? DEFAULTS.batchSize,
-      learningRate: o.learningRate ?? strategy.learningRate,
-      patience: o.patience ?? DEFAULTS.patience,
-      maxStepsPerEpoch: o.maxStepsPerEpoch ?? DEFAULTS.maxStepsPerEpoch,
-      onProgress: o.onProgress,
-    });
+    const training = await this.trainer.fit(model, strategy, new ForecastWindows(dataset, cuts.train, spec), new ForecastWindows(dataset, cuts.val, spec), resolveTrainOptions(o, seed, DEFAULTS, strategy.learningRate));
     const meta: ForecasterMeta = {
       backbone: { id: info.id, version: info.version },
       head: headConfig,

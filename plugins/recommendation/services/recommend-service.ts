@@ -15,6 +15,7 @@ import { EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
+import { resolveTrainOptions } from '../../../core/training/train-options.js';
 
 export interface RecommendTransferOptions {
   strategy: StrategyName;
@@ -138,15 +139,7 @@ export class RecommendService {
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
-    const training = await this.trainer.fit(model, strategy, trainSet, valSet, {
-      seed,
-      epochs: o.epochs ?? RECOMMEND_DEFAULTS.epochs,
-      batchSize: o.batchSize ?? RECOMMEND_DEFAULTS.batchSize,
-      learningRate: o.learningRate ?? strategy.learningRate,
-      patience: o.patience ?? RECOMMEND_DEFAULTS.patience,
-      maxStepsPerEpoch: o.maxStepsPerEpoch ?? RECOMMEND_DEFAULTS.maxStepsPerEpoch,
-      onProgress: o.onProgress,
-    });
+    const training = await this.trainer.fit(model, strategy, trainSet, valSet, resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate));
     return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training, itemsTransferred };
   }
 

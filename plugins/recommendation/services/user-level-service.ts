@@ -12,6 +12,7 @@ import { EVENT_FEATURES, EventFeaturizer } from '../data/features.js';
 import { UserExamples, type LabelledHistory, type UserLevelSplit } from '../data/user-examples.js';
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
 import { USER_CLASS_DEFAULTS, type UserClassOptions } from '../heads/user-class-head.js';
+import { resolveTrainOptions } from '../../../core/training/train-options.js';
 
 export interface UserLevelTransferOptions {
   /** probe, fine-tune or scratch (zero-shot has no pretrained classifier to use). */
@@ -130,15 +131,7 @@ export class UserLevelService {
     const head = headKind.create(headConfig, { seed: seed + 1 });
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
-    const training = await this.trainer.fit(model, strategy, trainSet, valSet, {
-      seed,
-      epochs: o.epochs ?? USER_LEVEL_DEFAULTS.epochs,
-      batchSize: o.batchSize ?? USER_LEVEL_DEFAULTS.batchSize,
-      learningRate: o.learningRate ?? USER_LEVEL_DEFAULTS.learningRate,
-      patience: o.patience ?? USER_LEVEL_DEFAULTS.patience,
-      maxStepsPerEpoch: o.maxStepsPerEpoch ?? USER_LEVEL_DEFAULTS.maxStepsPerEpoch,
-      onProgress: o.onProgress,
-    });
+    const training = await this.trainer.fit(model, strategy, trainSet, valSet, resolveTrainOptions(o, seed, USER_LEVEL_DEFAULTS, USER_LEVEL_DEFAULTS.learningRate));
     const classifier: UserClassifier = { model, strategy: strategy.name, classes: split.classes, catalogueSize: split.catalogueSize, contextLength: L, headConfig, featurizer, statsSequences, successors };
     return { classifier, training };
   }

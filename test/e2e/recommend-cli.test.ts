@@ -86,6 +86,21 @@ describe('transfer recommend → evaluate → recommend', () => {
   });
 });
 
+describe('the shipped sasrec-s weights', () => {
+  it('transfer recommend --strategy probe on a new catalogue loads them (sha256-checked) and trains only the head', async () => {
+    const out = join(dir, 'probe-model');
+    const r = await cli(['transfer', 'recommend', '--events', events, '--strategy', 'probe', '--epochs', '1', '--steps-per-epoch', '3', '--batch-size', '16', '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as { strategy: string; itemsTransferred: number; training: { trainableParameters: number }; validation: { name: string }[] };
+    expect(res.strategy).toBe('probe');
+    // The fixture's item ids (i0..i14) are not Sports ids: a new catalogue, nothing to carry over.
+    expect(res.itemsTransferred).toBe(0);
+    expect(res.validation.map((v) => v.name)).toContain('markov');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { meta: { backbone: { id: string } } };
+    expect(manifest.meta.backbone.id).toBe('sasrec-s');
+  });
+});
+
 describe.concurrent('bad input: non-zero exit, one stderr line naming the problem, nothing written', () => {
   it('recommend --strict with an unknown item names the item and the user', async () => {
     const recent = join(dir, 'strict.csv');

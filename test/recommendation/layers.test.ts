@@ -324,10 +324,17 @@ describe('NextItemScorer and the next-item head', () => {
 
   it('warm start copies the ID-agnostic weights only; a new catalogue starts with zero output embeddings', () => {
     const source = headKind.create(config, { seed: 5 }) as NextItemHeadModel;
+    const sourceWeights = source.scorer.getWeights();
+    sourceWeights[10] = tf.fill([1], 1.5);
+    sourceWeights[9] = tf.randomNormal(sourceWeights[9]!.shape, 0, 1, 'float32', 8);
+    source.scorer.setWeights(sourceWeights);
     const bigger = headKind.create({ ...config, outputs: 7 }, { seed: 6, warmStart: source }) as NextItemHeadModel;
     const sw = source.scorer.getWeights();
     const bw = bigger.scorer.getWeights();
     for (let i = 0; i < 6; i++) expect(values(bw[i]!)).toEqual(values(sw[i]!));
+    // The co-occurrence gate (9-10) reads only the encoding too: copied, whatever its position.
+    for (const i of [9, 10]) expect(values(bw[i]!)).toEqual(values(sw[i]!));
+    expect(values(sw[10]!)).toEqual([1.5]);
     expect(values(bw[7]!).every((v) => v === 0)).toBe(true);
     const same = headKind.create({ ...config, options: { ...config.options, keepItemEmbeddings: true } }, { seed: 7, warmStart: source }) as NextItemHeadModel;
     expect(values(same.scorer.getWeights()[7]!)).toEqual(values(sw[7]!));

@@ -60,12 +60,13 @@ export class NextItemHeadModel implements HeadModel<RecommendInput> {
    * Returns how many items were copied.
    */
   importItems(source: NextItemHeadModel, map: Int32Array): number {
-    const src = source.scorer.getWeights();
+    const src = weightsByName(source.scorer);
     const dst = this.scorer.getWeights();
     let copied = 0;
     const merged = dst.map((w, i) => {
-      if (i < TRANSFERABLE || i >= PER_ITEM_END) return w;
-      const s = src[i]!;
+      const name = weightName(this.scorer, i);
+      const s = src.get(name);
+      if (weightRole(name) !== 'item' || !s) return w;
       const width = w.shape.length > 1 ? w.shape[1]! : 1;
       if (s.shape.length !== w.shape.length || (s.shape[1] ?? 1) !== width) return w;
       const out = w.dataSync().slice();
@@ -131,9 +132,25 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }
 
-/** Weights of the scorer in declaration order: 0-5 read only the encoding (transferable), 6-8 are per item, 9-12 statistics. */
-const TRANSFERABLE = 6;
-const PER_ITEM_END = 9;
+/**
+ * What a scorer weight is, by its name: per-item rows (item_*: the new layer of a new catalogue),
+ * statistics (stat_*: refit on every dataset), or ID-agnostic weights that read only the encoding
+ * (gates, user and query maps: what transfers across catalogues).
+ */
+export function weightRole(name: string): 'item' | 'statistics' | 'transferable' {
+  return name.startsWith('item_') ? 'item' : name.startsWith('stat_') ? 'statistics' : 'transferable';
+}
+
+/** A scorer weight's own name, without the layer scope or tfjs's uniquifying suffix. */
+function weightName(layer: tf.layers.Layer, i: number): string {
+  const full = layer.weights[i]!.originalName;
+  return full.slice(full.lastIndexOf('/') + 1).replace(/_\d+$/, '');
+}
+
+function weightsByName(layer: tf.layers.Layer): Map<string, tf.Tensor> {
+  const values = layer.getWeights();
+  return new Map(values.map((v, i) => [weightName(layer, i), v]));
+}
 
 @injectable()
 export class NextItemHead implements Head<RecommendInput> {
@@ -148,10 +165,14 @@ export class NextItemHead implements Head<RecommendInput> {
     const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined && !keepItems);
     const head = new NextItemHeadModel(config, network);
     if (options.warmStart) {
-      const source = (options.warmStart as NextItemHeadModel).network.getLayer(SCORER).getWeights();
-      const target = head.scorer.getWeights();
-      const end = keepItems ? PER_ITEM_END : TRANSFERABLE;
-      const merged = target.map((w, i) => (i < end && source[i] && source[i]!.shape.join() === w.shape.join() ? source[i]! : w));
+      const source = weightsByName((options.warmStart as NextItemHeadModel).scorer);
+      const merged = head.scorer.getWeights().map((w, i) => {
+        const name = weightName(head.scorer, i);
+        const role = weightRole(name);
+        const from = source.get(name);
+        const copy = role === 'transferable' || (role === 'item' && keepItems);
+        return copy && from && from.shape.join() === w.shape.join() ? from : w;
+      });
       head.scorer.setWeights(merged);
     }
     return head;

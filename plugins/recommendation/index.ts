@@ -18,17 +18,11 @@ export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendT
 export {
   UserLevelService,
   USER_LEVEL_DEFAULTS,
-  classificationMetrics,
-  rocAuc,
-  majorityProbabilities,
-  logisticBaseline,
-  fitFeaturizer,
-  scoringFeaturizer,
-  userSummary,
   type UserClassifier,
   type UserLevelTransferOptions,
   type UserLevelTransferOutcome,
   type UserLevelMethod,
   type UserLevelBaseline,
-  type ClassificationMetrics,
 } from './services/user-level-service.js';
+export { majorityProbabilities, logisticBaseline, userSummary } from './baselines/user-level.js';
+export { classificationMetrics, rocAuc, type ClassificationMetrics } from '../../core/evaluation/classification-metrics.js';

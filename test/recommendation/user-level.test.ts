@@ -13,7 +13,8 @@ import { SasrecPretrainer } from '../../plugins/recommendation/pretraining/pretr
 import { parseDelimited } from '../../plugins/recommendation/data/delimited.js';
 import { eventsFromTable } from '../../plugins/recommendation/data/events-loader.js';
 import { loadUserLabels, splitUsers, userReturnLabels, type UserLabelSet } from '../../plugins/recommendation/data/user-examples.js';
-import { classificationMetrics, rocAuc, type UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
+import type { UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
+import { classificationMetrics, rocAuc } from '../../core/evaluation/classification-metrics.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 /** An in-memory events log from `user_id,item_id,timestamp` lines. */

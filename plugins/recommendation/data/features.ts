@@ -1,5 +1,6 @@
 import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
-import { popularityPercentiles, transitionCount, type TransitionTable } from './stats.js';
+import { catalogueStatsFrom, fitTransitions, popularityPercentiles, transitionCount, type TransitionTable } from './stats.js';
+import { fitStatisticsOf, type FitStatistics } from './stats-io.js';
 
 /**
  * Per-event features that mean the same in every catalogue (the transferable input of a
@@ -89,4 +90,20 @@ export class EventFeaturizer {
     }
     return out;
   }
+}
+
+/** The catalogue statistics a head scores with, and the event featurizer over them, from fitted aggregates. */
+export function featuresOf(fit: FitStatistics, successors: number): { stats: CatalogueStats; featurizer: EventFeaturizer } {
+  const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events, fit.neighbours);
+  return { stats, featurizer: new EventFeaturizer(stats, fit.transitions) };
+}
+
+/** Event features with the statistics of these histories. */
+export function fitFeaturizer(sequences: readonly (readonly number[])[], catalogueSize: number, successors: number): EventFeaturizer {
+  return featuresOf(fitStatisticsOf(sequences, fitTransitions(sequences, catalogueSize)), successors).featurizer;
+}
+
+/** Features for scoring users: statistics of the training histories plus the scored users' own. */
+export function scoringFeaturizer(trainSequences: readonly (readonly number[])[], rows: readonly { items: readonly number[] }[], catalogueSize: number, successors: number): EventFeaturizer {
+  return fitFeaturizer([...trainSequences, ...rows.map((r) => r.items)], catalogueSize, successors);
 }

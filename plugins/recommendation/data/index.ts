@@ -2,7 +2,7 @@ export { loadEvents, eventsFromTable, parseEventTime, type EventsLoadOptions } f
 export { readDelimited, parseDelimited, type DelimitedTable } from './delimited.js';
 export { leaveOneOut, temporalSplit, restrictTrainingUsers, type TemporalSplitOptions } from './splits.js';
 export { fitTransitions, transitionCount, itemCounts, fitCatalogueStats, popularityPercentiles, type TransitionTable } from './stats.js';
-export { EventFeaturizer, EVENT_FEATURES, EVENT_FEATURE_NAMES } from './features.js';
+export { EventFeaturizer, EVENT_FEATURES, EVENT_FEATURE_NAMES, featuresOf, fitFeaturizer, scoringFeaturizer } from './features.js';
 export { NextItemExamples, samplingProbabilities, packHistories, type NextItemExampleOptions, type FeaturizedHistory } from './examples.js';
 export {
   UserExamples,

@@ -12,8 +12,9 @@ import { SASREC_CONFIG, SASREC_VERSION } from '../backbones/sasrec.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
 import { leaveOneOut } from '../data/splits.js';
-import { fitCatalogueStats, fitNeighbours, fitTransitions } from '../data/stats.js';
-import { EventFeaturizer } from '../data/features.js';
+import { fitTransitions } from '../data/stats.js';
+import { fitStatisticsOf } from '../data/stats-io.js';
+import { featuresOf } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
 export interface RecommendPretrainOptions extends PretrainRunOptions {
@@ -51,10 +52,8 @@ export class SasrecPretrainer implements Pretrainer<RecommendPretrainOptions> {
     const split = leaveOneOut(dataset);
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
-    const transitions = fitTransitions(split.train, N);
-    const neighbours = headOptions.neighbours > 0 ? fitNeighbours(split.train, N, headOptions.neighbours) : undefined;
-    const stats = fitCatalogueStats(split.train, N, headOptions.successors, transitions, neighbours);
-    const featurizer = new EventFeaturizer(stats, transitions);
+    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, N), headOptions.neighbours);
+    const { stats, featurizer } = featuresOf(fit, headOptions.successors);
     const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
     const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
       contextLength: cfg.contextLength,

@@ -7,11 +7,11 @@ import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
 import { rankCases, summariseRanking, topItems } from '../../../core/evaluation/ranking-metrics.js';
-import { catalogueStatsFrom, fitTransitions } from '../data/stats.js';
+import { fitTransitions } from '../data/stats.js';
 import { fitStatisticsOf, type FitStatistics } from '../data/stats-io.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { loadRecommender, saveRecommender, type RecommenderMeta } from './recommender-folder.js';
-import { EventFeaturizer } from '../data/features.js';
+import { featuresOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
@@ -115,8 +115,7 @@ export class RecommendService {
     const seed = o.seed ?? RECOMMEND_DEFAULTS.seed;
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...o.headOptions };
     const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize), headOptions.neighbours);
-    const stats = catalogueStatsFrom(fit.counts, fit.transitions, headOptions.successors, fit.events, fit.neighbours);
-    const featurizer = new EventFeaturizer(stats, fit.transitions);
+    const { stats, featurizer } = featuresOf(fit, headOptions.successors);
     const L = info.contextLength;
     const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {
       contextLength: L,
@@ -181,9 +180,9 @@ export class RecommendService {
 
   private applyStatistics(recommender: Pick<Recommender, 'model' | 'headConfig' | 'catalogueSize'> & Partial<Recommender>, fit: FitStatistics): asserts recommender is Recommender {
     const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
-    const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events, fit.neighbours);
+    const { stats, featurizer } = featuresOf(fit, successors);
     (recommender.model.head as NextItemHeadModel).setStatistics(stats);
-    recommender.featurizer = new EventFeaturizer(stats, fit.transitions);
+    recommender.featurizer = featurizer;
     recommender.fit = fit;
   }
 

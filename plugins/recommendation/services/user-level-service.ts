@@ -7,8 +7,9 @@ import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
-import { fitCatalogueStats, fitTransitions } from '../data/stats.js';
-import { EVENT_FEATURES, EventFeaturizer } from '../data/features.js';
+import { fitFeaturizer, scoringFeaturizer, type EventFeaturizer } from '../data/features.js';
+import { classificationMetrics, type ClassificationMetrics } from '../../../core/evaluation/classification-metrics.js';
+import { logisticBaseline, majorityProbabilities } from '../baselines/user-level.js';
 import { UserExamples, type LabelledHistory, type UserLevelSplit } from '../data/user-examples.js';
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
 import { USER_CLASS_DEFAULTS, type UserClassOptions } from '../heads/user-class-head.js';
@@ -51,18 +52,6 @@ export interface UserClassifier {
 export interface UserLevelTransferOutcome {
   classifier: UserClassifier;
   training: TrainResult;
-}
-
-/** Classification scores on one set of users. */
-export interface ClassificationMetrics {
-  accuracy: number;
-  /** Mean of the per-class recalls (macro accuracy): 1/classes for a constant guess. */
-  balancedAccuracy: number;
-  /** Mean negative log-likelihood of the true class (probabilities clipped at 1e-7). */
-  logLoss: number;
-  /** ROC AUC of class 1 (binary tasks only; ties count half). */
-  auc?: number;
-  users: number;
 }
 
 /** One row of an evaluation: a transferred model or a baseline, on the same test users. */
@@ -180,138 +169,3 @@ export class UserLevelService {
   }
 }
 
-/** Event features with the statistics of these histories. */
-export function fitFeaturizer(sequences: readonly (readonly number[])[], catalogueSize: number, successors = NEXT_ITEM_DEFAULTS.successors): EventFeaturizer {
-  const transitions = fitTransitions(sequences, catalogueSize);
-  return new EventFeaturizer(fitCatalogueStats(sequences, catalogueSize, successors, transitions), transitions);
-}
-
-/** Features for scoring users: statistics of the training histories plus the scored users' own. */
-export function scoringFeaturizer(trainSequences: readonly (readonly number[])[], rows: readonly LabelledHistory[], catalogueSize: number, successors = NEXT_ITEM_DEFAULTS.successors): EventFeaturizer {
-  return fitFeaturizer([...trainSequences, ...rows.map((r) => r.items)], catalogueSize, successors);
-}
-
-/** Scores of probabilities [n × classes] against class labels. */
-export function classificationMetrics(probs: Float32Array, labels: Int32Array, classes: number): ClassificationMetrics {
-  const n = labels.length;
-  let correct = 0;
-  let nll = 0;
-  const hits = new Float64Array(classes);
-  const totals = new Float64Array(classes);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (probs[i * classes + c]! > probs[i * classes + best]!) best = c;
-    const y = labels[i]!;
-    totals[y]!++;
-    if (best === y) {
-      correct++;
-      hits[y]!++;
-    }
-    nll -= Math.log(Math.min(1, Math.max(1e-7, probs[i * classes + y]!)));
-  }
-  let recall = 0;
-  let present = 0;
-  for (let c = 0; c < classes; c++) {
-    if (totals[c]! === 0) continue;
-    recall += hits[c]! / totals[c]!;
-    present++;
-  }
-  const m: ClassificationMetrics = { accuracy: n ? correct / n : NaN, balancedAccuracy: present ? recall / present : NaN, logLoss: n ? nll / n : NaN, users: n };
-  if (classes === 2) m.auc = rocAuc(Float32Array.from(labels, (_, i) => probs[i * 2 + 1]!), labels);
-  return m;
-}
-
-/** ROC AUC of scores for label 1 (Mann–Whitney, average ranks for ties); NaN with a single class. */
-export function rocAuc(scores: Float32Array, labels: Int32Array): number {
-  const n = scores.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
-  let rankSum = 0;
-  let pos = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    while (j < n && scores[order[j]!] === scores[order[i]!]) j++;
-    const rank = (i + j + 1) / 2;
-    for (let k = i; k < j; k++) if (labels[order[k]!] === 1) {
-      rankSum += rank;
-      pos++;
-    }
-    i = j;
-  }
-  const neg = n - pos;
-  if (pos === 0 || neg === 0) return NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
-}
-
-/** The majority-class baseline: every user gets the training class shares (argmax: the majority class). */
-export function majorityProbabilities(train: readonly LabelledHistory[], classes: number, n: number): Float32Array {
-  const shares = new Float32Array(classes);
-  for (const r of train) shares[r.label]! += 1 / train.length;
-  const out = new Float32Array(n * classes);
-  for (let i = 0; i < n; i++) out.set(shares, i * classes);
-  return out;
-}
-
-/** Per-user summary: mean event features over the last `window` events, the last event's features, log history length. */
-export function userSummary(featurizer: EventFeaturizer, row: LabelledHistory, window = 32): Float32Array {
-  const F = EVENT_FEATURES;
-  const feats = featurizer.featurize(row.items, row.times);
-  const n = row.items.length;
-  const from = Math.max(0, n - window);
-  const out = new Float32Array(2 * F + 1);
-  for (let i = from; i < n; i++) for (let f = 0; f < F; f++) out[f]! += feats[i * F + f]! / (n - from);
-  out.set(feats.subarray((n - 1) * F, n * F), F);
-  out[2 * F] = Math.log1p(n);
-  return out;
-}
-
-/**
- * Logistic-regression baseline: softmax regression (L2 1e-3, full-batch gradient descent) on
- * standardised userSummary features of the training users; returns test probabilities. Statistics
- * as for the models: training users' events, plus the test users' own when scoring them.
- */
-export function logisticBaseline(split: UserLevelSplit, iterations = 300, learningRate = 0.5): Float32Array {
-  const C = split.classes.length;
-  const trainSequences = split.train.map((r) => r.items);
-  const featurizer = fitFeaturizer(trainSequences, split.catalogueSize);
-  const X = split.train.map((r) => userSummary(featurizer, r));
-  const D = X[0]!.length;
-  const mu = new Float64Array(D);
-  const sd = new Float64Array(D);
-  for (const x of X) for (let d = 0; d < D; d++) mu[d]! += x[d]! / X.length;
-  for (const x of X) for (let d = 0; d < D; d++) sd[d]! += (x[d]! - mu[d]!) ** 2 / X.length;
-  const scale = (x: Float32Array) => x.map((v, d) => (sd[d]! > 1e-12 ? (v - mu[d]!) / Math.sqrt(sd[d]!) : 0));
-  const Xs = X.map(scale);
-  const W = new Float64Array((D + 1) * C);
-  const logits = new Float64Array(C);
-  const softmaxRow = (x: Float32Array) => {
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) {
-      let z = W[D * C + c]!;
-      for (let d = 0; d < D; d++) z += x[d]! * W[d * C + c]!;
-      logits[c] = z;
-      if (z > max) max = z;
-    }
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += logits[c] = Math.exp(logits[c]! - max);
-    for (let c = 0; c < C; c++) logits[c]! /= sum;
-    return logits;
-  };
-  const grad = new Float64Array(W.length);
-  for (let it = 0; it < iterations; it++) {
-    grad.fill(0);
-    Xs.forEach((x, i) => {
-      const p = softmaxRow(x);
-      const y = split.train[i]!.label;
-      for (let c = 0; c < C; c++) {
-        const g = (p[c]! - (c === y ? 1 : 0)) / Xs.length;
-        for (let d = 0; d < D; d++) grad[d * C + c]! += g * x[d]!;
-        grad[D * C + c]! += g;
-      }
-    });
-    for (let k = 0; k < W.length; k++) W[k]! -= learningRate * (grad[k]! + (k < D * C ? 1e-3 * W[k]! : 0));
-  }
-  const out = new Float32Array(split.test.length * C);
-  const testFeaturizer = scoringFeaturizer(trainSequences, split.test, split.catalogueSize);
-  split.test.forEach((r, i) => out.set(softmaxRow(scale(userSummary(testFeaturizer, r))), i * C));
-  return out;
-}

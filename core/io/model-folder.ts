@@ -77,3 +77,10 @@ export function readModelFile(dir: string, manifest: { files: Record<string, str
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+/** A model folder trained on one backbone version cannot run on another: its weights belong to that architecture. */
+export function requireBackboneVersion(dir: string, saved: { id: string; version: string }, installed: string, command: string): void {
+  if (installed !== saved.version) {
+    throw new ModelError(`${dir}: trained on ${saved.id} v${saved.version}, but the installed ${saved.id} is v${installed}; re-run \`${command}\` with this version`, 'model-incompatible');
+  }
+}

@@ -5,8 +5,8 @@ import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
-import { ModelError, UsageError } from '../../../core/errors.js';
-import { loadModelNetworks, readModelManifest, saveModelFolder } from '../../../core/io/model-folder.js';
+import { UsageError } from '../../../core/errors.js';
+import { loadModelNetworks, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../data/windows.js';
 import { validateHorizon } from '../data/csv-loader.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
@@ -159,10 +159,7 @@ export class ForecastService {
     const manifest = readModelManifest<ForecasterMeta>(dir, 'forecast');
     const meta = manifest.meta;
     const backbone = this.backbone(meta.backbone.id);
-    const installed = backbone.describe().version;
-    if (installed !== meta.backbone.version) {
-      throw new ModelError(`${dir}: trained on ${meta.backbone.id} v${meta.backbone.version}, but the installed ${meta.backbone.id} is v${installed}; re-run \`headstart transfer\` with this version`, 'model-incompatible');
-    }
+    requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer');
     const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
     const head = this.registry.get<Head<ForecastInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
     return new Forecaster(new TaskModel(backbone.wrap(nets.backbone!), head), meta);

@@ -1,6 +1,6 @@
 import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainResult } from '../../../core/interfaces/index.js';
 import type { Registry } from '../../../core/registry.js';
-import { loadModelNetworks, readModelFile, readModelManifest, saveModelFolder } from '../../../core/io/model-folder.js';
+import { loadModelNetworks, readModelFile, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ModelError } from '../../../core/errors.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
@@ -43,10 +43,7 @@ export async function loadRecommender(registry: Registry, dir: string): Promise<
   const manifest = readModelManifest<RecommenderMeta>(dir, 'recommend');
   const meta = manifest.meta;
   const backbone = registry.backboneFor<RecommendInput>('recommend', meta.backbone.id);
-  const installed = backbone.describe().version;
-  if (installed !== meta.backbone.version) {
-    throw new ModelError(`${dir}: trained on ${meta.backbone.id} v${meta.backbone.version}, but the installed ${meta.backbone.id} is v${installed}; re-run \`headstart transfer recommend\` with this version`, 'model-incompatible');
-  }
+  requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer recommend');
   const fit = decodeFitStatistics(readModelFile(dir, manifest, STATISTICS), `${dir}/${STATISTICS}`);
   if (fit.counts.length !== meta.catalogue.items.length || meta.head.outputs !== fit.counts.length) {
     throw new ModelError(`${dir}: catalogue statistics (${fit.counts.length} items) do not match the manifest (${meta.catalogue.items.length}); the folder is corrupted — re-run \`headstart transfer recommend\``, 'model-corrupt');

@@ -1,19 +1,25 @@
 // Public surface of the built-in recommendation plugin.
 export { recommendationPlugin, RECOMMEND_SERVICE, USER_LEVEL_SERVICE } from './module.js';
-export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS } from './backbones/sasrec.js';
+export { EventEncoderBackbone, type EventEncoderConfig, type EventEncoderSpec } from './backbones/event-encoder.js';
+export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS, SASREC_SPEC } from './backbones/sasrec.js';
 export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
+export { NextitnetBackbone, NEXTITNET_CONFIG, NEXTITNET_VERSION, NEXTITNET_WEIGHTS, NEXTITNET_SPEC } from './backbones/nextitnet.js';
+export { buildNextitnetNetwork, receptiveField, type NextitnetConfig } from './backbones/nextitnet-network.js';
 export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
 export { UserClassHead, UserClassHeadModel, USER_CLASS_DEFAULTS, userClassOptions, type UserClassOptions } from './heads/user-class-head.js';
 export { MostPopularBaseline, PopularityScorer } from './baselines/most-popular.js';
 export { MarkovBaseline, MarkovScorer } from './baselines/markov.js';
 export { CausalSelfAttention, type CausalSelfAttentionArgs } from './layers/causal-attention.js';
+export { CausalConv, type CausalConvArgs } from './layers/causal-conv.js';
 export { ItemEmbedding, type ItemEmbeddingArgs } from './layers/item-embedding.js';
 export { NextItemScorer, CANDIDATE_FEATURE_NAMES, type NextItemScorerArgs } from './layers/next-item-scorer.js';
 export { RecentPositional, MaskSteps, SeededDropout } from './layers/sequence.js';
 export { gatherRows, scatterAdd, bmm, scoreAll } from './layers/ops.js';
 export { modelScorer } from './scoring.js';
 export * from './data/index.js';
-export { SasrecPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-sasrec.js';
+export { EventEncoderPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-next-item.js';
+export { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
+export { NextitnetPretrainer } from './pretraining/pretrain-nextitnet.js';
 export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';
 export {
   UserLevelService,

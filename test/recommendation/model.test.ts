@@ -14,6 +14,7 @@ import { rankCases, summariseRanking } from '../../core/evaluation/ranking-metri
 import { builtinPlugins } from '../../plugins/index.js';
 import { recommendationPlugin } from '../../plugins/recommendation/module.js';
 import { SASREC_CONFIG, SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
+import { NextitnetBackbone } from '../../plugins/recommendation/backbones/nextitnet.js';
 import { NextItemHead, type NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
 import { NextItemExamples, samplingProbabilities } from '../../plugins/recommendation/data/examples.js';
 import { EVENT_FEATURES, EventFeaturizer } from '../../plugins/recommendation/data/features.js';
@@ -56,7 +57,7 @@ describe('plugin registration', () => {
     expect(registry.ids('baseline')).toEqual(expect.arrayContaining(['markov', 'most-popular']));
     expect(registry.ids('adapter')).toContain('events');
     const mine = [...registry.all('backbone'), ...registry.all('head'), ...registry.all('evaluator'), ...registry.all('baseline'), ...registry.all('adapter')].filter((r) => r.owner === 'recommendation');
-    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:sasrec-s', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item', 'head:user-class']);
+    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:nextitnet-s', 'backbone:sasrec-s', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item', 'head:user-class']);
     for (const r of mine) expect((r.component as { id: string }).id).toBe(r.id);
     expect(registry.get<Backbone<RecommendInput>>('backbone', 'sasrec-s').describe().task).toBe('recommend');
     expect(registry.get<RecommendBaseline>('baseline', 'markov').task).toBe('recommend');
@@ -67,12 +68,16 @@ describe('plugin registration', () => {
   });
 });
 
-describe('sasrec-s backbone', () => {
-  const backbone = new SasrecBackbone();
+// Every event encoder keeps the same contract, so the same checks run on each family.
+describe.each([
+  ['sasrec-s', SasrecBackbone],
+  ['nextitnet-s', NextitnetBackbone],
+] as const)('%s backbone', (id, Encoder) => {
+  const backbone = new Encoder();
 
   it('describes itself; the random network matches; encodings are [B, width], seeded and input-dependent', async () => {
     const info = backbone.describe();
-    expect(info).toMatchObject({ id: 'sasrec-s', task: 'recommend', contextLength: SASREC_CONFIG.contextLength, embeddingSize: SASREC_CONFIG.width });
+    expect(info).toMatchObject({ id, task: 'recommend', contextLength: SASREC_CONFIG.contextLength, embeddingSize: SASREC_CONFIG.width });
     expect(info.hasWeights).toBe(existsSync(join(backbone.weightsDir, 'manifest.json')));
     const a = await backbone.build({ init: 'random', seed: 1 });
     const b = await backbone.build({ init: 'random', seed: 1 });
@@ -112,7 +117,7 @@ describe('sasrec-s backbone', () => {
     expect(wrapped.info).toEqual(backbone.describe());
     const input = backbone.exampleInput(3, 1);
     expect(encodeValues(wrapped, input).data).toEqual(encodeValues(m, input).data);
-    await expect(SasrecBackbone.at(join(dir, 'no-weights')).build({ init: 'pretrained', seed: 1 })).rejects.toThrow(/no weights manifest/);
+    await expect(Encoder.at(join(dir, 'no-weights')).build({ init: 'pretrained', seed: 1 })).rejects.toThrow(/no weights manifest/);
     m.network.dispose();
     wrapped.network.dispose();
   });

@@ -1,16 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { LayerNorm, Linear } from '../../../core/nn/index.js';
 import { CausalSelfAttention } from '../layers/causal-attention.js';
-import { MaskSteps, RecentPositional, SeededDropout } from '../layers/sequence.js';
+import { RecentPositional } from '../layers/sequence.js';
+import { eventStem } from './event-stem.js';
+import type { EventEncoderConfig } from './event-encoder.js';
 
 /** Architecture of a SASRec-style encoder over ID-agnostic event features. */
-export interface SasrecConfig {
-  /** Most recent events read; longer histories are cut, shorter ones left-padded. */
-  contextLength: number;
-  /** Per-event feature count (EVENT_FEATURES). */
-  features: number;
-  /** Model width. */
-  width: number;
+export interface SasrecConfig extends EventEncoderConfig {
   heads: number;
   blocks: number;
   /** Hidden width of each block's feed-forward layer. */
@@ -21,20 +17,12 @@ export interface SasrecConfig {
 
 /**
  * [events [batch, T, features], mask [batch, T]] -> [batch, T, width] causal states, T ≤ contextLength
- * (batches are padded only to their longest history). Pre-norm transformer blocks as in SASRec, with
- * a small MLP projecting the per-event features instead of an item-id lookup: nothing here depends
- * on the catalogue, so every weight transfers to a new one.
+ * (batches are padded only to their longest history). Pre-norm transformer blocks as in SASRec over
+ * the shared event stem (a feature MLP instead of an item-id lookup) and learned recency positions.
  */
 export function buildSasrecNetwork(cfg: SasrecConfig, seed: number): tf.LayersModel {
-  let s = seed;
-  const next = () => (s = (s * 1103515245 + 12345) % 2147483647);
-  const events = tf.input({ shape: [null, cfg.features], name: 'events' });
-  const mask = tf.input({ shape: [null], name: 'mask' });
-  const masked = (x: tf.SymbolicTensor, name: string) => new MaskSteps({ name }).apply([x, mask]) as tf.SymbolicTensor;
-  const dropout = (x: tf.SymbolicTensor, name: string) => (cfg.dropout > 0 ? (new SeededDropout({ rate: cfg.dropout, seed: next(), name }).apply(x) as tf.SymbolicTensor) : x);
-  let h = new Linear({ units: cfg.width, activation: 'gelu', seed: next(), name: 'event_in' }).apply(events) as tf.SymbolicTensor;
-  h = new Linear({ units: cfg.width, seed: next(), name: 'event_proj' }).apply(h) as tf.SymbolicTensor;
-  h = new RecentPositional({ maxLength: cfg.contextLength, seed: next(), name: 'positions' }).apply(h) as tf.SymbolicTensor;
+  const { events, mask, projected, next, masked, dropout } = eventStem(cfg, seed);
+  let h = new RecentPositional({ maxLength: cfg.contextLength, seed: next(), name: 'positions' }).apply(projected) as tf.SymbolicTensor;
   h = masked(dropout(h, 'drop_in'), 'mask_in');
   for (let b = 0; b < cfg.blocks; b++) {
     let a = new LayerNorm({ name: `b${b}_ln_att` }).apply(h) as tf.SymbolicTensor;

@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs';
+import { injectable } from 'inversify';
+import { basename } from 'node:path';
+import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
+import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
+import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
+import { DataError } from '../../../core/errors.js';
+import { Rng } from '../../../core/random.js';
+import type { EventEncoderSpec } from '../backbones/event-encoder.js';
+import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
+import { leaveOneOut } from '../data/splits.js';
+import { fitTransitions } from '../data/stats.js';
+import { fitStatisticsOf } from '../data/stats-io.js';
+import { featuresOf } from '../data/features.js';
+import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
+
+export interface RecommendPretrainOptions extends PretrainRunOptions {
+  /** Events file of the source domain (CSV or RecBole .inter). */
+  events: string;
+  /** Column mapping and ordering of the events file. */
+  load?: EventsLoadOptions;
+  /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
+  head?: Partial<NextItemOptions>;
+}
+
+/**
+ * Head defaults of pretraining: the source's item embeddings never transfer to a new catalogue, so
+ * half the examples are scored without them (idDropout), making the transferable gates carry weight.
+ */
+export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5 };
+
+/** Validation cases scored for the held-out loss. */
+const HELD_OUT_CASES = 512;
+
+/**
+ * Pretrains an event encoder (the subclass's spec: sasrec-s, nextitnet-s, …) with a next-item head on
+ * a source events log: leave-one-out split (the second-last event of each user is the held-out loss,
+ * the last is never read), statistics and event features from the training part, softmax
+ * cross-entropy (full, or sampled + logQ). One loop for every encoder family, so their weights are
+ * comparable.
+ */
+@injectable()
+export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPretrainOptions> {
+  readonly task = 'recommend' as const;
+  /** The architecture pretrained. */
+  protected abstract readonly spec: EventEncoderSpec;
+
+  get backboneId(): string {
+    return this.spec.id;
+  }
+
+  async run(o: RecommendPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
+    checkPretrainRunOptions(o);
+    const { spec } = this;
+    const cfg = spec.config;
+    const dataset = await loadEvents(o.events, o.load);
+    const split = leaveOneOut(dataset);
+    const N = dataset.items.length;
+    const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
+    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, N), headOptions.neighbours);
+    const { stats, featurizer } = featuresOf(fit, headOptions.successors);
+    const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
+    const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
+      contextLength: cfg.contextLength,
+      holdOutTargets: true,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
+    });
+    if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
+    const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
+    const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
+
+    const backbone = spec.buildNetwork(cfg, o.seed);
+    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
+    const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
+    const loss = (set: NextItemExamples, indices: number[], training: boolean) => {
+      const { input, target } = set.batch(indices);
+      const states = backbone.apply([input.events, input.mask], { training }) as tf.Tensor3D;
+      const [B, T, d] = states.shape;
+      const hidden = tf.reshape(tf.slice(states, [0, T - 1, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
+      return head.loss(head.predict({ hidden }, input, training), target);
+    };
+    const heldOutLoss = () => {
+      if (heldOut.size === 0) return NaN;
+      let sum = 0;
+      for (let from = 0; from < heldOut.size; from += o.batchSize) {
+        const idx = Array.from({ length: Math.min(o.batchSize, heldOut.size - from) }, (_, i) => from + i);
+        sum += tf.tidy(() => loss(heldOut, idx, false).dataSync()[0]!) * idx.length;
+      }
+      return sum / heldOut.size;
+    };
+    const save = (state: PretrainState) =>
+      saveWeightsFolder(o.out, { backbone, head: head.network }, {
+        backbone: this.backboneId,
+        version: spec.version,
+        config: { ...cfg, head: JSON.stringify(headOptions) },
+        corpus: {
+          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)`,
+          sources: [basename(o.events)],
+          synthetic: 0,
+        },
+        command: o.command,
+        seed: o.seed,
+        steps: state.step,
+        batchSize: o.batchSize,
+        wallSeconds: state.wallSeconds,
+        parameters: backbone.countParams(),
+        finalLoss: { trainEma: state.trainEma, heldOut: heldOutLoss() },
+      }, { [SOURCE_CATALOGUE]: JSON.stringify(dataset.items) });
+
+    const rng = new Rng(o.seed + 3);
+    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
+    let manifest: WeightsManifest | undefined;
+    try {
+      const end = await runPretraining({ ...o, variables: vars, trainLoss, heldOutLoss }, async (state) => {
+        manifest = await save(state);
+      });
+      return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
+    } finally {
+      backbone.dispose();
+      head.network.dispose();
+    }
+  }
+}

@@ -11,6 +11,7 @@ export const pretrainRunFlags = {
   'max-minutes': Flags.string({ description: 'stop after this many minutes (the manifest records the steps reached)' }),
   'checkpoint-every': Flags.integer({ default: 500 }),
   'stop-after': Flags.integer({ description: 'stop after this many steps, keeping the learning-rate schedule of --steps (re-runs a time-capped run exactly)' }),
+  'ema-decay': Flags.string({ description: 'save an exponential moving average of the weights with this decay (e.g. 0.999); 0 saves the last step\'s weights', default: '0' }),
   out: Flags.string({ description: 'output folder for weights + manifest', required: true }),
 };
 
@@ -23,6 +24,7 @@ type RunFlags = {
   'max-minutes'?: string;
   'checkpoint-every': number;
   'stop-after'?: number;
+  'ema-decay': string;
   out: string;
 };
 
@@ -40,6 +42,7 @@ export abstract class PretrainCommand extends HeadstartCommand {
       maxMinutes: flags['max-minutes'] ? Number(flags['max-minutes']) : undefined,
       checkpointEvery: flags['checkpoint-every'],
       stopAfter: flags['stop-after'],
+      emaDecay: Number(flags['ema-decay']),
     };
     const summary = await pretrainer.run({
       ...(specific as T),

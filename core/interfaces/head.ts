@@ -19,7 +19,8 @@ export interface HeadModel<TInput> {
   readonly config: HeadConfig;
   readonly network: tf.LayersModel;
   predict(encoding: Encoding, input: TInput, training: boolean): tf.Tensor;
-  loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar;
+  /** Mean loss of a batch; `weight` ([batch]) scales each example's term when the data gives one. */
+  loss(prediction: tf.Tensor, target: tf.Tensor, weight?: tf.Tensor1D): tf.Scalar;
   /** A random target of the kind `loss` expects (values, or class ids), for contract tests and benchmarks. */
   exampleTarget(batchSize: number, seed: number): tf.Tensor;
 }

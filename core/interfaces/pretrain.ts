@@ -13,6 +13,11 @@ export interface PretrainRunOptions {
   stopAfter?: number;
   /** Save a complete, loadable weights folder every this many steps. */
   checkpointEvery: number;
+  /**
+   * Decay of an exponential moving average of the weights (e.g. 0.999); when set, checkpoints and
+   * the held-out loss use the averaged weights, which are steadier than the last step's. 0/absent: off.
+   */
+  emaDecay?: number;
 }
 
 /** Progress of a long pretraining run. */

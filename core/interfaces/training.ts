@@ -26,6 +26,8 @@ export interface Strategy {
 export interface Batch<TInput> {
   input: TInput;
   target: tf.Tensor;
+  /** [batch] per-example loss weights, when the data defines them (e.g. forecasting's MASE scaling). */
+  weight?: tf.Tensor1D;
 }
 
 /** A collection of examples that can be cut into batches (owning tensors are created per batch). */

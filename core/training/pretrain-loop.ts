@@ -30,6 +30,45 @@ export function checkPretrainRunOptions(o: PretrainRunOptions): void {
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`${name} must be a positive integer (got ${v})`);
   }
   if (!(o.learningRate > 0)) throw new UsageError(`learning rate must be positive (got ${o.learningRate})`);
+  if (o.emaDecay !== undefined && !(o.emaDecay >= 0 && o.emaDecay < 1)) throw new UsageError(`EMA decay must be in [0, 1) (got ${o.emaDecay})`);
+}
+
+/**
+ * An exponential moving average of variables' values (Polyak averaging). The decay ramps up as
+ * (1 + t) / (10 + t) so early steps do not anchor the average at the random init.
+ */
+export class WeightAverage {
+  private readonly shadow: tf.Variable[];
+  private updates = 0;
+
+  constructor(
+    private readonly variables: tf.Variable[],
+    private readonly decay: number,
+  ) {
+    this.shadow = variables.map((v) => tf.variable(v.clone(), false));
+  }
+
+  update(): void {
+    const d = Math.min(this.decay, (1 + this.updates) / (10 + this.updates));
+    this.updates++;
+    tf.tidy(() => this.shadow.forEach((s, i) => s.assign(tf.add(tf.mul(s, d), tf.mul(this.variables[i]!, 1 - d)))));
+  }
+
+  /** Runs `fn` with the averaged values in the variables, then puts the live values back. */
+  async withAveraged<T>(fn: () => Promise<T>): Promise<T> {
+    const live = this.variables.map((v) => v.clone());
+    this.variables.forEach((v, i) => v.assign(this.shadow[i]!));
+    try {
+      return await fn();
+    } finally {
+      this.variables.forEach((v, i) => v.assign(live[i]!));
+      tf.dispose(live);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose(this.shadow);
+  }
 }
 
 /** Learning rate at `step`: linear warm-up over min(500, steps/10) steps, then cosine decay to 10%. */
@@ -40,7 +79,8 @@ export function pretrainLearningRate(step: number, steps: number, base: number):
 
 /**
  * The pretraining loop every pretrainer shares: Adam with the schedule above, an EMA of the training
- * loss, a divergence check, progress, and `checkpoint` every `checkpointEvery` steps and at the end.
+ * loss, a divergence check, progress, and `checkpoint` every `checkpointEvery` steps and at the end
+ * (of the averaged weights when `emaDecay` is set).
  */
 export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: PretrainState) => Promise<void>): Promise<PretrainState> {
   const optimizer = tf.train.adam(o.learningRate);
@@ -50,6 +90,8 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
   const state = (): PretrainState => ({ step, trainEma: ema, wallSeconds: Math.round((Date.now() - started) / 1000) });
   let step = 0;
   let ema = NaN;
+  const average = o.emaDecay ? new WeightAverage(o.variables, o.emaDecay) : undefined;
+  const save = (s: PretrainState) => (average ? average.withAveraged(() => checkpoint(s)) : checkpoint(s));
   try {
     while (step < last && Date.now() < deadline) {
       (optimizer as unknown as { learningRate: number }).learningRate = pretrainLearningRate(step, o.steps, o.learningRate);
@@ -60,15 +102,17 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
       });
       if (!Number.isFinite(l)) throw new UsageError(`pretraining diverged at step ${step} (loss ${l}); lower --learning-rate`, 'diverged');
       ema = Number.isNaN(ema) ? l : 0.98 * ema + 0.02 * l;
+      average?.update();
       step++;
       o.onProgress?.({ step, steps: o.steps, loss: ema, elapsedSeconds: (Date.now() - started) / 1000 });
-      if (step % o.checkpointEvery === 0) await checkpoint(state());
+      if (step % o.checkpointEvery === 0) await save(state());
     }
     const end = state();
-    await checkpoint(end);
+    await save(end);
     return end;
   } finally {
     optimizer.dispose();
+    average?.dispose();
   }
 }
 

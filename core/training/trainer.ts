@@ -89,14 +89,14 @@ export class Trainer {
   private lossFunctions<T>(model: TaskModel<T>, strategy: Strategy, train: ExampleSet<T>, val: ExampleSet<T>): { train: LossFn; val: LossFn } {
     const direct = (set: ExampleSet<T>): LossFn => (idx, training) => {
       const b: Batch<T> = set.batch(idx);
-      return model.head.loss(model.predict(b.input, training), b.target);
+      return model.head.loss(model.predict(b.input, training), b.target, b.weight);
     };
     if (!(strategy.cacheEncodings && !strategy.trainBackbone)) return { train: direct(train), val: direct(val) };
     const width = model.backbone.info.embeddingSize;
     const cached = (set: ExampleSet<T>, cache: Float32Array): LossFn => (idx, training) => {
       const b = set.batch(idx);
       const pred = model.head.predict({ hidden: cachedRows(cache, width, idx) }, b.input, training);
-      return model.head.loss(pred, b.target);
+      return model.head.loss(pred, b.target, b.weight);
     };
     return { train: cached(train, encodeAll(model.backbone, train)), val: cached(val, encodeAll(model.backbone, val)) };
   }

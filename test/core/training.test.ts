@@ -10,6 +10,7 @@ import { STRATEGIES } from '../../core/training/strategies.js';
 import { Trainer } from '../../core/training/trainer.js';
 import { PatchMixerBackbone } from '../../plugins/forecasting/backbones/patch-mixer.js';
 import { ForecastWindows, splitCuts } from '../../plugins/forecasting/data/windows.js';
+import { PERIOD_BUCKETS } from '../../plugins/forecasting/data/period.js';
 import type { Forecaster } from '../../plugins/forecasting/forecaster.js';
 import { LinearForecastHead } from '../../plugins/forecasting/heads/linear-forecast-head.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
@@ -190,7 +191,7 @@ describe('scratch strategy', () => {
     expect(val.size).toBe(6);
     return tf.tidy(() => {
       const b = val.batch(Array.from({ length: val.size }, (_, i) => i));
-      return forecaster.model.head.loss(forecaster.model.predict(b.input), b.target).dataSync()[0]!;
+      return forecaster.model.head.loss(forecaster.model.predict(b.input), b.target, b.weight).dataSync()[0]!;
     });
   }
 
@@ -240,7 +241,7 @@ describe('Trainer', () => {
   const constantSet = (size: number, target: number): ExampleSet<ForecastInput> => ({
     size,
     batch: (idx): Batch<ForecastInput> => ({
-      input: { context: tf.zeros([idx.length, 4]) as tf.Tensor2D, mask: tf.ones([idx.length, 4]) as tf.Tensor2D, period: tf.zeros([idx.length, 1]) as tf.Tensor2D },
+      input: { context: tf.zeros([idx.length, 4]) as tf.Tensor2D, mask: tf.ones([idx.length, 4]) as tf.Tensor2D, period: tf.zeros([idx.length, PERIOD_BUCKETS]) as tf.Tensor2D },
       target: tf.fill([idx.length, 1], target),
     }),
   });

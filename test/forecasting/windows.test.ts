@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/backend.js';
 import type { ForecastDataset, Series } from '../../core/interfaces/index.js';
-import { fillContext, instanceScale } from '../../plugins/forecasting/data/scaling.js';
+import { fillContext, instanceScale, seasonalDiffScale } from '../../plugins/forecasting/data/scaling.js';
 import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../../plugins/forecasting/data/windows.js';
 import { PERIOD_BUCKETS, periodBucket } from '../../plugins/forecasting/data/period.js';
 import { monthly } from '../helpers/fixtures.js';
@@ -47,6 +47,22 @@ describe('instanceScale', () => {
     expect(instanceScale([1e6, 1e6 + 1e-4]).scale).toBeCloseTo(1e6, 0);
     expect(instanceScale([], 0, 0)).toEqual({ loc: 0, scale: 1 });
     expect(instanceScale([1, 2, 3], 2, 2)).toEqual({ loc: 0, scale: 1 });
+  });
+});
+
+describe('seasonalDiffScale', () => {
+  it('is the mean |x_t - x_{t-p}| over the observed part of a row', () => {
+    // Row at offset 6 of a buffer: 2 padded steps, then 1, 4, 2, 6 observed.
+    const ctx = new Float32Array([9, 9, 9, 9, 9, 9, 0, 0, 1, 4, 2, 6]);
+    const mask = new Float32Array([1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1]);
+    expect(seasonalDiffScale(ctx, mask, 6, 6, 2)).toBeCloseTo((1 + 2) / 2, 6);
+    expect(seasonalDiffScale(ctx, mask, 6, 6, 1)).toBeCloseTo((3 + 2 + 4) / 3, 6);
+    // A season longer than the history shrinks to fit it (p = 3 here).
+    expect(seasonalDiffScale(ctx, mask, 6, 6, 12)).toBeCloseTo(5, 6);
+  });
+
+  it('is NaN with fewer than two observed values', () => {
+    expect(seasonalDiffScale(new Float32Array([0, 0, 3]), new Float32Array([0, 0, 1]), 0, 3, 1)).toBeNaN();
   });
 });
 
@@ -245,6 +261,17 @@ describe('ForecastWindows', () => {
     target[1]!.forEach((v, h) => expect(v).toBeCloseTo((values0[15 + h]! - s0.loc) / s0.scale, 5));
     expect(w.loc[0]).toBeCloseTo(s0.loc, 12);
     expect(w.scale[1]).toBeCloseTo(s1.scale, 12);
+  });
+
+  it('weights each window by 1 / its context\'s seasonal-naive error (MASE scaling), the season shrunk to fit', () => {
+    const b = w.batch([1, 0]);
+    const weight = Array.from(b.weight!.dataSync());
+    disposeBatch(b);
+    // Series 1 at 5: 5 observed values 5,6,7,8,5; period 12 shrinks to 4: one difference |5 - 5| = 0 -> floor 0.1.
+    expect(weight[0]).toBeCloseTo(10, 4);
+    // Series 0 at 15: values 7..14 (8 observed); period 12 shrinks to 7: |x14 - x7| in scaled units.
+    const s0 = instanceScale(values0, 7, 15);
+    expect(weight[1]).toBeCloseTo(s0.scale / Math.abs(values0[14]! - values0[7]!), 4);
   });
 
   it('standardises covariates with the given stats, over the forecast window', () => {

@@ -10,7 +10,7 @@ import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
 
 /** Architecture version: bump when CONFIG or the network changes; weights of another version do not load. */
-export const PATCH_MIXER_VERSION = '2.0.0';
+export const PATCH_MIXER_VERSION = '3.0.0';
 
 const CONFIG: PatchMixerConfig = {
   contextLength: 128,

@@ -49,3 +49,27 @@ export function fillContext(
   }
   return s;
 }
+
+/**
+ * Mean absolute seasonal difference |x_t - x_{t-p}| over the observed part of a filled context row
+ * (the in-sample denominator of MASE, in the row's scaled units); p shrinks to fit a short history,
+ * and to 1 when nothing else fits. Returns NaN when fewer than two values are observed.
+ */
+export function seasonalDiffScale(ctx: Float32Array, mask: Float32Array, offset: number, contextLength: number, period: number): number {
+  let first = offset + contextLength;
+  while (first > offset && mask[first - 1] === 1) first--;
+  const observed = offset + contextLength - first;
+  if (observed < 2) return NaN;
+  const p = Math.max(1, Math.min(Math.round(period), observed - 1));
+  let sum = 0;
+  for (let i = first + p; i < offset + contextLength; i++) sum += Math.abs(ctx[i]! - ctx[i - p]!);
+  return sum / (observed - p);
+}
+
+/** Floor of the seasonal-naive error (scaled units) when weighting: caps a window's weight at 10. */
+const MIN_SEASONAL_ERROR = 0.1;
+
+/** Loss weight of a window whose context has seasonal-naive error `d` (NaN: too short to tell → 1). */
+export function maseWeight(d: number): number {
+  return 1 / Math.max(MIN_SEASONAL_ERROR, Number.isFinite(d) ? d : 1);
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, ExampleSet, ForecastDataset, ForecastInput } from '../../../core/interfaces/index.js';
-import { fillContext } from './scaling.js';
+import { fillContext, maseWeight, seasonalDiffScale } from './scaling.js';
 import { PERIOD_BUCKETS, fillPeriod } from './period.js';
 
 /** One forecast origin: predict series `series` from step `cut` on. */
@@ -33,6 +33,8 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
   readonly target: Float32Array;
   readonly covariates: Float32Array;
   readonly period: Float32Array;
+  /** Per-window loss weight: 1 / the context's seasonal-naive error (floored), so training minimises MASE. */
+  readonly weight: Float32Array;
   readonly loc: Float64Array;
   readonly scale: Float64Array;
 
@@ -49,12 +51,14 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
     this.target = new Float32Array(this.size * H);
     this.covariates = new Float32Array(this.size * H * C);
     this.period = new Float32Array(this.size * PERIOD_BUCKETS);
+    this.weight = new Float32Array(this.size);
     this.loc = new Float64Array(this.size);
     this.scale = new Float64Array(this.size);
     cuts.forEach(({ series, cut }, r) => {
       const s = dataset.series[series]!;
       const sc = fillContext(s.values, cut, L, this.context, this.mask, r * L);
       fillPeriod(this.period, r, dataset.seasonalPeriod);
+      this.weight[r] = maseWeight(seasonalDiffScale(this.context, this.mask, r * L, L, dataset.seasonalPeriod));
       this.loc[r] = sc.loc;
       this.scale[r] = sc.scale;
       for (let h = 0; h < H; h++) {
@@ -85,7 +89,7 @@ export class ForecastWindows implements ExampleSet<ForecastInput> {
       period: tf.tensor2d(pick(this.period, PERIOD_BUCKETS), [n, PERIOD_BUCKETS]),
     };
     if (C > 0) input.covariates = tf.tensor3d(pick(this.covariates, H * C), [n, H, C]);
-    return { input, target: tf.tensor2d(pick(this.target, H), [n, H]) };
+    return { input, target: tf.tensor2d(pick(this.target, H), [n, H]), weight: tf.tensor1d(pick(this.weight, 1)) };
   }
 
   /** Undoes the instance normalisation of row r's predictions. */

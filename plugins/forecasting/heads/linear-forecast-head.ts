@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { Linear } from '../../../core/nn/index.js';
+import { seasonalAnchor } from './seasonal-anchor.js';
 import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
 
 /**
- * PatchTST-style flatten head: one linear map from the flat encoding (and, when the data has them,
- * the flattened known-future covariates) to the horizon, in instance-normalised units.
+ * PatchTST-style flatten head on a seasonal-naive anchor: the forecast is the anchor (the context's
+ * last season repeated, see seasonal-anchor.ts) plus one linear map from the flat encoding and, when
+ * the data has them, the flattened known-future covariates; all in instance-normalised units.
  */
 export class LinearForecastHeadModel implements HeadModel<ForecastInput> {
   constructor(
@@ -14,22 +16,26 @@ export class LinearForecastHeadModel implements HeadModel<ForecastInput> {
   ) {}
 
   predict(encoding: Encoding, input: ForecastInput, training: boolean): tf.Tensor {
-    const feeds: tf.Tensor[] = [encoding.hidden];
-    if (this.config.covariates.length > 0) {
-      if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
-      const [b] = input.covariates.shape;
-      feeds.push(tf.reshape(input.covariates, [b, -1]));
-    }
-    return this.network.apply(feeds.length === 1 ? feeds[0]! : feeds, { training }) as tf.Tensor;
+    return tf.tidy(() => {
+      const feeds: tf.Tensor[] = [encoding.hidden, seasonalAnchor(input.context, input.mask, input.period, this.config.outputs)];
+      if (this.config.covariates.length > 0) {
+        if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
+        const [b] = input.covariates.shape;
+        feeds.push(tf.reshape(input.covariates, [b, -1]));
+      }
+      return this.network.apply(feeds, { training }) as tf.Tensor;
+    });
   }
 
   exampleTarget(batchSize: number, seed: number): tf.Tensor {
     return tf.randomNormal([batchSize, this.config.outputs], 0, 1, 'float32', seed);
   }
 
-  loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
-    // MAE in normalised units: robust to outliers and aligned with MASE.
-    return tf.mean(tf.abs(tf.sub(prediction, target))) as tf.Scalar;
+  loss(prediction: tf.Tensor, target: tf.Tensor, weight?: tf.Tensor1D): tf.Scalar {
+    // MAE in normalised units (robust to outliers); with weights = 1 / each window's in-sample
+    // seasonal-naive error, it is the MASE of the batch.
+    const err = tf.abs(tf.sub(prediction, target));
+    return tf.mean(weight ? tf.mul(err, tf.reshape(weight, [-1, 1])) : err) as tf.Scalar;
   }
 }
 
@@ -37,11 +43,12 @@ export class LinearForecastHeadModel implements HeadModel<ForecastInput> {
 export class LinearForecastHead implements Head<ForecastInput> {
   readonly id = 'linear-forecast';
   readonly task = 'forecast' as const;
-  readonly description = 'Linear map from the flat encoding (+ known-future covariates) to the horizon';
+  readonly description = 'Seasonal-naive anchor + a linear map from the flat encoding (+ known-future covariates) to the horizon';
 
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<ForecastInput> }): HeadModel<ForecastInput> {
-    const { inputs, x } = headInputs(config);
-    const out = new Linear({ units: config.outputs, seed: options.seed, name: 'forecast' }).apply(x) as tf.SymbolicTensor;
+    const { inputs, x, anchor } = headInputs(config);
+    const correction = new Linear({ units: config.outputs, seed: options.seed, name: 'forecast' }).apply(x) as tf.SymbolicTensor;
+    const out = tf.layers.add({ name: 'anchored' }).apply([anchor, correction]) as tf.SymbolicTensor;
     const network = tf.model({ inputs, outputs: out, name: 'linear_forecast_head' });
     if (options.warmStart) warmStart(network, options.warmStart.network, config);
     return new LinearForecastHeadModel(config, network);
@@ -52,12 +59,18 @@ export class LinearForecastHead implements Head<ForecastInput> {
   }
 }
 
-/** The head's inputs: the flat encoding, plus the flattened future covariates when the config names any. */
-export function headInputs(config: HeadConfig): { inputs: tf.SymbolicTensor[]; x: tf.SymbolicTensor } {
+/**
+ * The head's inputs: the flat encoding, the seasonal-naive anchor over the horizon, and the flattened
+ * future covariates when the config names any. `x` (encoding + covariates) feeds the correction; the
+ * anchor only enters the sum, so step h's forecast never depends on later steps and a head cut to a
+ * shorter horizon forecasts exactly the first steps of the longer one.
+ */
+export function headInputs(config: HeadConfig): { inputs: tf.SymbolicTensor[]; x: tf.SymbolicTensor; anchor: tf.SymbolicTensor } {
   const emb = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
-  if (config.covariates.length === 0) return { inputs: [emb], x: emb };
+  const anchor = tf.input({ shape: [config.outputs], name: 'anchor' });
+  if (config.covariates.length === 0) return { inputs: [emb, anchor], x: emb, anchor };
   const cov = tf.input({ shape: [config.outputs * config.covariates.length], name: 'covariates' });
-  return { inputs: [emb, cov], x: tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor };
+  return { inputs: [emb, anchor, cov], x: tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor, anchor };
 }
 
 /** Copies the pretrained head's weights for the first `outputs` steps; covariate weights start at zero. */

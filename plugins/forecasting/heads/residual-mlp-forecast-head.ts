@@ -7,21 +7,21 @@ import { LinearForecastHeadModel, headInputs, warmStart } from './linear-forecas
 const HIDDEN = 256;
 
 /**
- * The linear flatten head plus a one-hidden-layer MLP branch whose output layer starts at zero: it
+ * The anchored linear flatten head (see linear-forecast-head.ts) plus a one-hidden-layer MLP branch whose output layer starts at zero: it
  * begins exactly as the (warm-started) linear head and can learn non-linear corrections on top.
  */
 @injectable()
 export class ResidualMlpForecastHead implements Head<ForecastInput> {
   readonly id = 'residual-mlp-forecast';
   readonly task = 'forecast' as const;
-  readonly description = `Linear head + zero-initialised MLP branch (hidden ${HIDDEN}, GELU) on the flat encoding (+ covariates)`;
+  readonly description = `Seasonal-naive anchor + linear head + zero-initialised MLP branch (hidden ${HIDDEN}, GELU) on the flat encoding (+ covariates)`;
 
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<ForecastInput> }): HeadModel<ForecastInput> {
-    const { inputs, x } = headInputs(config);
+    const { inputs, x, anchor } = headInputs(config);
     const linear = new Linear({ units: config.outputs, seed: options.seed, name: 'forecast' }).apply(x) as tf.SymbolicTensor;
     const hidden = new Linear({ units: HIDDEN, activation: 'gelu', seed: options.seed + 1, name: 'mlp_in' }).apply(x) as tf.SymbolicTensor;
     const correction = new Linear({ units: config.outputs, zeroInit: true, name: 'mlp_out' }).apply(hidden) as tf.SymbolicTensor;
-    const out = tf.layers.add().apply([linear, correction]) as tf.SymbolicTensor;
+    const out = tf.layers.add({ name: 'anchored' }).apply([anchor, linear, correction]) as tf.SymbolicTensor;
     const network = tf.model({ inputs, outputs: out, name: 'residual_mlp_forecast_head' });
     if (options.warmStart) warmStart(network, options.warmStart.network, config);
     return new LinearForecastHeadModel(config, network);

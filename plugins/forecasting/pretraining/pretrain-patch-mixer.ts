@@ -54,9 +54,11 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       const m = tf.tensor2d(b.targetMask, [b.size, H]);
       const period = tf.tensor2d(b.period, [b.size, PERIOD_BUCKETS]);
       const hidden = backbone.apply([ctx, mask, period], { training }) as tf.Tensor2D;
-      const pred = head.network.apply(hidden, { training }) as tf.Tensor;
-      // Masked MAE in normalised units: targets beyond a series' end do not count.
-      return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), m)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
+      const pred = head.predict({ hidden }, { context: ctx, mask, period }, training);
+      // Masked, MASE-weighted MAE: targets beyond a series' end do not count, and each window's
+      // error is divided by its context's seasonal-naive error, as MASE does.
+      const w = tf.mul(m, tf.tensor2d(b.weight, [b.size, 1]));
+      return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), w)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
     };
     const heldOutLoss = () => (holdoutBatch ? tf.tidy(() => loss(holdoutBatch, false).dataSync()[0]!) : NaN);
     const save = (state: PretrainState) =>

@@ -1,5 +1,5 @@
 import { Rng } from '../../../core/random.js';
-import { fillContext } from '../data/scaling.js';
+import { fillContext, maseWeight, seasonalDiffScale } from '../data/scaling.js';
 import { kernelSynthSeries } from './kernel-synth.js';
 import { PERIOD_BUCKETS, fillPeriod } from '../data/period.js';
 
@@ -10,8 +10,11 @@ export interface PretrainBatch {
   target: Float32Array;
   targetMask: Float32Array;
   period: Float32Array;
+  /** Per-row loss weight: 1 / the context's seasonal-naive error (floored), so the loss tracks MASE. */
+  weight: Float32Array;
   size: number;
 }
+
 
 export interface SamplerOptions {
   contextLength: number;
@@ -46,6 +49,7 @@ export class WindowSampler {
       target: new Float32Array(size * H),
       targetMask: new Float32Array(size * H),
       period: new Float32Array(size * PERIOD_BUCKETS),
+      weight: new Float32Array(size),
       size,
     };
     for (let r = 0; r < size; r++) {
@@ -60,6 +64,7 @@ export class WindowSampler {
       const cut = minCut + this.rng.int(n - minCut);
       const history = this.rng.next() < 0.25 ? 3 + this.rng.int(L - 3) : L;
       const s = fillContext(values, cut, L, b.context, b.mask, r * L, history);
+      b.weight[r] = maseWeight(seasonalDiffScale(b.context, b.mask, r * L, L, period));
       for (let h = 0; h < H; h++) {
         const i = cut + h;
         if (i < n) {

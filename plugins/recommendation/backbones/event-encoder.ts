@@ -88,6 +88,11 @@ export abstract class EventEncoderBackbone implements Backbone<RecommendInput> {
     return this.spec.id;
   }
 
+  /** The architecture's settings (what a weights manifest's config must match). */
+  get config(): EventEncoderConfig {
+    return this.spec.config;
+  }
+
   get weightsDir(): string {
     return this.weightsOverride ?? this.spec.weightsDir;
   }

@@ -42,6 +42,7 @@ const args = parseArgs(
     fractions: { type: 'list', description: 'shares of the training users; default 0.05,0.1,0.25,0.5,1 (--quick: 0.05,0.1)' },
     strategies: { type: 'list', default: ['zero-shot', 'probe', 'fine-tune', 'scratch'], choices: ['zero-shot', 'probe', 'fine-tune', 'scratch'], description: 'strategies (the baselines always run)' },
     backbone: { type: 'string', default: 'sasrec-s' },
+    'item-transfer': { type: 'string', default: 'never', choices: ['never', 'same-catalogue'], description: 'same-catalogue: the target uses the pretraining catalogue (e.g. --events amazon_sports.csv); items start from their pretrained embeddings' },
     epochs: { type: 'number', integer: true, min: 1, description: 'override the per-fraction epochs' },
     steps: { type: 'number', integer: true, min: 1, description: 'override the per-fraction max steps per epoch' },
     patience: { type: 'number', integer: true, min: 1, description: 'override the per-fraction patience' },
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
           trainableParameters: 0,
           ...extra,
         });
-        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize };
+        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize, items: ds.items, itemTransfer: args['item-transfer'] as 'never' | 'same-catalogue' };
 
         // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
         if (!args['skip-reference']) {

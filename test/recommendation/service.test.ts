@@ -102,7 +102,7 @@ describe('recommend service', () => {
     fine.recommender.model.dispose();
   });
 
-  it('same-catalogue transfer starts shared items from their pretrained embeddings; a new catalogue or --item-transfer never does not', async () => {
+  it('same-catalogue transfer (opt-in) starts shared items from their pretrained embeddings; by default, or for another catalogue, nothing is imported', async () => {
     // The source log's own users (same item ids), a fresh sample of them: a small log of the same catalogue.
     const same = await loadEvents(join(dir, 'source.csv'));
     const sameSplit = leaveOneOut(same);
@@ -110,7 +110,7 @@ describe('recommend service', () => {
     const pretrained = await SasrecBackbone.at(weights).build({ init: 'pretrained', seed: 1 });
     const sourceHead = pretrained.pretrainedHead as NextItemHeadModel;
     expect(sourceHead.itemIds).toHaveLength(20);
-    const { recommender, itemsTransferred } = await service.transfer(N, sameSplit, { strategy: 'zero-shot', seed: 3, ...quick, items: same.items });
+    const { recommender, itemsTransferred } = await service.transfer(N, sameSplit, { strategy: 'zero-shot', seed: 3, ...quick, items: same.items, itemTransfer: 'same-catalogue' });
     expect(itemsTransferred).toBe(N);
     // Weight 6 is the item input embedding [items, dim]: row j equals the source row of the same id.
     const mine = (recommender.model.head as NextItemHeadModel).scorer.getWeights()[6]!;
@@ -120,12 +120,14 @@ describe('recommend service', () => {
     const k = sourceHead.itemIds!.indexOf(same.items[j]!);
     expect(Array.from(mine.dataSync().slice(j * dim, (j + 1) * dim))).toEqual(Array.from(theirs.dataSync().slice(k * dim, (k + 1) * dim)));
     recommender.model.dispose();
-    const never = await service.transfer(N, sameSplit, { strategy: 'zero-shot', seed: 3, ...quick, items: same.items, itemTransfer: 'never' });
+    // Default: never, even though the ids match.
+    const never = await service.transfer(N, sameSplit, { strategy: 'zero-shot', seed: 3, ...quick, items: same.items });
     expect(never.itemsTransferred).toBe(0);
     never.recommender.model.dispose();
-    const other = await service.transfer(target.items.length, split, { strategy: 'zero-shot', seed: 3, ...quick, items: target.items.map((id) => `other-${id}`) });
-    expect(other.itemsTransferred).toBe(0);
-    other.recommender.model.dispose();
+    // Asked for on another catalogue: a clear error rather than embeddings of unrelated items.
+    await expect(
+      service.transfer(target.items.length, split, { strategy: 'zero-shot', seed: 3, ...quick, items: target.items.map((id) => `other-${id}`), itemTransfer: 'same-catalogue' }),
+    ).rejects.toThrow(/fewer than 50% of the \d+ items are in sasrec-s's pretraining catalogue/);
     pretrained.network.dispose();
     sourceHead.network.dispose();
   });

@@ -28,7 +28,7 @@ export default class TransferRecommend extends HeadstartCommand {
     split: Flags.string({ description: 'leave-one-out (last event test, second-last validation) or temporal (global time cut)', options: ['leave-one-out', 'temporal'], default: 'leave-one-out' }),
     loss: Flags.string({ description: 'full softmax over the catalogue, or sampled softmax with logQ correction (large catalogues)', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
-    'item-transfer': Flags.string({ description: "auto: when at least half of the items are in the backbone's pretraining catalogue (same-catalogue transfer), they start from its item embeddings; never: always new ones", options: ['auto', 'never'], default: 'auto' }),
+    'item-transfer': Flags.string({ description: "same-catalogue: these events use the backbone's pretraining catalogue (same item ids, e.g. a small log of the same shop), so items start from its item embeddings (at least half must match); never: new item embeddings", options: ['never', 'same-catalogue'], default: 'never' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...trainingFlags(RECOMMEND_DEFAULTS),
   };
@@ -50,7 +50,7 @@ export default class TransferRecommend extends HeadstartCommand {
       headOptions: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
       ...trainSettings(flags),
       items: dataset.items,
-      itemTransfer: flags['item-transfer'] as 'auto' | 'never',
+      itemTransfer: flags['item-transfer'] as 'never' | 'same-catalogue',
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
     });
     bar.done();

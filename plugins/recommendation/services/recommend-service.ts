@@ -32,13 +32,15 @@ export interface RecommendTransferOptions {
   patience?: number;
   maxStepsPerEpoch?: number;
   onProgress?: (p: TrainProgress) => void;
-  /**
-   * Item ids of the target catalogue (index order). When the pretraining catalogue is the same (at
-   * least half of these ids in it), transferred strategies also start from its item embeddings.
-   */
+  /** Item ids of the target catalogue (index order); needed for `itemTransfer: 'same-catalogue'`. */
   items?: readonly string[];
-  /** 'auto' (default): same-catalogue item transfer when the overlap allows; 'never': always new item embeddings. */
-  itemTransfer?: 'auto' | 'never';
+  /**
+   * 'never' (default): new item embeddings. 'same-catalogue': the target's items are the pretraining
+   * catalogue's (a small log of the same shop), matched by id; transferred strategies start them from
+   * their pretrained embeddings. Opt-in because ids alone cannot tell: anonymous integer ids of two
+   * unrelated catalogues overlap.
+   */
+  itemTransfer?: 'never' | 'same-catalogue';
 }
 
 /** Share of the target's items that must be in the pretraining catalogue for same-catalogue transfer. */
@@ -133,7 +135,14 @@ export class RecommendService {
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined }) as NextItemHeadModel;
     head.setStatistics(stats);
     const source = strategy.warmStartHead ? (backboneModel.pretrainedHead as NextItemHeadModel | undefined) : undefined;
-    const itemMap = source && o.items && o.itemTransfer !== 'never' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
+    const itemMap = source && o.items && o.itemTransfer === 'same-catalogue' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
+    if (source && o.itemTransfer === 'same-catalogue' && !itemMap) {
+      for (const net of [backboneModel.network, source.network, head.network]) net.dispose();
+      throw new UsageError(
+        `same-catalogue item transfer asked for, but fewer than ${SAME_CATALOGUE_SHARE * 100}% of the ${catalogueSize} items are in ${info.id}'s pretraining catalogue${o.items ? '' : ' (no item ids given)'}; drop --item-transfer or pretrain on this catalogue`,
+        'other-catalogue',
+      );
+    }
     const itemsTransferred = itemMap ? head.importItems(source!, itemMap) : 0;
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;

@@ -41,7 +41,7 @@ export default class Demo extends HeadstartCommand {
       seed: flags.seed,
       epochs: flags.epochs,
       maxStepsPerEpoch: 30,
-      patience: 3,
+      patience: 6,
       strategies,
       onProgress: (s, p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `${s} epoch ${p.epoch}`),
       onStrategyDone: (s) => {
@@ -52,7 +52,8 @@ export default class Demo extends HeadstartCommand {
     bar.done();
     this.say(renderTable(SCORE_HEADER, scoreRows(cmp.rows)));
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
-    this.say(`validation window (the ${flags.horizon} days before the test window), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
+    const windows = cmp.validation[0]?.windowsPerSeries ?? 1;
+    this.say(`validation (the ${windows * flags.horizon} days before the test window, ${windows} × ${flags.horizon} per station), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
     for (const w of cmp.warnings) this.say(`note: ${w}`);
     return { backend: this.backend.active, dataset: 'chicago_ridership', horizon: flags.horizon, results: scoreSummary(cmp.rows), validation: cmp.validation, warnings: cmp.warnings };
   }

@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { transferWarnings } from '../../plugins/forecasting/services/compare.js';
 import { renderTable, renderMarkdown } from '../../core/report/table.js';
+import { casesAt } from '../../plugins/forecasting/services/scoring.js';
+import type { ForecastDataset } from '../../core/interfaces/index.js';
 
 describe('transfer warnings', () => {
   it('say plainly when a pretrained strategy loses to seasonal naive or to scratch on validation', () => {
@@ -32,5 +34,21 @@ describe('tables', () => {
 
   it('render markdown', () => {
     expect(renderMarkdown(['a', 'b'], [['1', '2']])).toBe('| a | b |\n|---|---|\n| 1 | 2 |');
+  });
+});
+
+describe('casesAt', () => {
+  it('scores several windows of one series as separate rows, one window under the plain series id', () => {
+    const ds = {
+      source: 'mem.csv', frequency: 'monthly', seasonalPeriod: 1, covariateNames: [], notices: [],
+      series: [
+        { id: 'a', timestamps: [], values: [1, 2, 3, 4, 5, 6], covariates: {} },
+        { id: 'b', timestamps: [], values: [1, 2, 3, 4, 5, 6], covariates: {} },
+      ],
+    } as unknown as ForecastDataset;
+    const cases = casesAt(ds, [{ series: 0, cut: 4 }, { series: 0, cut: 2 }, { series: 1, cut: 4 }], [[0, 0], [0, 0], [0, 0]], 2);
+    expect(cases.map((c) => c.seriesId)).toEqual(['a@4', 'a@2', 'b']);
+    expect(cases[1]!.history).toEqual([1, 2]);
+    expect(cases[1]!.actual).toEqual([3, 4]);
   });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/backend.js';
 import type { ForecastDataset, Series } from '../../core/interfaces/index.js';
 import { fillContext, instanceScale, seasonalDiffScale } from '../../plugins/forecasting/data/scaling.js';
-import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../../plugins/forecasting/data/windows.js';
+import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type Cut } from '../../plugins/forecasting/data/windows.js';
 import { PERIOD_BUCKETS, periodBucket } from '../../plugins/forecasting/data/period.js';
 import { monthly } from '../helpers/fixtures.js';
 
@@ -172,6 +172,24 @@ describe('splitCuts', () => {
     expect(c.train.filter((x) => x.series === 1).map((x) => x.cut)).toEqual([16, 17, 18]);
     // Fewer candidates than the cap: all of them.
     expect(c.train.filter((x) => x.series === 2).map((x) => x.cut)).toEqual([8]);
+  });
+
+  it('valWindows validates on that many horizons before the test window; training ends before the earliest', () => {
+    const c = splitCuts(ds, H, { valWindows: 3 });
+    // Series 0 (40 points): validation cuts 32, 28, 24; the 20-point series has room for 12 and 8 only.
+    expect(c.val.filter((x) => x.series === 0).map((x) => x.cut)).toEqual([32, 28, 24]);
+    expect(c.val.filter((x) => x.series === 2).map((x) => x.cut)).toEqual([12, 8, 4]);
+    for (const { series, cut } of c.train) expect(cut + H).toBeLessThanOrEqual(lengths[series]! - 4 * H);
+    expect(Math.max(...c.train.filter((x) => x.series === 0).map((x) => x.cut))).toBe(40 - 5 * H);
+  });
+
+  it('validationWindowsFor: one window with many series, more (at most 4) with few', () => {
+    expect(validationWindowsFor(152)).toBe(1);
+    expect(validationWindowsFor(60)).toBe(1);
+    expect(validationWindowsFor(38)).toBe(2);
+    expect(validationWindowsFor(20)).toBe(3);
+    expect(validationWindowsFor(16)).toBe(4);
+    expect(validationWindowsFor(1)).toBe(4);
   });
 
   it('minHistory moves the first training cut', () => {

@@ -107,22 +107,40 @@ export interface SplitCuts {
 
 /**
  * Cuts for the protocol: the last `horizon` steps of every series are the test window and never train;
- * the `horizon` steps before them validate; training windows have targets entirely before validation.
- * `maxPerSeries` keeps the most recent training windows of long series.
+ * the `valWindows` horizons before them validate (one window each, newest first); training windows
+ * have targets entirely before validation. `maxPerSeries` keeps the most recent training windows.
  */
-export function splitCuts(ds: ForecastDataset, horizon: number, opts: { minHistory?: number; maxPerSeries?: number; seriesFilter?: (i: number) => boolean } = {}): SplitCuts {
+export function splitCuts(
+  ds: ForecastDataset,
+  horizon: number,
+  opts: { minHistory?: number; maxPerSeries?: number; seriesFilter?: (i: number) => boolean; valWindows?: number } = {},
+): SplitCuts {
   const minHistory = opts.minHistory ?? 8;
+  const k = opts.valWindows ?? 1;
   const out: SplitCuts = { train: [], val: [], test: [] };
   ds.series.forEach((s, i) => {
     const n = s.values.length;
     out.test.push({ series: i, cut: n - horizon });
     if (opts.seriesFilter && !opts.seriesFilter(i)) return;
-    if (n - 2 * horizon >= 2) out.val.push({ series: i, cut: n - 2 * horizon });
-    const last = n - 3 * horizon;
+    for (let j = 0; j < k; j++) if (n - (2 + j) * horizon >= 2) out.val.push({ series: i, cut: n - (2 + j) * horizon });
+    const last = n - (2 + k) * horizon;
     const first = Math.max(minHistory, last - (opts.maxPerSeries ?? Infinity) + 1);
     for (let c = first; c <= last; c++) out.train.push({ series: i, cut: c });
   });
   return out;
+}
+
+/** Validation windows wanted in total before early stopping is trusted (few series → more windows each). */
+const MIN_VALIDATION_WINDOWS = 60;
+/** At most this many validation horizons per series (each one is held back from training). */
+const MAX_VALIDATION_WINDOWS = 4;
+
+/**
+ * Validation windows per series for `trainingSeries` series: one when there are many series, up to 4
+ * when there are few, so early stopping is not decided by a handful of windows.
+ */
+export function validationWindowsFor(trainingSeries: number): number {
+  return Math.min(MAX_VALIDATION_WINDOWS, Math.max(1, Math.ceil(MIN_VALIDATION_WINDOWS / Math.max(1, trainingSeries))));
 }
 
 /** Covariate means and standard deviations over the given series' history before `end(i)`. */

@@ -14,6 +14,8 @@ export interface StrategyValidation {
   strategy: StrategyName;
   relMASE: number;
   MASE: number;
+  /** Validation horizons per series (more when there are few series). */
+  windowsPerSeries?: number;
 }
 
 export interface Comparison {
@@ -34,7 +36,7 @@ export async function compareStrategies(service: ForecastService, dataset: Forec
   for (const strategy of o.strategies) {
     const outcome = await service.transfer(dataset, { ...o, strategy, onProgress: (p) => o.onProgress?.(strategy, p) });
     trained.push({ name: strategy, forecaster: outcome.forecaster, trainSeconds: outcome.training.seconds });
-    validation.push({ strategy, relMASE: outcome.validation.relMASE, MASE: outcome.validation.MASE });
+    validation.push({ strategy, relMASE: outcome.validation.relMASE, MASE: outcome.validation.MASE, windowsPerSeries: outcome.validation.windowsPerSeries });
     o.onStrategyDone?.(strategy);
   }
   const rows = service.evaluate(dataset, o.horizon, trained, o.baselines);

@@ -7,7 +7,7 @@ import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
 import { loadModelNetworks, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
-import { ForecastWindows, covariateStats, splitCuts, type Cut } from '../data/windows.js';
+import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type Cut } from '../data/windows.js';
 import { validateHorizon } from '../data/csv-loader.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
@@ -32,6 +32,8 @@ export interface TransferOptions {
   trainSeries?: (index: number) => boolean;
   /** Most recent training windows kept per series. */
   maxWindowsPerSeries?: number;
+  /** Validation horizons per series before the test window (default: 1 with many series, up to 4 with few). */
+  validationWindows?: number;
   /** How the data file's columns were mapped; saved so later commands read files the same way. */
   dataColumns?: ForecasterMeta['data'];
   onProgress?: (p: TrainProgress) => void;
@@ -40,8 +42,8 @@ export interface TransferOptions {
 export interface TransferOutcome {
   forecaster: Forecaster;
   training: TrainResult;
-  /** Validation window (the horizon before the test window): the model and seasonal naive. */
-  validation: { MASE: number; seasonalNaiveMASE: number; relMASE: number };
+  /** Validation windows (the `windowsPerSeries` horizons before the test window): the model and seasonal naive. */
+  validation: { MASE: number; seasonalNaiveMASE: number; relMASE: number; windowsPerSeries: number };
   warnings: string[];
 }
 
@@ -70,11 +72,13 @@ export class ForecastService {
     validateHorizon(dataset, o.horizon, o.horizon + 2);
     const seed = o.seed ?? DEFAULTS.seed;
     const covNames = strategy.name !== 'zero-shot' && (o.useCovariates ?? true) ? dataset.covariateNames : [];
-    const cuts = splitCuts(dataset, o.horizon, { maxPerSeries: o.maxWindowsPerSeries ?? DEFAULTS.maxWindowsPerSeries, seriesFilter: o.trainSeries });
+    const trainingSeries = dataset.series.filter((_, i) => !o.trainSeries || o.trainSeries(i)).length;
+    const valWindows = o.validationWindows ?? validationWindowsFor(trainingSeries);
+    const cuts = splitCuts(dataset, o.horizon, { maxPerSeries: o.maxWindowsPerSeries ?? DEFAULTS.maxWindowsPerSeries, seriesFilter: o.trainSeries, valWindows });
     if (strategy.trainHead && cuts.train.length === 0) {
-      throw new UsageError(`no training windows: every training series is shorter than 3 × horizon + 8 (${3 * o.horizon + 8}); use a shorter --horizon or --strategy zero-shot`, 'too-short');
+      throw new UsageError(`no training windows: every training series is shorter than ${2 + valWindows} × horizon + 8 (${(2 + valWindows) * o.horizon + 8}); use a shorter --horizon or --strategy zero-shot`, 'too-short');
     }
-    const covariates = covNames.length ? covariateStats(dataset, covNames, (i) => dataset.series[i]!.values.length - 2 * o.horizon) : undefined;
+    const covariates = covNames.length ? covariateStats(dataset, covNames, (i) => dataset.series[i]!.values.length - (1 + valWindows) * o.horizon) : undefined;
     const spec = { contextLength: info.contextLength, horizon: o.horizon, covariates };
 
     const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
@@ -99,7 +103,7 @@ export class ForecastService {
       training: { ...training, history: undefined } as ForecasterMeta['training'],
     };
     const forecaster = new Forecaster(model, meta);
-    const validation = this.validate(dataset, forecaster, cuts.val);
+    const validation = { ...this.validate(dataset, forecaster, cuts.val), windowsPerSeries: valWindows };
     meta.validation = validation;
     const warnings: string[] = [];
     if (strategy.backboneInit === 'pretrained' && validation.relMASE > 1) {
@@ -108,7 +112,7 @@ export class ForecastService {
     return { forecaster, training, validation, warnings };
   }
 
-  private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): TransferOutcome['validation'] {
+  private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): Omit<TransferOutcome['validation'], 'windowsPerSeries'> {
     if (cuts.length === 0) return { MASE: NaN, seasonalNaiveMASE: NaN, relMASE: NaN };
     const report = score(dataset, cuts, f.predict(dataset, cuts), f.meta.horizon);
     const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');

@@ -19,10 +19,13 @@ export interface ScoredMethod {
 
 /** Turns forecasts at `cuts` into evaluator cases: history is everything before the cut. */
 export function casesAt(ds: ForecastDataset, cuts: Cut[], forecasts: number[][], horizon: number): ForecastCase[] {
+  // Several windows of one series (validation) are scored as separate rows: "<id>@<cut>".
+  const perSeries = new Map<number, number>();
+  for (const c of cuts) perSeries.set(c.series, (perSeries.get(c.series) ?? 0) + 1);
   return cuts.map((c, i) => {
     const s = ds.series[c.series]!;
     return {
-      seriesId: s.id,
+      seriesId: perSeries.get(c.series)! > 1 ? `${s.id}@${c.cut}` : s.id,
       history: s.values.slice(0, c.cut),
       actual: s.values.slice(c.cut, c.cut + horizon),
       forecast: forecasts[i]!,

@@ -9,7 +9,7 @@ import { TaskModel } from '../../core/task/task-model.js';
 import { STRATEGIES } from '../../core/training/strategies.js';
 import { Trainer } from '../../core/training/trainer.js';
 import { PatchMixerBackbone } from '../../plugins/forecasting/backbones/patch-mixer.js';
-import { ForecastWindows, splitCuts } from '../../plugins/forecasting/data/windows.js';
+import { ForecastWindows, splitCuts, validationWindowsFor } from '../../plugins/forecasting/data/windows.js';
 import { PERIOD_BUCKETS } from '../../plugins/forecasting/data/period.js';
 import type { Forecaster } from '../../plugins/forecasting/forecaster.js';
 import { LinearForecastHead } from '../../plugins/forecasting/heads/linear-forecast-head.js';
@@ -62,7 +62,8 @@ function warmStartSnapshot(): Snapshot {
 }
 
 async function transfer(strategy: StrategyName, o: Partial<TransferOptions> = {}, ds: ForecastDataset = data): Promise<TransferOutcome> {
-  const out = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy, horizon: H, epochs: 2, seed: 1, ...o });
+  // One validation horizon per series, as with many series; the few-series rule has its own test.
+  const out = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy, horizon: H, epochs: 2, seed: 1, validationWindows: 1, ...o });
   toDispose.push(out.forecaster);
   return out;
 }
@@ -225,6 +226,20 @@ describe('scratch strategy', () => {
     // Sensitivity check: poisoning the validation window instead changes what training sees.
     const withVal = await transfer('scratch', { epochs: 1 }, poisoned(data, 2, 1));
     expect(withVal.training.history[0]!.valLoss).not.toBe(base.training.history[0]!.valLoss);
+  });
+});
+
+describe('validation windows', () => {
+  it('with few series, validation takes several horizons per series and training ends before the earliest', async () => {
+    const few = { validationWindows: undefined, epochs: 1 };
+    const base = await transfer('scratch', few);
+    expect(base.validation.windowsPerSeries).toBe(validationWindowsFor(data.series.length));
+    expect(base.validation.windowsPerSeries).toBeGreaterThan(1);
+    // Poisoning the earliest validation horizon changes validation, never training.
+    const k = base.validation.windowsPerSeries;
+    const hit = await transfer('scratch', few, poisoned(data, k + 1, k));
+    expect(hit.training.history[0]!.trainLoss).toBe(base.training.history[0]!.trainLoss);
+    expect(hit.training.history[0]!.valLoss).not.toBe(base.training.history[0]!.valLoss);
   });
 });
 

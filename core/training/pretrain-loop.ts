@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sha256 } from '../io/sha256.js';
 import { join } from 'node:path';
-import type { PretrainProgress, PretrainRunOptions } from '../interfaces/index.js';
+import type { PretrainProgress, PretrainRunOptions, PretrainSummary } from '../interfaces/index.js';
 import { saveNetwork } from '../io/layers-io.js';
 import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { WEIGHTS_MANIFEST, type WeightsManifest } from '../io/weights-manifest.js';
@@ -136,4 +136,35 @@ export async function saveWeightsFolder(
     await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(full, null, 2) + '\n');
   });
   return full;
+}
+
+/** What a pretrainer says about its weights; pretrainAndSave adds the run's own figures. */
+export type WeightsDescription = Pick<WeightsManifest, 'backbone' | 'version' | 'config' | 'corpus'>;
+
+/**
+ * Runs the shared loop and writes a complete weights folder at every checkpoint: `networks` (one
+ * named `backbone`, whose parameters are counted) plus `extraFiles`, with a manifest of the
+ * description and the run (command, seed, steps, batch, wall time, losses).
+ */
+export async function pretrainAndSave(
+  o: PretrainRunOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void },
+  loop: Pick<PretrainLoopOptions, 'variables' | 'trainLoss' | 'heldOutLoss'>,
+  networks: { backbone: tf.LayersModel } & Record<string, tf.LayersModel>,
+  description: WeightsDescription,
+  extraFiles: Record<string, string | Uint8Array> = {},
+): Promise<PretrainSummary> {
+  let manifest: WeightsManifest | undefined;
+  const end = await runPretraining({ ...o, ...loop }, async (state) => {
+    manifest = await saveWeightsFolder(o.out, networks, {
+      ...description,
+      command: o.command,
+      seed: o.seed,
+      steps: state.step,
+      batchSize: o.batchSize,
+      wallSeconds: state.wallSeconds,
+      parameters: networks.backbone.countParams(),
+      finalLoss: { trainEma: state.trainEma, heldOut: loop.heldOutLoss() },
+    }, extraFiles);
+  });
+  return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
 }

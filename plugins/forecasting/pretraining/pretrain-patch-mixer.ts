@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
-import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
-import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
+import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
 import { PatchMixerBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
@@ -61,31 +60,15 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), w)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
     };
     const heldOutLoss = () => (holdoutBatch ? tf.tidy(() => loss(holdoutBatch, false).dataSync()[0]!) : NaN);
-    const save = (state: PretrainState) =>
-      saveWeightsFolder(o.out, { backbone, head: head.network }, {
-        backbone: this.backboneId,
-        version: PATCH_MIXER_VERSION,
-        config: { ...cfg },
-        corpus: {
-          description: `${o.synthetic} KernelSynth-style synthetic series + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)`,
-          sources: o.corpus.map((c) => basename(c.path)),
-          synthetic: o.synthetic,
-        },
-        command: o.command,
-        seed: o.seed,
-        steps: state.step,
-        batchSize: o.batchSize,
-        wallSeconds: state.wallSeconds,
-        parameters: backbone.countParams(),
-        finalLoss: { trainEma: state.trainEma, heldOut: heldOutLoss() },
-      });
-    let manifest: WeightsManifest | undefined;
-    const end = await runPretraining(
-      { ...o, variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss },
-      async (state) => {
-        manifest = await save(state);
+    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss }, { backbone, head: head.network }, {
+      backbone: this.backboneId,
+      version: PATCH_MIXER_VERSION,
+      config: { ...cfg },
+      corpus: {
+        description: `${o.synthetic} KernelSynth-style synthetic series + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)`,
+        sources: o.corpus.map((c) => basename(c.path)),
+        synthetic: o.synthetic,
       },
-    );
-    return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
+    });
   }
 }

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { basename } from 'node:path';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
-import type { WeightsManifest } from '../../../core/io/weights-manifest.js';
-import { checkPretrainRunOptions, runPretraining, saveWeightsFolder, type PretrainState } from '../../../core/training/pretrain-loop.js';
+import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
 import { DataError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { EventEncoderSpec } from '../backbones/event-encoder.js';
@@ -91,8 +90,10 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       }
       return sum / heldOut.size;
     };
-    const save = (state: PretrainState) =>
-      saveWeightsFolder(o.out, { backbone, head: head.network }, {
+    const rng = new Rng(o.seed + 3);
+    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
+    try {
+      return await pretrainAndSave(o, { variables: vars, trainLoss, heldOutLoss }, { backbone, head: head.network }, {
         backbone: this.backboneId,
         version: spec.version,
         config: { ...cfg, head: JSON.stringify(headOptions) },
@@ -101,23 +102,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
           sources: [basename(o.events)],
           synthetic: 0,
         },
-        command: o.command,
-        seed: o.seed,
-        steps: state.step,
-        batchSize: o.batchSize,
-        wallSeconds: state.wallSeconds,
-        parameters: backbone.countParams(),
-        finalLoss: { trainEma: state.trainEma, heldOut: heldOutLoss() },
       }, { [SOURCE_CATALOGUE]: JSON.stringify(dataset.items) });
-
-    const rng = new Rng(o.seed + 3);
-    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
-    let manifest: WeightsManifest | undefined;
-    try {
-      const end = await runPretraining({ ...o, variables: vars, trainLoss, heldOutLoss }, async (state) => {
-        manifest = await save(state);
-      });
-      return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
     } finally {
       backbone.dispose();
       head.network.dispose();

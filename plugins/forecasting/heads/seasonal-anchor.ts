@@ -10,20 +10,24 @@ import { PERIOD_BUCKETS, PERIOD_VALUES } from '../data/period.js';
  */
 export function seasonalAnchor(context: tf.Tensor2D, mask: tf.Tensor2D, period: tf.Tensor2D, horizon: number): tf.Tensor2D {
   return tf.tidy(() => {
-    const L = context.shape[1];
+    const [B, L] = context.shape;
     if (period.shape[1] !== PERIOD_BUCKETS) throw new Error(`seasonalAnchor: period token has ${period.shape[1]} buckets, expected ${PERIOD_BUCKETS}`);
-    const last = tf.slice(context, [0, L - 1], [-1, 1]);
-    const periods = [...PERIOD_VALUES.map(Number), 1];
-    let anchor: tf.Tensor2D | undefined;
-    periods.forEach((p, b) => {
-      const lag = Math.min(p, L);
-      const idx = tf.tensor1d(Array.from({ length: horizon }, (_, h) => L - lag + (h % lag)), 'int32');
-      const seasonal = tf.gather(context, idx, 1);
-      const seen = tf.gather(mask, idx, 1);
-      const filled = tf.add(tf.mul(seen, seasonal), tf.mul(tf.sub(1, seen), last));
-      const weighted = tf.mul(tf.slice(period, [0, b], [-1, 1]), filled) as tf.Tensor2D;
-      anchor = anchor ? (tf.add(anchor, weighted) as tf.Tensor2D) : weighted;
-    });
-    return anchor!;
+    // One gather for every bucket's season at once: [B, buckets, horizon], then the token picks one.
+    const idx = tf.tensor1d(seasonIndices(L, horizon), 'int32');
+    const seasonal = tf.reshape(tf.gather(context, idx, 1), [B, PERIOD_BUCKETS, horizon]);
+    const seen = tf.reshape(tf.gather(mask, idx, 1), [B, PERIOD_BUCKETS, horizon]);
+    const last = tf.reshape(tf.slice(context, [0, L - 1], [-1, 1]), [B, 1, 1]);
+    const filled = tf.add(tf.mul(seen, seasonal), tf.mul(tf.sub(1, seen), last));
+    return tf.sum(tf.mul(filled, tf.reshape(period, [B, PERIOD_BUCKETS, 1])), 1) as tf.Tensor2D;
   });
+}
+
+/** Context positions of each bucket's season over the horizon, bucket-major; the catch-all bucket uses p = 1. */
+function seasonIndices(contextLength: number, horizon: number): number[] {
+  const out: number[] = [];
+  for (const p of [...PERIOD_VALUES.map(Number), 1]) {
+    const lag = Math.min(p, contextLength);
+    for (let h = 0; h < horizon; h++) out.push(contextLength - lag + (h % lag));
+  }
+  return out;
 }

@@ -48,3 +48,19 @@ export function shippedWeights(dir: string): { hasWeights: boolean; manifest?: W
   const manifest = readWeightsManifest(dir);
   return { hasWeights: true, manifest, corpus: manifest.corpus.description };
 }
+
+/**
+ * Reads the weights manifest of backbone `id` and checks it was made for this code: same backbone,
+ * version and architecture settings; otherwise a ModelError that says what differs and how to fix it.
+ */
+export function readCompatibleWeights(dir: string, expected: { id: string; version: string; config: object }): WeightsManifest {
+  const manifest = readWeightsManifest(dir);
+  const mismatch = Object.entries(expected.config).find(([k, v]) => manifest.config[k] !== v);
+  if (manifest.backbone !== expected.id || manifest.version !== expected.version || mismatch) {
+    throw new ModelError(
+      `${dir}: weights are for ${manifest.backbone} v${manifest.version}${mismatch ? ` (${mismatch[0]}=${manifest.config[mismatch[0]]}, expected ${mismatch[1]})` : ''}, but this code is ${expected.id === manifest.backbone ? '' : `${expected.id} `}v${expected.version}; re-run the pretraining command in its manifest`,
+      'weights-incompatible',
+    );
+  }
+  return manifest;
+}

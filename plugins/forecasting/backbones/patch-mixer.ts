@@ -3,8 +3,7 @@ import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
-import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-manifest.js';
-import { ModelError } from '../../../core/errors.js';
+import { readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-network.js';
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
@@ -82,14 +81,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   async build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<ForecastInput>> {
     const info = this.describe();
     if (options.init === 'random') return new PatchMixerModel(info, buildPatchMixerNetwork(CONFIG, options.seed));
-    const manifest = readWeightsManifest(this.weightsDir);
-    const mismatch = Object.entries(CONFIG).find(([k, v]) => manifest.config[k] !== v);
-    if (manifest.version !== PATCH_MIXER_VERSION || mismatch) {
-      throw new ModelError(
-        `${this.weightsDir}: weights are for ${this.id} v${manifest.version}${mismatch ? ` (${mismatch[0]}=${manifest.config[mismatch[0]]}, expected ${mismatch[1]})` : ''}, but this code is v${PATCH_MIXER_VERSION}; re-run the pretraining command in its manifest`,
-        'weights-incompatible',
-      );
-    }
+    const manifest = readCompatibleWeights(this.weightsDir, { id: this.id, version: PATCH_MIXER_VERSION, config: CONFIG });
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const head = linearForecastHeadFrom(

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, HeadConfig, RecommendInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
-import { readWeightsManifest, shippedWeights } from '../../../core/io/weights-manifest.js';
+import { readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { readModelFile } from '../../../core/io/model-folder.js';
-import { ModelError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import { EVENT_FEATURES } from '../data/features.js';
 import { NextItemHeadModel, SOURCE_CATALOGUE } from '../heads/next-item-head.js';
@@ -133,14 +132,7 @@ export abstract class EventEncoderBackbone implements Backbone<RecommendInput> {
     const info = this.describe();
     const { spec, weightsDir } = this;
     if (options.init === 'random') return new EventEncoderModel(info, spec.buildNetwork(spec.config, options.seed));
-    const manifest = readWeightsManifest(weightsDir);
-    const mismatch = Object.entries(spec.config).find(([k, v]) => manifest.config[k] !== v);
-    if (manifest.backbone !== this.id || manifest.version !== spec.version || mismatch) {
-      throw new ModelError(
-        `${weightsDir}: weights are for ${manifest.backbone} v${manifest.version}${mismatch ? ` (${mismatch[0]}=${manifest.config[mismatch[0]]}, expected ${mismatch[1]})` : ''}, but this code is ${this.id === manifest.backbone ? '' : `${this.id} `}v${spec.version}; re-run the pretraining command in its manifest`,
-        'weights-incompatible',
-      );
-    }
+    const manifest = readCompatibleWeights(weightsDir, { id: this.id, version: spec.version, config: spec.config });
     const network = await loadNetwork(weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(weightsDir, 'head', manifest.files);
     const outputs = headNet.outputs[0]!.shape[1] as number;

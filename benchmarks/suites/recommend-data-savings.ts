@@ -42,6 +42,7 @@ const args = parseArgs(
     fractions: { type: 'list', description: 'shares of the training users; default 0.05,0.1,0.25,0.5,1 (--quick: 0.05,0.1)' },
     strategies: { type: 'list', default: ['zero-shot', 'probe', 'fine-tune', 'scratch'], choices: ['zero-shot', 'probe', 'fine-tune', 'scratch'], description: 'strategies (the baselines always run)' },
     backbone: { type: 'string', default: 'sasrec-s' },
+    weights: { type: 'string', description: 'read the backbone\'s pretrained weights from this folder (a `pretrain recommend --out`) instead of the shipped ones; use with --tag' },
     'item-transfer': { type: 'string', default: 'never', choices: ['never', 'same-catalogue'], description: 'same-catalogue: the target uses the pretraining catalogue (e.g. --events amazon_sports.csv); items start from their pretrained embeddings' },
     epochs: { type: 'number', integer: true, min: 1, description: 'override the per-fraction epochs' },
     steps: { type: 'number', integer: true, min: 1, description: 'override the per-fraction max steps per epoch' },
@@ -106,7 +107,12 @@ async function main(): Promise<void> {
   const container = createContainer(builtinPlugins);
   const service = container.get<RecommendService>(RECOMMEND_SERVICE);
   const backboneId = String(args.backbone);
-  const weightsDir = (service.backbone(backboneId) as { weightsDir?: string }).weightsDir;
+  const chosen = service.backbone(backboneId) as { weightsDir?: string };
+  if (args.weights !== undefined) {
+    if (!('weightsDir' in chosen)) throw new Error(`--weights: ${backboneId} does not read weights from a folder`);
+    chosen.weightsDir = String(args.weights);
+  }
+  const weightsDir = chosen.weightsDir;
   const weights = weightsDir ? shippedWeights(weightsDir) : { hasWeights: false, corpus: 'unknown' };
   const source = weights.manifest
     ? `${backboneId} pretrained on ${weights.manifest.corpus.description} for ${weights.manifest.steps.toLocaleString('en-US')} steps (${Math.round(weights.manifest.wallSeconds / 60)} min, created ${weights.manifest.createdAt})`

@@ -17,6 +17,10 @@ export default class PretrainRecommend extends PretrainCommand {
     ...eventsColumnFlags,
     loss: Flags.string({ description: 'next-item loss: full softmax, or sampled softmax with logQ correction', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
+    'statistics-shares': Flags.string({
+      description: 'comma-separated shares of the source users to fit head statistics and event features on, one per view (e.g. 0.05,0.1,0.25,1): teaches the gates the sparse statistics of a small target log',
+      default: '1',
+    }),
     ...pretrainRunFlags,
   };
 
@@ -26,6 +30,7 @@ export default class PretrainRecommend extends PretrainCommand {
       events: flags.events,
       load: eventsLoadOptions(flags),
       head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
+      statisticsShares: flags['statistics-shares'].split(',').map((x) => Number(x.trim())),
     });
   }
 }

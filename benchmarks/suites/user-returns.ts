@@ -1,12 +1,12 @@
 /**
  * One backbone, another task (issue 3, "Heads"): the "returns" task on an events log — from a user's
  * first `observe` events, does the user come back for `horizon` more? — with the user-class head on
- * sasrec-s under probe, fine-tune (pretrained) and scratch, beside the majority class and a
+ * a recommendation backbone (--backbone, default sasrec-s) under probe, fine-tune (pretrained) and scratch, beside the majority class and a
  * logistic regression on per-user feature summaries. Users are split 60/20/20 by a seeded shuffle;
  * every method is scored on the same test users.
  *
  *   npm run bench:user-returns -- [--events ../shared/data/recsys/amazon_beauty.csv] [--observe 5]
- *                                 [--horizon 3] [--seeds 1,2,3] [--max-users 5000] [--quick]
+ *                                 [--horizon 3] [--seeds 1,2,3] [--max-users 5000] [--backbone nextitnet-s] [--quick]
  *
  * Beauty is 5-core filtered (every user has ≥ 5 events), so observing fewer than 5 labels every user
  * "returns"; the default observes 5 and asks for 3 more (about 37% of users).
@@ -19,7 +19,7 @@ import { Rng } from '../../core/random.js';
 import { renderMarkdown } from '../../core/report/table.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { USER_LEVEL_SERVICE } from '../../plugins/recommendation/module.js';
-import type { SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
+import type { EventEncoderBackbone } from '../../plugins/recommendation/backbones/event-encoder.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { splitUsers, userReturnLabels } from '../../plugins/recommendation/data/user-examples.js';
 import type { UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
@@ -43,7 +43,9 @@ const args = parseArgs(
     'max-steps': { type: 'number', default: 100, integer: true, min: 1, description: 'optimiser steps per epoch at most' },
     patience: { type: 'number', default: 3, integer: true, min: 1 },
     'learning-rate': { type: 'number', min: 0, description: 'head learning rate (default: the service default, 1e-3)' },
-    weights: { type: 'string', description: 'sasrec-s weights folder (default: the shipped weights)' },
+    backbone: { type: 'string', default: 'sasrec-s', description: 'recommendation backbone under the user-class head' },
+    weights: { type: 'string', description: 'the backbone\'s weights folder (default: the shipped weights)' },
+    tag: { type: 'string', description: 'results file suffix (user-returns-<tag>), to keep runs of other backbones apart' },
     quick: { type: 'boolean', default: false, description: 'smoke run: 2000 users, 2 epochs of 10 steps' },
   },
   { usage: 'npm run bench:user-returns -- [flags]' },
@@ -63,7 +65,8 @@ const fmt = (x: number | undefined, digits = 3) => (x === undefined || !Number.i
 async function main(): Promise<void> {
   const backend = await useBackend('auto');
   const container = createContainer(builtinPlugins);
-  if (args.weights) registryOf(container).get<SasrecBackbone>('backbone', 'sasrec-s').weightsDir = args.weights;
+  const backboneId = String(args.backbone);
+  if (args.weights) registryOf(container).get<EventEncoderBackbone>('backbone', backboneId).weightsDir = args.weights;
   const service = container.get<UserLevelService>(USER_LEVEL_SERVICE);
   const quick = args.quick;
   const maxUsers = args['max-users'] ?? (quick ? 2000 : undefined);
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     const classifiers = [];
     for (const strategy of args.strategies as StrategyName[]) {
       try {
-        const o = await service.transfer(split, { strategy, seed, batchSize: args['batch-size'], patience: args.patience, learningRate: args['learning-rate'], ...train });
+        const o = await service.transfer(split, { backbone: backboneId, strategy, seed, batchSize: args['batch-size'], patience: args.patience, learningRate: args['learning-rate'], ...train });
         classifiers.push({ name: strategy, classifier: o.classifier, seconds: o.training.seconds, epochs: o.training.epochsRun });
       } catch (err) {
         // Pretrained strategies without weights (still pretraining): reported, not fatal.
@@ -115,13 +118,13 @@ async function main(): Promise<void> {
   const md = [
     `# Returns task: does the user come back for ${args.horizon} more events after their first ${args.observe}?`,
     '',
-    `${String(args.events).split('/').pop()}, ${labels.rows.length} labelled users${maxUsers ? ` (subsample of ${maxUsers})` : ''}, split 60/20/20 per seed, ${testUsers} test users; backbone sasrec-s + user-class head; backend ${backend.active}; means over ${seeds.length} seed(s).`,
+    `${String(args.events).split('/').pop()}, ${labels.rows.length} labelled users${maxUsers ? ` (subsample of ${maxUsers})` : ''}, split 60/20/20 per seed, ${testUsers} test users; backbone ${backboneId} + user-class head; backend ${backend.active}; means over ${seeds.length} seed(s).`,
     '',
     renderMarkdown(['method', 'accuracy', 'balanced acc.', 'AUC', 'log-loss', 'train s', 'seeds', 'note'], table),
     '',
   ].join('\n');
   console.log('\n' + md);
-  const written = await writeResults('user-returns', { machine: machineInfo(), backend: backend.active, dataset: String(args.events).split('/').pop(), observe: args.observe, horizon: args.horizon, maxUsers, train, notices: labels.notices, runs }, md);
+  const written = await writeResults(args.tag ? `user-returns-${args.tag}` : 'user-returns', { machine: machineInfo(), backend: backend.active, backbone: backboneId, dataset: String(args.events).split('/').pop(), observe: args.observe, horizon: args.horizon, maxUsers, train, notices: labels.notices, runs }, md);
   console.log(`wrote ${written.json}, ${written.markdown}`);
 }
 

@@ -277,6 +277,31 @@ describe('NextItemScorer and the next-item head', () => {
     close(values(head.predict(enc(1), input([[0, 1]], [2], [2]), false)), [2 / 5, 2 / 2.5 / 2, 2 / 5, 0, 0]);
   });
 
+  it('id dropout 1 scores training rows without item embeddings, and under dropItemBias without the item bias too', () => {
+    const scored = (options: object, training: boolean) => {
+      const head = headKind.create({ ...config, options: { ...config.options, ...options } }, { seed: 3 }) as NextItemHeadModel;
+      head.setStatistics(stats);
+      const w = head.scorer.getWeights();
+      w[7] = tf.randomNormal(w[7]!.shape, 0, 1, 'float32', 14); // output item embeddings
+      w[8] = tf.randomNormal([5], 0, 1, 'float32', 15); // item bias
+      head.scorer.setWeights(w);
+      const out = values(head.predict(enc(1), input([[0, 1]], [2]), training));
+      const featuresOnly = (() => {
+        head.scorer.setWeights(w.map((x, i) => (i === 7 || i === 8 ? tf.zerosLike(x) : x)));
+        return values(head.predict(enc(1), input([[0, 1]], [2]), false));
+      })();
+      head.network.dispose();
+      return { out, featuresOnly, bias: Array.from(w[8]!.dataSync()) };
+    };
+    const dropBias = scored({ idDropout: 1, dropItemBias: true }, true);
+    close(dropBias.out, dropBias.featuresOnly);
+    const keepBias = scored({ idDropout: 1 }, true);
+    close(keepBias.out, keepBias.featuresOnly.map((v, j) => v + keepBias.bias[j]!));
+    // At inference nothing is dropped: embeddings and bias both score.
+    const inference = scored({ idDropout: 1, dropItemBias: true }, false);
+    expect(maxAbsDiff(tf.tensor1d(inference.out), tf.tensor1d(inference.featuresOnly.map((v, j) => v + inference.bias[j]!)))).toBeGreaterThan(1e-3);
+  });
+
   it('full-catalogue logits equal the sampled path scored on every item (same function)', () => {
     const head = headKind.create(config, { seed: 3 }) as NextItemHeadModel;
     head.setStatistics(stats);

@@ -131,25 +131,10 @@ describe('sasrec-s pretrainer', () => {
   it('bad options and inputs are clear errors', async () => {
     await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), steps: 0 })).rejects.toThrow(/steps must be a positive integer/);
     await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), events: join(dir, 'missing.csv') })).rejects.toThrow(/missing\.csv/);
-    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), statisticsShares: [0.5, 2] })).rejects.toThrow(/statistics shares must be in \(0, 1\], got 2/);
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), head: { idDropout: 1.5 } })).rejects.toThrow(/id dropout must be in \[0, 1\], got 1\.5/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 
-  it('pretrains on several statistics views, records them in the corpus, and differs from whole-log statistics', async () => {
-    const views = join(dir, 'views');
-    const whole = join(dir, 'whole');
-    await new SasrecPretrainer().run({ ...base(views), statisticsShares: [0.2, 0.5, 1], checkpointEvery: 100 });
-    await new SasrecPretrainer().run({ ...base(whole), statisticsShares: [1], checkpointEvery: 100 });
-    const m = readWeightsManifest(views);
-    expect(m.corpus.description).toMatch(/statistics fitted on 20%, 50%, 100% of the users/);
-    expect(readWeightsManifest(whole).corpus.description).not.toMatch(/statistics fitted/);
-    const bins = (p: string) => Object.entries(readWeightsManifest(p).files).filter(([f]) => f.endsWith('.bin'));
-    expect(bins(views)).not.toEqual(bins(whole));
-    const model = await SasrecBackbone.at(views).build({ init: 'pretrained', seed: 1 });
-    expect(model.pretrainedHead).toBeDefined();
-    model.network.dispose();
-    (model.pretrainedHead as NextItemHeadModel).network.dispose();
-  });
 });
 
 describe('headstart pretrain recommend (compiled CLI)', () => {

@@ -3,6 +3,7 @@ import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
 import type { RecommendPretrainOptions } from '../../../plugins/recommendation/pretraining/pretrain-sasrec.js';
+import { PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/pretraining/pretrain-next-item.js';
 
 export default class PretrainRecommend extends PretrainCommand {
   static override summary = 'Pretrain a behaviour-sequence backbone with a next-item head on a source events log';
@@ -17,10 +18,8 @@ export default class PretrainRecommend extends PretrainCommand {
     ...eventsColumnFlags,
     loss: Flags.string({ description: 'next-item loss: full softmax, or sampled softmax with logQ correction', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
-    'statistics-shares': Flags.string({
-      description: 'comma-separated shares of the source users to fit head statistics and event features on, one per view (e.g. 0.05,0.1,0.25,1): teaches the gates the sparse statistics of a small target log',
-      default: '1',
-    }),
+    'id-dropout': Flags.string({ description: `share of examples scored without item embeddings, so the catalogue-independent gates carry weight (1: features only; default ${PRETRAIN_HEAD_DEFAULTS.idDropout})` }),
+    'drop-item-bias': Flags.boolean({ description: 'id dropout also drops the item bias: dropped examples score by the catalogue-independent features alone, as zero-shot on a new catalogue', default: false }),
     ...pretrainRunFlags,
   };
 
@@ -29,8 +28,7 @@ export default class PretrainRecommend extends PretrainCommand {
     return this.pretrain<RecommendPretrainOptions>('recommend', flags.backbone, flags, {
       events: flags.events,
       load: eventsLoadOptions(flags),
-      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
-      statisticsShares: flags['statistics-shares'].split(',').map((x) => Number(x.trim())),
+      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), dropItemBias: flags['drop-item-bias'] },
     });
   }
 }

@@ -17,11 +17,13 @@ export interface NextItemOptions {
   negatives: number;
   /** Share of training examples scored without item embeddings (see NextItemScorer). */
   idDropout: number;
+  /** Id dropout also drops the item bias: dropped examples score by the catalogue-independent features alone, as on a new catalogue. */
+  dropItemBias: boolean;
   /** On warm start, also copy the pretrained item embeddings (same catalogue only). */
   keepItemEmbeddings: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, keepItemEmbeddings: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false };
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -127,7 +129,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }

@@ -40,6 +40,8 @@ export interface NextItemScorerArgs {
   zeroItems?: boolean;
   /** Training only: share of examples whose item-embedding score is dropped, so the features must carry on their own. */
   idDropout?: number;
+  /** Id dropout also drops the item bias, so dropped examples score by the features alone (as zero-shot on a new catalogue). */
+  dropItemBias?: boolean;
   seed?: number;
   name?: string;
   trainable?: boolean;
@@ -63,6 +65,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly neighbours: number;
   readonly zeroItems: boolean;
   readonly idDropout: number;
+  readonly dropItemBias: boolean;
   readonly seed: number | undefined;
   /** Training calls so far: varies the id-dropout mask from step to step. */
   private calls = 0;
@@ -79,6 +82,7 @@ export class NextItemScorer extends tf.layers.Layer {
     this.neighbours = args.neighbours ?? 0;
     this.zeroItems = args.zeroItems ?? false;
     this.idDropout = args.idDropout ?? 0;
+    this.dropItemBias = args.dropItemBias ?? false;
     this.seed = args.seed;
   }
 
@@ -167,10 +171,13 @@ export class NextItemScorer extends tf.layers.Layer {
     const anyValid = tf.cast(tf.greater(tf.sum(valid, 1, true), 0), 'float32');
     const readout = tf.mul(tf.sum(tf.mul(tf.expandDims(tf.softmax(att), -1), e), 1), anyValid);
     let u = tf.add(affine(enc, this.w.userKernel.read() as tf.Tensor2D, this.w.userBias.read() as tf.Tensor1D), readout) as tf.Tensor2D;
+    /** [B, 1]: 0 for rows whose item bias is dropped (id dropout with dropItemBias), else undefined. */
+    let biasKeep: tf.Tensor2D | undefined;
     if (training && this.idDropout > 0) {
-      // Dropped rows score by bias and features only. Seeded per call: reproducible, yet a new mask each step.
-      const keep = tf.cast(tf.greaterEqual(tf.randomUniform([B, 1], 0, 1, 'float32', (this.seed ?? 0) * 7919 + this.calls++), this.idDropout), 'float32');
+      // Dropped rows score by bias and features only (by features only under dropItemBias). Seeded per call: reproducible, yet a new mask each step.
+      const keep = tf.cast(tf.greaterEqual(tf.randomUniform([B, 1], 0, 1, 'float32', (this.seed ?? 0) * 7919 + this.calls++), this.idDropout), 'float32') as tf.Tensor2D;
       u = tf.mul(u, keep) as tf.Tensor2D;
+      if (this.dropItemBias) biasKeep = keep;
     }
     const g = affine(enc, this.w.gateKernel.read() as tf.Tensor2D, this.w.gateBias.read() as tf.Tensor1D);
     const gate = (c: number) => tf.slice(g, [0, c], [B, 1]);
@@ -207,7 +214,7 @@ export class NextItemScorer extends tf.layers.Layer {
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
     const near = this.neighbourValues(enc, ids, valid, held, isHeld);
-    return { B, T, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
+    return { B, T, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
   }
 
   /**
@@ -242,7 +249,9 @@ export class NextItemScorer extends tf.layers.Layer {
       const K = this.successors;
       const p = this.prepare(inputs as tf.Tensor[], Boolean(kwargs.training));
       const { B, T } = p;
-      let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, this.w.itemBias.read() as tf.Tensor1D);
+      const bias = this.w.itemBias.read() as tf.Tensor1D;
+      let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, bias);
+      if (p.biasKeep) logits = tf.sub(logits, tf.mul(tf.sub(1, p.biasKeep), tf.expandDims(bias, 0)));
       logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
       // All sparse contributions in one scatterND (duplicates are summed).
       const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
@@ -273,7 +282,8 @@ export class NextItemScorer extends tf.layers.Layer {
       const M = candidates.shape[1];
       const cand = tf.cast(candidates, 'int32') as tf.Tensor2D;
       const out = gatherRows(this.w.itemOut.read() as tf.Tensor2D, cand) as tf.Tensor3D;
-      const bias = tf.reshape(gatherRows(tf.reshape(this.w.itemBias.read(), [this.items, 1]) as tf.Tensor2D, cand), [B, M]);
+      let bias = tf.reshape(gatherRows(tf.reshape(this.w.itemBias.read(), [this.items, 1]) as tf.Tensor2D, cand), [B, M]);
+      if (p.biasKeep) bias = tf.mul(bias, p.biasKeep);
       let logits = tf.add(tf.sum(tf.mul(out, tf.expandDims(p.u, 1)), -1), bias);
       logits = tf.add(logits, tf.mul(p.gate(0), tf.gather(p.popularity, cand)));
       // [B, X, 1] == [B, 1, M] picks each candidate's sparse contributions.
@@ -296,6 +306,7 @@ export class NextItemScorer extends tf.layers.Layer {
       neighbours: this.neighbours,
       zeroItems: this.zeroItems,
       idDropout: this.idDropout,
+      dropItemBias: this.dropItemBias,
       seed: this.seed ?? null,
     };
   }

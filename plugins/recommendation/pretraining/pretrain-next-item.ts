@@ -3,7 +3,7 @@ import { injectable } from 'inversify';
 import { basename } from 'node:path';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
-import { DataError } from '../../../core/errors.js';
+import { DataError, UsageError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { EventEncoderSpec } from '../backbones/event-encoder.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
@@ -12,9 +12,7 @@ import { leaveOneOut } from '../data/splits.js';
 import { fitTransitions } from '../data/stats.js';
 import { fitStatisticsOf } from '../data/stats-io.js';
 import { featuresOf } from '../data/features.js';
-import { NextItemExamples } from '../data/examples.js';
-import { statisticsViews } from './statistics-views.js';
-import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
+import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
 export interface RecommendPretrainOptions extends PretrainRunOptions {
   /** Events file of the source domain (CSV or RecBole .inter). */
@@ -23,11 +21,6 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
   load?: EventsLoadOptions;
   /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
   head?: Partial<NextItemOptions>;
-  /**
-   * Shares of the source's users to fit head statistics and event features on, one view per share
-   * (see statisticsViews); each training step draws a view. Default [1]: the whole source only.
-   */
-  statisticsShares?: number[];
 }
 
 /**
@@ -64,28 +57,23 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const split = leaveOneOut(dataset);
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
+    if (!(headOptions.idDropout >= 0 && headOptions.idDropout <= 1)) throw new UsageError(`id dropout must be in [0, 1], got ${headOptions.idDropout}`);
     const fit = fitStatisticsOf(split.train, fitTransitions(split.train, N), headOptions.neighbours);
     const { stats, featurizer } = featuresOf(fit, headOptions.successors);
-    const shares = o.statisticsShares ?? [1];
-    const views = statisticsViews(split.train, split.trainTimes, N, {
-      shares,
+    const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
+    const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
       contextLength: cfg.contextLength,
-      successors: headOptions.successors,
-      neighbours: headOptions.neighbours,
-      seed: o.seed,
-      negatives: headOptions.loss === 'sampled' ? headOptions.negatives : undefined,
+      holdOutTargets: true,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
     });
-    if (views.every((v) => v.inside.size === 0)) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
+    if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
     const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
     const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
 
     const backbone = spec.buildNetwork(cfg, o.seed);
     const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
     const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
-    let active: CatalogueStats | undefined;
-    const use = (s: CatalogueStats) => {
-      if (active !== s) head.setStatistics((active = s));
-    };
+    head.setStatistics(stats);
     const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
     const loss = (set: NextItemExamples, indices: number[], training: boolean) => {
       const { input, target } = set.batch(indices);
@@ -94,10 +82,8 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       const hidden = tf.reshape(tf.slice(states, [0, T - 1, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
       return head.loss(head.predict({ hidden }, input, training), target);
     };
-    // The held-out loss always scores with the whole source's statistics, comparable across runs.
     const heldOutLoss = () => {
       if (heldOut.size === 0) return NaN;
-      use(stats);
       let sum = 0;
       for (let from = 0; from < heldOut.size; from += o.batchSize) {
         const idx = Array.from({ length: Math.min(o.batchSize, heldOut.size - from) }, (_, i) => from + i);
@@ -106,21 +92,14 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       return sum / heldOut.size;
     };
     const rng = new Rng(o.seed + 3);
-    // One view per step; half the steps of a partial view train on the users outside it. With one
-    // view of the whole source this draws exactly what a single training set would.
-    const trainLoss = () => {
-      const view = views.length === 1 ? views[0]! : views[rng.int(views.length)]!;
-      const set = view.outside && (view.inside.size === 0 || rng.next() < 0.5) ? view.outside : view.inside;
-      use(view.stats);
-      return loss(set, Array.from({ length: o.batchSize }, () => rng.int(set.size)), true);
-    };
+    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
     try {
       return await pretrainAndSave(o, { variables: vars, trainLoss, heldOutLoss }, { backbone, head: head.network }, {
         backbone: this.backboneId,
         version: spec.version,
         config: { ...cfg, head: JSON.stringify(headOptions) },
         corpus: {
-          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)${shares.length === 1 && shares[0] === 1 ? '' : `; statistics fitted on ${shares.map((x) => `${Math.round(100 * x)}%`).join(', ')} of the users`}`,
+          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)`,
           sources: [basename(o.events)],
           synthetic: 0,
         },

@@ -153,6 +153,12 @@ describe.each(cases<AnyBackbone>('backbone'))('backbone %s', (id, reg) => {
     expect(e3!.data).not.toEqual(e1!.data);
   });
 
+  it('exampleInput leaves no tensors behind once its input is disposed', () => {
+    const before = tf.memory().numTensors;
+    tf.dispose(backbone.exampleInput(4, 9) as tf.TensorContainer);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('wrap() of a saved and reloaded network reproduces the encoding exactly', async () => {
     const m = await build('random', 21);
     const dir = `${tmp}/backbone-${id}`;

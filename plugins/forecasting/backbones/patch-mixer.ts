@@ -98,7 +98,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     const observed = tf.tidy(() => tf.floor(tf.randomUniform([batchSize, 1], 8, L + 1, 'float32', seed + 1)));
     const mask = tf.tidy(() => tf.cast(tf.greaterEqual(tf.range(0, L).reshape([1, L]), tf.sub(L, observed)), 'float32')) as tf.Tensor2D;
     const masked = tf.mul(context, mask) as tf.Tensor2D;
-    const period = tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => (seed + i) % PERIOD_BUCKETS), 'int32'), PERIOD_BUCKETS).toFloat() as tf.Tensor2D;
+    const period = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => (seed + i) % PERIOD_BUCKETS), 'int32'), PERIOD_BUCKETS).toFloat()) as tf.Tensor2D;
     tf.dispose([context, observed]);
     return { context: masked, mask, period };
   }

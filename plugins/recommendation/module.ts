@@ -6,6 +6,7 @@ import { NextItemHead } from './heads/next-item-head.js';
 import { UserClassHead } from './heads/user-class-head.js';
 import { MostPopularBaseline } from './baselines/most-popular.js';
 import { MarkovBaseline } from './baselines/markov.js';
+import { CooccurrenceBaseline } from './baselines/cooccurrence.js';
 import { EventsAdapter } from './data/adapter.js';
 import { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
 import { NextitnetPretrainer } from './pretraining/pretrain-nextitnet.js';
@@ -27,6 +28,7 @@ export const recommendationPlugin = definePlugin('recommendation', (r) => {
   r.evaluator('ranking-metrics', RankingEvaluator);
   r.baseline('most-popular', MostPopularBaseline);
   r.baseline('markov', MarkovBaseline);
+  r.baseline('cooccurrence', CooccurrenceBaseline);
   r.adapter('events', EventsAdapter);
   r.pretrainer('sasrec-s', SasrecPretrainer);
   r.pretrainer('nextitnet-s', NextitnetPretrainer);

@@ -40,13 +40,13 @@ describe('transfer recommend → evaluate → recommend', () => {
     expect(Object.keys(manifest.files)).toEqual(expect.arrayContaining(['backbone.json', 'backbone.weights.bin', 'head.json', 'head.weights.bin', 'statistics.bin']));
   });
 
-  it('evaluate --json ranks the model beside most-popular and markov on every user with 3 events', async () => {
+  it('evaluate --json ranks the model beside most-popular, markov and co-occurrence on every user with 3 events', async () => {
     const r = await cli(['evaluate', '--model', model, '--events', events, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { users: number; results: { name: string; kind: string; metrics: Record<string, number> }[] };
     expect(out.users).toBe(50);
     expect(out.results[0]!.name).toBe('scratch (sasrec-s)');
-    expect(out.results.map((x) => x.name).sort()).toEqual(['markov', 'most-popular', 'scratch (sasrec-s)']);
+    expect(out.results.map((x) => x.name).sort()).toEqual(['cooccurrence', 'markov', 'most-popular', 'scratch (sasrec-s)']);
     const markov = out.results.find((x) => x.name === 'markov')!;
     for (const x of out.results) {
       for (const m of ['HR@10', 'NDCG@10', 'MRR@10', 'coverage@10']) {

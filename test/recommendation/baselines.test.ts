@@ -3,6 +3,7 @@ import type { RankingCase } from '../../core/interfaces/index.js';
 import { rankCases, summariseRanking, topItems } from '../../core/evaluation/ranking-metrics.js';
 import { MarkovBaseline } from '../../plugins/recommendation/baselines/markov.js';
 import { MostPopularBaseline } from '../../plugins/recommendation/baselines/most-popular.js';
+import { CooccurrenceBaseline } from '../../plugins/recommendation/baselines/cooccurrence.js';
 
 const sequences = [
   [0, 1, 2],
@@ -54,5 +55,27 @@ describe('first-order Markov', () => {
     };
     expect(evaluate(new MarkovBaseline())['HR@1']).toBe(1);
     expect(evaluate(new MostPopularBaseline())['HR@1']).toBeLessThan(0.5);
+  });
+});
+
+describe('co-occurrence counting', () => {
+  const cooc = new CooccurrenceBaseline().fit(data);
+  const close = (a: number[], b: number[]) => a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 5));
+
+  it('adds P(j | last), ½ P(j | second-last) and the recent items\' co-occurrence shares weighted 1 / steps ago', () => {
+    // Transitions 0->1 ×2, 1->2 ×2, 1->3, 2->1. Co-occurrence (1 / distance, both orders, no self pairs):
+    // item 1 {0: 2, 2: 3, 3: 1} (total 6), item 0 {1: 2, 2: .5, 3: .5} (total 3).
+    // History [0, 1]: item 0 gets 2/6; item 1 gets ½·2/2 + (2/3)/2; item 2 gets 2/3 + 3/6 + (.5/3)/2;
+    // item 3 gets 1/3 + 1/6 + (.5/3)/2.
+    const [scores] = rows(cooc.scoreBatch([[0, 1]]), 4);
+    close(scores!, [1 / 3, 0.5 + 1 / 3, 2 / 3 + 0.5 + 1 / 12, 1 / 3 + 1 / 6 + 1 / 12]);
+    expect(topItems(scores!, 4)).toEqual([2, 1, 3, 0]);
+  });
+
+  it('with no evidence (empty history, unknown item) ranks by popularity only', () => {
+    const [empty, unknown] = rows(cooc.scoreBatch([[], [9]]), 4);
+    expect(topItems(empty!, 4)).toEqual([1, 0, 2, 3]);
+    expect(unknown).toEqual(empty);
+    expect(Math.max(...empty!)).toBeLessThan(1e-5);
   });
 });

@@ -54,10 +54,10 @@ describe('plugin registration', () => {
     expect(registry.ids('backbone')).toContain('sasrec-s');
     expect(registry.ids('head')).toContain('next-item');
     expect(registry.ids('evaluator')).toContain('ranking-metrics');
-    expect(registry.ids('baseline')).toEqual(expect.arrayContaining(['markov', 'most-popular']));
+    expect(registry.ids('baseline')).toEqual(expect.arrayContaining(['cooccurrence', 'markov', 'most-popular']));
     expect(registry.ids('adapter')).toContain('events');
     const mine = [...registry.all('backbone'), ...registry.all('head'), ...registry.all('evaluator'), ...registry.all('baseline'), ...registry.all('adapter')].filter((r) => r.owner === 'recommendation');
-    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:nextitnet-s', 'backbone:sasrec-s', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item', 'head:user-class']);
+    expect(mine.map((r) => `${r.kind}:${r.id}`).sort()).toEqual(['adapter:events', 'backbone:nextitnet-s', 'backbone:sasrec-s', 'baseline:cooccurrence', 'baseline:markov', 'baseline:most-popular', 'evaluator:ranking-metrics', 'head:next-item', 'head:user-class']);
     for (const r of mine) expect((r.component as { id: string }).id).toBe(r.id);
     expect(registry.get<Backbone<RecommendInput>>('backbone', 'sasrec-s').describe().task).toBe('recommend');
     expect(registry.get<RecommendBaseline>('baseline', 'markov').task).toBe('recommend');

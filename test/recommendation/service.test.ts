@@ -48,7 +48,7 @@ describe('recommend service', () => {
     expect(training.history[training.history.length - 1]!.trainLoss).toBeLessThan(training.history[0]!.trainLoss);
     expect(recommender.catalogueSize).toBe(N);
     const rows = service.evaluate(N, split, [{ name: 'scratch', recommender }]);
-    expect(rows.map((r) => `${r.kind}:${r.name}`).sort()).toEqual(['baseline:markov', 'baseline:most-popular', 'transfer:scratch']);
+    expect(rows.map((r) => `${r.kind}:${r.name}`).sort()).toEqual(['baseline:cooccurrence', 'baseline:markov', 'baseline:most-popular', 'transfer:scratch']);
     for (const r of rows) {
       expect(r.report.metrics).toEqual(expect.arrayContaining(['HR@5', 'NDCG@10', 'MRR@20', 'coverage@10']));
       for (const m of ['HR@10', 'NDCG@10', 'MRR@10']) {

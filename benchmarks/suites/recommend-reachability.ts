@@ -11,10 +11,8 @@
  */
 import { renderMarkdown } from '../../core/report/table.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
-import { featuresOf } from '../../plugins/recommendation/data/features.js';
 import { leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
-import { fitTransitions } from '../../plugins/recommendation/data/stats.js';
-import { fitStatisticsOf } from '../../plugins/recommendation/data/stats-io.js';
+import { fitCatalogueStats, fitNeighbours } from '../../plugins/recommendation/data/stats.js';
 import { NEXT_ITEM_DEFAULTS } from '../../plugins/recommendation/heads/next-item-head.js';
 import { NEIGHBOUR_STEPS } from '../../plugins/recommendation/layers/next-item-scorer.js';
 import type { CatalogueStats } from '../../core/interfaces/recommend.js';
@@ -59,7 +57,7 @@ async function main(): Promise<void> {
     for (const seed of args.seeds.map(Number)) {
       const split = restrictTrainingUsers(base, fraction, seed);
       const fitted = split.beforeTest;
-      const { stats } = featuresOf(fitStatisticsOf(fitted, fitTransitions(fitted, N), NEXT_ITEM_DEFAULTS.neighbours), NEXT_ITEM_DEFAULTS.successors);
+      const stats = fitCatalogueStats(fitted, N, NEXT_ITEM_DEFAULTS.successors, undefined, fitNeighbours(fitted, N, NEXT_ITEM_DEFAULTS.neighbours));
       const hits = SOURCES.map(() => 0);
       for (const c of split.test) reach(stats, c.history, c.target).forEach((h, i) => (hits[i]! += h ? 1 : 0));
       runs.push({ fraction, seed, cases: split.test.length, shares: hits.map((h) => h / split.test.length) });

@@ -4,7 +4,7 @@ import { fitNeighbours, fitTransitions, itemCounts, type Neighbours, type Transi
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
 import { NEIGHBOUR_STEPS } from '../layers/next-item-scorer.js';
 
-/** Hand-set weight of the second-last item's transitions (the last item's weigh 1). */
+/** Hand-set weight of the second-last item's transitions (the last item's count fully). */
 const SECOND_LAST_WEIGHT = 0.5;
 
 /**

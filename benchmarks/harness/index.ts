@@ -5,5 +5,6 @@ export { machineInfo, machineSummary, loadWarning, type MachineInfo } from './ma
 export { writeResults, resultsDir, projectRoot, type WrittenResults } from './results.js';
 export { formatRate, formatInt } from './format.js';
 export { BENCH_BACKENDS, BACKEND_PACKAGE, isBackendInstalled, type BenchBackend } from './backends.js';
+export { useWeightsFolder } from './weights.js';
 export { runInChild, replyToParent, isChildProcess } from './child.js';
 export { lineChartSvg, type ChartSpec, type LineSeries } from '../../core/report/svg-plot.js';

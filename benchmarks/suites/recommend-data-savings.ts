@@ -29,6 +29,7 @@ import { shippedWeights } from '../../core/io/weights-manifest.js';
 import { Rng } from '../../core/random.js';
 import type { EventsSplit, StrategyName } from '../../core/interfaces/index.js';
 import { parseArgs } from '../harness/args.js';
+import { useWeightsFolder } from '../harness/weights.js';
 import { machineInfo, machineSummary } from '../harness/machine.js';
 import { resultsDir, writeResults } from '../harness/results.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
@@ -108,10 +109,7 @@ async function main(): Promise<void> {
   const service = container.get<RecommendService>(RECOMMEND_SERVICE);
   const backboneId = String(args.backbone);
   const chosen = service.backbone(backboneId) as { weightsDir?: string };
-  if (args.weights !== undefined) {
-    if (!('weightsDir' in chosen)) throw new Error(`--weights: ${backboneId} does not read weights from a folder`);
-    chosen.weightsDir = String(args.weights);
-  }
+  if (args.weights !== undefined) useWeightsFolder(chosen, backboneId, String(args.weights));
   const weightsDir = chosen.weightsDir;
   const weights = weightsDir ? shippedWeights(weightsDir) : { hasWeights: false, corpus: 'unknown' };
   const source = weights.manifest

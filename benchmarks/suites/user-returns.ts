@@ -19,7 +19,6 @@ import { Rng } from '../../core/random.js';
 import { renderMarkdown } from '../../core/report/table.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { USER_LEVEL_SERVICE } from '../../plugins/recommendation/module.js';
-import type { EventEncoderBackbone } from '../../plugins/recommendation/backbones/event-encoder.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { splitUsers, userReturnLabels } from '../../plugins/recommendation/data/user-examples.js';
 import type { UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
@@ -28,6 +27,7 @@ import { parseArgs } from '../harness/args.js';
 import { mean } from '../harness/timing.js';
 import { machineInfo } from '../harness/machine.js';
 import { writeResults } from '../harness/results.js';
+import { useWeightsFolder } from '../harness/weights.js';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const backend = await useBackend('auto');
   const container = createContainer(builtinPlugins);
   const backboneId = String(args.backbone);
-  if (args.weights) registryOf(container).get<EventEncoderBackbone>('backbone', backboneId).weightsDir = args.weights;
+  if (args.weights) useWeightsFolder(registryOf(container).get('backbone', backboneId), backboneId, args.weights);
   const service = container.get<UserLevelService>(USER_LEVEL_SERVICE);
   const quick = args.quick;
   const maxUsers = args['max-users'] ?? (quick ? 2000 : undefined);

@@ -1,6 +1,7 @@
 import { injectable } from 'inversify';
 import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../../../core/interfaces/recommend.js';
 import { fitNeighbours, fitTransitions, itemCounts, type Neighbours, type TransitionTable } from '../data/stats.js';
+import { popularityTieBreak } from './tie-break.js';
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
 import { NEIGHBOUR_STEPS } from '../layers/next-item-scorer.js';
 
@@ -22,10 +23,8 @@ export class CooccurrenceScorer implements RecommendScorer {
     readonly neighbours: Neighbours,
     counts: Float32Array,
   ) {
-    let max = 0;
-    for (const c of counts) if (c > max) max = c;
     // Below the smallest evidence a single co-occurrence can add.
-    this.tieBreak = counts.map((c) => (1e-6 * c) / (max + 1));
+    this.tieBreak = popularityTieBreak(counts, 1e-6);
   }
 
   get catalogueSize(): number {

@@ -1,6 +1,7 @@
 import { injectable } from 'inversify';
 import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../../../core/interfaces/recommend.js';
 import { fitTransitions, itemCounts, type TransitionTable } from '../data/stats.js';
+import { popularityTieBreak } from './tie-break.js';
 
 /**
  * First-order Markov scorer: an item's score is how often it followed the history's last item in
@@ -15,9 +16,7 @@ export class MarkovScorer implements RecommendScorer {
     readonly transitions: TransitionTable,
     counts: Float32Array,
   ) {
-    let max = 0;
-    for (const c of counts) if (c > max) max = c;
-    this.tieBreak = counts.map((c) => c / (max + 1));
+    this.tieBreak = popularityTieBreak(counts);
   }
 
   get catalogueSize(): number {

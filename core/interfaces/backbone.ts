@@ -27,6 +27,8 @@ export interface BackboneInfo {
   corpus: string;
   /** Whether pretrained weights ship with the plugin. */
   hasWeights: boolean;
+  /** Settings of the head pretrained with the weights, when recorded (a new head shares its architecture). */
+  pretrainedHeadOptions?: Record<string, unknown>;
 }
 
 /** The encoder's output for a batch: a flat hidden vector per sequence. */

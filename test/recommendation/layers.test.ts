@@ -365,4 +365,72 @@ describe('NextItemScorer and the next-item head', () => {
     expect(values(same.scorer.getWeights()[7]!)).toEqual(values(sw[7]!));
     expect(() => bigger.setStatistics(stats)).toThrow(/statistics cover 5 items, the scorer 7/);
   });
+
+  describe('mixture scoring', () => {
+    const mixConfig = { ...config, options: { ...config.options, mixture: true } };
+    /** A mixture head: zero item embeddings, item bias `bias`, gate on P(j | last) only, π = σ(0.3). */
+    function mixtureHead(bias: number[]): NextItemHeadModel {
+      const head = headKind.create(mixConfig, { seed: 8 }) as NextItemHeadModel;
+      head.setStatistics(stats);
+      const w = head.scorer.getWeights();
+      w[0] = tf.zeros(w[0]!.shape);
+      w[1] = tf.tensor1d([0, 2, 0, 0, 0, 0]);
+      w[7] = tf.zeros(w[7]!.shape);
+      w[8] = tf.tensor1d(bias);
+      w[9] = tf.zeros(w[9]!.shape);
+      w[10] = tf.zeros([1]);
+      // The mixture gate comes last among the trainable weights.
+      w[11] = tf.zeros(w[11]!.shape);
+      w[12] = tf.fill([1], 0.3);
+      head.scorer.setWeights(w);
+      return head;
+    }
+    const softmax = (xs: number[]) => {
+      const m = Math.max(...xs);
+      const e = xs.map((x) => Math.exp(x - m));
+      const z = e.reduce((a, b) => a + b, 0);
+      return e.map((x) => x / z);
+    };
+
+    it('scores log(π·softmax over the evidence candidates + (1 − π)·softmax over the catalogue)', () => {
+      const bias = [0.1, -0.2, 0.4, 0, 0.5];
+      const head = mixtureHead(bias);
+      // History [0, 1]: candidates are 1 (after 0), 2 and 3 (after 1; P 2/3, 1/3) and the co-occurring 0, 1, 2; item 4 is named by nothing.
+      const out = values(head.predict(enc(1), input([[0, 1]], [2]), false));
+      const evidence = [0, 0, 2 * (2 / 3), 2 * (1 / 3), 0];
+      const named = [true, true, true, true, false];
+      const candidates = softmax(bias.map((b, j) => (named[j] ? b + evidence[j]! : -1e9)));
+      const catalogue = softmax(bias);
+      const pi = 1 / (1 + Math.exp(-0.3));
+      close(out, catalogue.map((c, j) => Math.log(pi * candidates[j]! + (1 - pi) * c)));
+      // Log-probabilities: every row sums to one.
+      expect(out.reduce((a, v) => a + Math.exp(v), 0)).toBeCloseTo(1, 5);
+      head.network.dispose();
+    });
+
+    it('a history that names no candidate scores by the catalogue part alone; the sampled loss is refused', () => {
+      const bias = [0.3, 0.1, -0.4, 0.2, 0];
+      const head = mixtureHead(bias);
+      // Item 4 has no successors and no co-occurring items.
+      close(values(head.predict(enc(1), input([[4]], [1]), false)), softmax(bias).map(Math.log));
+      head.network.dispose();
+      expect(() => headKind.create({ ...mixConfig, options: { ...mixConfig.options, loss: 'sampled' } }, { seed: 1 })).toThrow(/mixture next-item head needs the full softmax loss/);
+    });
+
+    it('trains (finite gradients for π and the gates) and survives save/reload', async () => {
+      const head = mixtureHead([0, 0, 0, 0, 0]);
+      const inp = input([[0, 1], [4, 2]], [2, 2], [2, 3]);
+      const e = enc(2);
+      const vars = head.scorer.trainableWeights.map((w) => w.read() as tf.Variable);
+      const { value, grads } = tf.variableGrads(() => head.loss(head.predict(e, inp, true), tf.tensor1d([2, 3], 'int32')), vars);
+      expect(Number.isFinite(value.dataSync()[0]!)).toBe(true);
+      const g = Object.values(grads);
+      expect(g.every((t) => values(t).every(Number.isFinite))).toBe(true);
+      const before = values(head.predict(e, inp, false));
+      const hashes = await saveNetwork(head.network, dir, 'mixture-head');
+      const reloaded = headKind.wrap(mixConfig, await loadNetwork(dir, 'mixture-head', hashes)) as NextItemHeadModel;
+      expect(reloaded.scorer.mixture).toBe(true);
+      expect(values(reloaded.predict(e, inp, false))).toEqual(before);
+    });
+  });
 });

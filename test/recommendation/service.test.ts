@@ -47,6 +47,8 @@ describe('recommend service', () => {
     expect(training.epochsRun).toBeGreaterThan(0);
     expect(training.history[training.history.length - 1]!.trainLoss).toBeLessThan(training.history[0]!.trainLoss);
     expect(recommender.catalogueSize).toBe(N);
+    // Scratch is the same model as the transferred ones: the pretrained head's architecture (a mixture head), randomly initialised.
+    expect((recommender.model.head as NextItemHeadModel).scorer.mixture).toBe(true);
     const rows = service.evaluate(N, split, [{ name: 'scratch', recommender }]);
     expect(rows.map((r) => `${r.kind}:${r.name}`).sort()).toEqual(['baseline:cooccurrence', 'baseline:markov', 'baseline:most-popular', 'transfer:scratch']);
     for (const r of rows) {
@@ -78,6 +80,10 @@ describe('recommend service', () => {
     const source = (pretrained.pretrainedHead as NextItemHeadModel).scorer.getWeights();
     // Weight 0 (the gate kernel) reads only the encoding: copied from the pretraining head.
     expect(head.scorer.getWeights()[0]!.dataSync()).toEqual(source[0]!.dataSync());
+    // So is the mixture gate (the last trainable weights), and the head shares the pretrained head's architecture.
+    expect(head.scorer.mixture).toBe(true);
+    const last = head.scorer.trainableWeights.length - 1;
+    expect(head.scorer.getWeights()[last]!.dataSync()).toEqual(source[last]!.dataSync());
     expect(recommender.model.backbone.network.getWeights()[0]!.dataSync()).toEqual(pretrained.network.getWeights()[0]!.dataSync());
     const rows = service.evaluate(N, split, [{ name: 'zero-shot', recommender }], {}, []);
     expect(Number.isFinite(rows[0]!.report.aggregate['NDCG@10'])).toBe(true);

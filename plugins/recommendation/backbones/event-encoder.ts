@@ -124,6 +124,7 @@ export abstract class EventEncoderBackbone implements Backbone<RecommendInput> {
       parameters,
       corpus: weights.corpus,
       hasWeights: weights.hasWeights,
+      pretrainedHeadOptions: weights.manifest ? (headOptions(weights.manifest.config.head) as Record<string, unknown>) : undefined,
     };
     return this.infoCache;
   }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import type { CatalogueStats, Encoding, Head, HeadConfig, HeadModel, RecommendInput } from '../../../core/interfaces/index.js';
 import { NextItemScorer } from '../layers/next-item-scorer.js';
+import { UsageError } from '../../../core/errors.js';
 
 /** Head settings (HeadConfig.options) and their defaults. */
 export interface NextItemOptions {
@@ -21,9 +22,14 @@ export interface NextItemOptions {
   dropItemBias: boolean;
   /** On warm start, also copy the pretrained item embeddings (same catalogue only). */
   keepItemEmbeddings: boolean;
+  /** Score as a mixture of evidence candidates and the whole catalogue (NextItemScorer); needs the full loss. */
+  mixture: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false };
+
+/** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
+export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture'] as const;
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -129,7 +135,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }
@@ -162,6 +168,7 @@ export class NextItemHead implements Head<RecommendInput> {
 
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<RecommendInput> }): HeadModel<RecommendInput> {
     const o = nextItemOptions(config);
+    if (o.mixture && o.loss !== 'full') throw new UsageError('the mixture next-item head needs the full softmax loss (its normalisers span the catalogue); use loss "full"', 'bad-option');
     const keepItems = o.keepItemEmbeddings && options.warmStart?.config.outputs === config.outputs;
     // A new catalogue's output embeddings start at zero: the warm-started features score alone at first.
     const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined && !keepItems);

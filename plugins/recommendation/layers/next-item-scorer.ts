@@ -42,6 +42,8 @@ export interface NextItemScorerArgs {
   idDropout?: number;
   /** Id dropout also drops the item bias, so dropped examples score by the features alone (as zero-shot on a new catalogue). */
   dropItemBias?: boolean;
+  /** Score as a two-way mixture: evidence candidates vs the whole catalogue (see NextItemScorer). */
+  mixture?: boolean;
   seed?: number;
   name?: string;
   trainable?: boolean;
@@ -56,6 +58,13 @@ export interface NextItemScorerArgs {
  * per-catalogue parameters; the gates, user and query maps read only the transferable encoding h.
  * Statistics are non-trainable weights (saved with the model), filled by setStatistics. Sparse
  * features are summed into the logits with one scatterND, never a [B, T, items] tensor.
+ *
+ * With `mixture`, the output is log p(j) = log(π·p_evidence(j) + (1 − π)·p_catalogue(j)): p_evidence
+ * is a softmax over the candidates that transition or co-occurrence evidence names (everything above),
+ * p_catalogue a softmax over all items without that evidence, π = σ(gate(h)). Why: most targets have no
+ * evidence at all, and a single softmax then learns to keep the evidence weights small so unnamed items
+ * keep their mass, which costs the top of the ranking; the mixture's π carries that hedge instead, so
+ * the evidence weights are free to order the candidates (as in pointer-generator networks).
  */
 export class NextItemScorer extends tf.layers.Layer {
   static readonly className = 'HeadstartNextItemScorer';
@@ -66,6 +75,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly zeroItems: boolean;
   readonly idDropout: number;
   readonly dropItemBias: boolean;
+  readonly mixture: boolean;
   readonly seed: number | undefined;
   /** Training calls so far: varies the id-dropout mask from step to step. */
   private calls = 0;
@@ -73,6 +83,8 @@ export class NextItemScorer extends tf.layers.Layer {
   private s!: Record<'counts' | 'successorIds' | 'successorCounts' | 'outgoing', tf.LayerVariable>;
   /** Co-occurrence gate and statistics, after every other weight (older saved heads have none). */
   private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
+  /** Mixture gate π = σ(h·kernel + bias), last (only mixture heads have it). */
+  private m?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
 
   constructor(args: NextItemScorerArgs) {
     super({ name: args.name, trainable: args.trainable });
@@ -83,6 +95,7 @@ export class NextItemScorer extends tf.layers.Layer {
     this.zeroItems = args.zeroItems ?? false;
     this.idDropout = args.idDropout ?? 0;
     this.dropItemBias = args.dropItemBias ?? false;
+    this.mixture = args.mixture ?? false;
     this.seed = args.seed;
   }
 
@@ -121,6 +134,13 @@ export class NextItemScorer extends tf.layers.Layer {
         ids: this.addWeight('stat_neighbour_ids', [N, M], 'float32', zeros, undefined, false),
         weights: this.addWeight('stat_neighbour_weights', [N, M], 'float32', zeros, undefined, false),
         totals: this.addWeight('stat_neighbour_totals', [N], 'float32', zeros, undefined, false),
+      };
+    }
+    if (this.mixture) {
+      this.m = {
+        gateKernel: this.addWeight('mixture_gate_kernel', [d, 1], 'float32', zeros),
+        // σ(−1) ≈ 0.27: roughly the share of targets some evidence names in a small log.
+        gateBias: this.addWeight('mixture_gate_bias', [1], 'float32', tf.initializers.constant({ value: -1 })),
       };
     }
     this.built = true;
@@ -199,7 +219,7 @@ export class NextItemScorer extends tf.layers.Layer {
         cnt = tf.sub(cnt, hit) as tf.Tensor2D;
         out = tf.relu(tf.sub(out, tf.expandDims(isHeld, 1)));
       }
-      return { succ, cnt, prob: tf.div(cnt, tf.maximum(out, 1)), ok };
+      return { succ, cnt, prob: tf.div(cnt, tf.maximum(out, 1)), ok, present: tf.mul(tf.cast(tf.greater(cnt, 0), 'float32'), ok) };
     };
     const last = successorsOf(T - 1, true);
     const lastValues = tf.mul(tf.add(tf.mul(gate(1), last.prob), tf.mul(gate(2), tf.log1p(last.cnt))), last.ok);
@@ -214,7 +234,7 @@ export class NextItemScorer extends tf.layers.Layer {
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
     const near = this.neighbourValues(enc, ids, valid, held, isHeld);
-    return { B, T, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
+    return { B, T, enc, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
   }
 
   /**
@@ -240,7 +260,8 @@ export class NextItemScorer extends tf.layers.Layer {
     const gate = affine(enc, this.n.gateKernel.read() as tf.Tensor2D, this.n.gateBias.read() as tf.Tensor1D);
     const scale = tf.mul(tf.div(own, tf.maximum(total, 1)), stepValid);
     const values = tf.mul(tf.mul(w, tf.expandDims(scale, 2)), tf.reshape(gate, [B, 1, 1]));
-    return { ids: tf.reshape(near, [B, D * M]), values: tf.reshape(values, [B, D * M]) };
+    const present = tf.mul(tf.cast(tf.greater(w, 0), 'float32'), tf.expandDims(stepValid, 2));
+    return { ids: tf.reshape(near, [B, D * M]), values: tf.reshape(values, [B, D * M]), present: tf.reshape(present, [B, D * M]) };
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
@@ -253,21 +274,45 @@ export class NextItemScorer extends tf.layers.Layer {
       let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, bias);
       if (p.biasKeep) logits = tf.sub(logits, tf.mul(tf.sub(1, p.biasKeep), tf.expandDims(bias, 0)));
       logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
-      // All sparse contributions in one scatterND (duplicates are summed).
       const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
       const pairs = (rows: tf.Tensor, cols: tf.Tensor) => tf.reshape(tf.stack([rows, cols], -1), [-1, 2]);
-      const indices: tf.Tensor[] = [pairs(rowsOf(K), p.last.succ), pairs(rowsOf(T), p.ids), pairs(rowsOf(1), tf.reshape(p.heldIds, [B, 1]))];
-      const updates: tf.Tensor[] = [tf.reshape(p.lastValues, [-1]), tf.reshape(p.repeatValues, [-1]), p.popValues];
+      // Per-user adjustments of items the history names (repeats, the held-out target's popularity).
+      const own = { indices: [pairs(rowsOf(T), p.ids), pairs(rowsOf(1), tf.reshape(p.heldIds, [B, 1]))], updates: [tf.reshape(p.repeatValues, [-1]), p.popValues] };
+      // Transition and co-occurrence evidence, with 1 where it names a candidate.
+      const evidence: { indices: tf.Tensor[]; updates: tf.Tensor[]; present: tf.Tensor[] } = {
+        indices: [pairs(rowsOf(K), p.last.succ)],
+        updates: [tf.reshape(p.lastValues, [-1])],
+        present: [tf.reshape(p.last.present, [-1])],
+      };
       if (p.second) {
-        indices.push(pairs(rowsOf(K), p.second.succ));
-        updates.push(tf.reshape(p.secondValues!, [-1]));
+        evidence.indices.push(pairs(rowsOf(K), p.second.succ));
+        evidence.updates.push(tf.reshape(p.secondValues!, [-1]));
+        evidence.present.push(tf.reshape(p.second.present, [-1]));
       }
       if (p.near) {
-        indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
-        updates.push(tf.reshape(p.near.values, [-1]));
+        evidence.indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+        evidence.updates.push(tf.reshape(p.near.values, [-1]));
+        evidence.present.push(tf.reshape(p.near.present, [-1]));
       }
-      const sparse = scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
-      return tf.add(logits, sparse);
+      // Sparse contributions are summed into [B, N] by one scatterND each (duplicates add up).
+      const scatter = (indices: tf.Tensor[], updates: tf.Tensor[]) => scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
+      if (!this.m) {
+        // Summation order of the single-softmax heads shipped before the mixture: last, own, the rest.
+        const [lastAt, ...restAt] = evidence.indices;
+        const [lastUp, ...restUp] = evidence.updates;
+        return tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
+      }
+      const catalogue = tf.add(logits, scatter(own.indices, own.updates));
+      const named = tf.cast(tf.greater(tf.scatterND(tf.concat(evidence.indices, 0) as tf.Tensor2D, tf.concat(evidence.present, 0) as tf.Tensor1D, [B, N]), 0), 'float32');
+      const anyNamed = tf.cast(tf.greater(tf.sum(named, 1, true), 0), 'float32');
+      const logCandidates = tf.logSoftmax(tf.add(tf.add(catalogue, scatter(evidence.indices, evidence.updates)), tf.mul(tf.sub(named, 1), 1e9)));
+      const z = affine(p.enc, this.m.gateKernel.read() as tf.Tensor2D, this.m.gateBias.read() as tf.Tensor1D);
+      // [log π, log(1 − π)] by logSoftmax over [z, 0] (tf.logSigmoid's gradient reads a tensor the tidy has freed).
+      const logBoth = tf.logSoftmax(tf.concat([z, tf.zerosLike(z)], 1));
+      // Rows without any candidate score by the catalogue part alone (π = 0).
+      const logPi = tf.add(tf.slice(logBoth, [0, 0], [B, 1]), tf.mul(tf.sub(anyNamed, 1), 1e9));
+      const logRest = tf.mul(tf.slice(logBoth, [0, 1], [B, 1]), anyNamed);
+      return logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
     });
   }
 
@@ -276,6 +321,7 @@ export class NextItemScorer extends tf.layers.Layer {
    * restricted to those columns (for sampled softmax; cost B × M, not B × catalogue).
    */
   scoreCandidates(inputs: tf.Tensor[], candidates: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    if (this.mixture) throw new Error('a mixture scorer needs its whole-catalogue normalisers: train it with the full softmax');
     return tf.tidy(() => {
       const p = this.prepare(inputs, training);
       const { B } = p;
@@ -307,8 +353,15 @@ export class NextItemScorer extends tf.layers.Layer {
       zeroItems: this.zeroItems,
       idDropout: this.idDropout,
       dropItemBias: this.dropItemBias,
+      mixture: this.mixture,
       seed: this.seed ?? null,
     };
   }
 }
 tf.serialization.registerClass(NextItemScorer);
+
+/** log(eᵃ + eᵇ), elementwise and stable. */
+function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const top = tf.maximum(a, b);
+  return tf.add(top, tf.log(tf.add(tf.exp(tf.sub(a, top)), tf.exp(tf.sub(b, top)))));
+}

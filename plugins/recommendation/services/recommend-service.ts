@@ -13,7 +13,7 @@ import type { EventsLoadOptions } from '../data/events-loader.js';
 import { loadRecommender, saveRecommender, type RecommenderMeta } from './recommender-folder.js';
 import { featuresOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
-import { NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 
@@ -115,7 +115,9 @@ export class RecommendService {
     const backbone = this.backbone(o.backbone ?? RECOMMEND_DEFAULTS.backbone);
     const info = backbone.describe();
     const seed = o.seed ?? RECOMMEND_DEFAULTS.seed;
-    const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...o.headOptions };
+    // The pretrained head's architecture, for every strategy: scratch is the same model, randomly initialised.
+    const pretrained = Object.fromEntries(NEXT_ITEM_ARCHITECTURE.filter((k) => info.pretrainedHeadOptions?.[k] !== undefined).map((k) => [k, info.pretrainedHeadOptions![k]]));
+    const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...pretrained, ...o.headOptions };
     const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize), headOptions.neighbours);
     const { stats, featurizer } = featuresOf(fit, headOptions.successors);
     const L = info.contextLength;

@@ -3,7 +3,7 @@ import type { RankingCase } from '../../core/interfaces/index.js';
 import { rankCases, summariseRanking, topItems } from '../../core/evaluation/ranking-metrics.js';
 import { MarkovBaseline } from '../../plugins/recommendation/baselines/markov.js';
 import { MostPopularBaseline } from '../../plugins/recommendation/baselines/most-popular.js';
-import { CooccurrenceBaseline } from '../../plugins/recommendation/baselines/cooccurrence.js';
+import { CooccurrenceBaseline, repeatShare } from '../../plugins/recommendation/baselines/cooccurrence.js';
 
 const sequences = [
   [0, 1, 2],
@@ -70,6 +70,16 @@ describe('co-occurrence counting', () => {
     const [scores] = rows(cooc.scoreBatch([[0, 1]]), 4);
     close(scores!, [1 / 3, 0.5 + 1 / 3, 2 / 3 + 0.5 + 1 / 12, 1 / 3 + 1 / 6 + 1 / 12]);
     expect(topItems(scores!, 4)).toEqual([2, 1, 3, 0]);
+  });
+
+  it('on a log without repeats ranks the history\'s own items last (this log has one: they keep their evidence)', () => {
+    expect(repeatShare(data.sequences)).toBeCloseTo(1 / 6, 9);
+    const noRepeats = new CooccurrenceBaseline().fit({ catalogueSize: 4, sequences: [[0, 1, 2], [0, 1, 3], [1, 2, 0]] });
+    expect(repeatShare([[0, 1, 2], [0, 1, 3], [1, 2, 0]])).toBe(0);
+    const [scores] = rows(noRepeats.scoreBatch([[0, 1]]), 4);
+    expect(scores![0]).toBe(-1);
+    expect(scores![1]).toBe(-1);
+    expect(Math.min(scores![2]!, scores![3]!)).toBeGreaterThan(0);
   });
 
   it('with no evidence (empty history, unknown item) ranks by popularity only', () => {

@@ -366,6 +366,26 @@ describe('NextItemScorer and the next-item head', () => {
     expect(() => bigger.setStatistics(stats)).toThrow(/statistics cover 5 items, the scorer 7/);
   });
 
+  it('two-step transitions from the last item: Σ_k P(k | last) · P(j | k), with their own gate', () => {
+    const hopConfig = { ...config, options: { ...config.options, twoHop: true } };
+    const head = headKind.create(hopConfig, { seed: 9 }) as NextItemHeadModel;
+    head.setStatistics(stats);
+    const w = head.scorer.getWeights();
+    // Only the two-step gate (11-12, after the co-occurrence gate) scores; embeddings and bias zero.
+    for (const i of [0, 1, 7, 8, 9, 10, 11]) w[i] = tf.zerosLike(w[i]!);
+    w[12] = tf.fill([1], 1);
+    head.scorer.setWeights(w);
+    // Last item 1 -> 2 (2/3), 3 (1/3); 2 -> 1 (1), 3 -> nothing: item 1 gets 2/3.
+    close(values(head.predict(enc(1), input([[0, 1]], [2]), false)), [0, 2 / 3, 0, 0, 0]);
+    // A training target 2 after item 1 leaves P(2 | 1) = 1/2, so 1 gets 1/2 · 1.
+    close(values(head.predict(enc(1), input([[0, 1]], [2], [2]), false)), [0, 1 / 2, 0, 0, 0]);
+    // The sampled path scores the same function.
+    const all = tf.tensor2d([[0, 1, 2, 3, 4]], [1, 5], 'int32');
+    const inp = input([[0, 1]], [2]);
+    close(values(head.scorer.scoreCandidates([enc(1).hidden, inp.items, inp.mask, tf.fill([1, 1], -1, 'int32')], all, false)), [0, 2 / 3, 0, 0, 0]);
+    head.network.dispose();
+  });
+
   describe('mixture scoring', () => {
     const mixConfig = { ...config, options: { ...config.options, mixture: true } };
     /** A mixture head: zero item embeddings, item bias `bias`, gate on P(j | last) only, π = σ(0.3). */

@@ -8,12 +8,17 @@ import { NEIGHBOUR_STEPS } from '../layers/next-item-scorer.js';
 /** Hand-set weight of the second-last item's transitions (the last item's count fully). */
 const SECOND_LAST_WEIGHT = 0.5;
 
+/** Below this share of events that repeat an earlier item of their sequence, history items are ranked last. */
+export const RARE_REPEAT_SHARE = 0.01;
+
 /**
  * Counting recommender over the same evidence the next-item head's candidate features use, with fixed
  * weights instead of learned gates: P(j | last item) + ½ P(j | second-last item) + Σ over the last
  * NEIGHBOUR_STEPS items i of (1 / steps ago) · cooc(i, j) / cooc(i) (top co-occurring items per item,
  * as the head keeps them). Popularity, scaled below any other evidence, breaks ties. It shows what
- * the candidate statistics give without any learning, so a learned model has to beat it.
+ * the candidate statistics give without any learning, so a learned model has to beat it. When the
+ * fitted events almost never repeat an item (under RARE_REPEAT_SHARE), a user's own history items rank
+ * last — what the learned repeat gates find on such logs.
  */
 export class CooccurrenceScorer implements RecommendScorer {
   private readonly tieBreak: Float32Array;
@@ -22,6 +27,8 @@ export class CooccurrenceScorer implements RecommendScorer {
     readonly transitions: TransitionTable,
     readonly neighbours: Neighbours,
     counts: Float32Array,
+    /** Rank each history's own items last. */
+    readonly historyLast = false,
   ) {
     // Below the smallest evidence a single co-occurrence can add.
     this.tieBreak = popularityTieBreak(counts, 1e-6);
@@ -54,6 +61,8 @@ export class CooccurrenceScorer implements RecommendScorer {
           if (w > 0) out[row + nb.ids[item * M + k]!]! += w / nb.totals[item]! / s;
         }
       }
+      // Every other score is ≥ 0.
+      if (this.historyLast) for (const item of h) if (known(item)) out[row + item] = -1;
     });
     return out;
   }
@@ -67,6 +76,23 @@ export class CooccurrenceBaseline implements RecommendBaseline {
 
   fit(data: RecommendTrainingData): RecommendScorer {
     const { sequences, catalogueSize } = data;
-    return new CooccurrenceScorer(fitTransitions(sequences, catalogueSize), fitNeighbours(sequences, catalogueSize, NEXT_ITEM_DEFAULTS.neighbours), itemCounts(sequences, catalogueSize));
+    return new CooccurrenceScorer(fitTransitions(sequences, catalogueSize), fitNeighbours(sequences, catalogueSize, NEXT_ITEM_DEFAULTS.neighbours), itemCounts(sequences, catalogueSize), repeatShare(sequences) < RARE_REPEAT_SHARE);
   }
+}
+
+/** Share of events (after each sequence's first) whose item occurred earlier in the same sequence. */
+export function repeatShare(sequences: readonly (readonly number[])[]): number {
+  let repeats = 0;
+  let events = 0;
+  for (const s of sequences) {
+    const seen = new Set<number>();
+    s.forEach((item, i) => {
+      if (i > 0) {
+        events++;
+        if (seen.has(item)) repeats++;
+      }
+      seen.add(item);
+    });
+  }
+  return events === 0 ? 0 : repeats / events;
 }

@@ -24,12 +24,14 @@ export interface NextItemOptions {
   keepItemEmbeddings: boolean;
   /** Score as a mixture of evidence candidates and the whole catalogue (NextItemScorer); needs the full loss. */
   mixture: boolean;
+  /** Also score two-step transitions from the last item (NextItemScorer). */
+  twoHop: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false, twoHop: false };
 
 /** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
-export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture'] as const;
+export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture', 'twoHop'] as const;
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -135,7 +137,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, twoHop: o.twoHop, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }

@@ -44,6 +44,8 @@ export interface NextItemScorerArgs {
   dropItemBias?: boolean;
   /** Score as a two-way mixture: evidence candidates vs the whole catalogue (see NextItemScorer). */
   mixture?: boolean;
+  /** Also score two-step transitions from the last item, Σ_k P(k | last)·P(j | k), with their own gate. */
+  twoHop?: boolean;
   seed?: number;
   name?: string;
   trainable?: boolean;
@@ -76,6 +78,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly idDropout: number;
   readonly dropItemBias: boolean;
   readonly mixture: boolean;
+  readonly twoHop: boolean;
   readonly seed: number | undefined;
   /** Training calls so far: varies the id-dropout mask from step to step. */
   private calls = 0;
@@ -85,6 +88,8 @@ export class NextItemScorer extends tf.layers.Layer {
   private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
   /** Mixture gate π = σ(h·kernel + bias), last (only mixture heads have it). */
   private m?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
+  /** Two-step transition gate, after the mixture gate (only twoHop heads have it). */
+  private hop?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
 
   constructor(args: NextItemScorerArgs) {
     super({ name: args.name, trainable: args.trainable });
@@ -96,6 +101,7 @@ export class NextItemScorer extends tf.layers.Layer {
     this.idDropout = args.idDropout ?? 0;
     this.dropItemBias = args.dropItemBias ?? false;
     this.mixture = args.mixture ?? false;
+    this.twoHop = args.twoHop ?? false;
     this.seed = args.seed;
   }
 
@@ -141,6 +147,12 @@ export class NextItemScorer extends tf.layers.Layer {
         gateKernel: this.addWeight('mixture_gate_kernel', [d, 1], 'float32', zeros),
         // σ(−1) ≈ 0.27: roughly the share of targets some evidence names in a small log.
         gateBias: this.addWeight('mixture_gate_bias', [1], 'float32', tf.initializers.constant({ value: -1 })),
+      };
+    }
+    if (this.twoHop) {
+      this.hop = {
+        gateKernel: this.addWeight('hop_gate_kernel', [d, 1], 'float32', zeros),
+        gateBias: this.addWeight('hop_gate_bias', [1], 'float32', tf.initializers.ones()),
       };
     }
     this.built = true;
@@ -234,7 +246,28 @@ export class NextItemScorer extends tf.layers.Layer {
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
     const near = this.neighbourValues(enc, ids, valid, held, isHeld);
-    return { B, T, enc, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
+    const hop = this.twoHopValues(enc, last);
+    return { B, T, enc, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near, hop };
+  }
+
+  /**
+   * Two-step transitions from the last history item a: item j gets gate(h) · P(k | a) · P(j | k) for
+   * each of a's kept successors k, as ids and values [B, K × K]. P(k | a) is already corrected for a
+   * training target; the target's own events add to no other two-step path into it.
+   */
+  private twoHopValues(enc: tf.Tensor2D, last: { succ: tf.Tensor2D; prob: tf.Tensor; present: tf.Tensor }) {
+    if (!this.hop) return undefined;
+    const [B, K] = last.succ.shape;
+    const next = tf.cast(tf.gather(this.s.successorIds.read(), last.succ), 'int32') as tf.Tensor3D;
+    const cnt = tf.gather(this.s.successorCounts.read(), last.succ) as tf.Tensor3D;
+    const out = tf.gather(this.s.outgoing.read(), last.succ) as tf.Tensor2D;
+    const prob = tf.mul(tf.div(cnt, tf.expandDims(tf.maximum(out, 1), 2)), tf.expandDims(tf.mul(last.prob, last.present), 2));
+    const gate = affine(enc, this.hop.gateKernel.read() as tf.Tensor2D, this.hop.gateBias.read() as tf.Tensor1D);
+    return {
+      ids: tf.reshape(next, [B, K * K]),
+      values: tf.reshape(tf.mul(prob, tf.reshape(gate, [B, 1, 1])), [B, K * K]),
+      present: tf.reshape(tf.cast(tf.greater(prob, 0), 'float32'), [B, K * K]),
+    };
   }
 
   /**
@@ -289,10 +322,11 @@ export class NextItemScorer extends tf.layers.Layer {
         evidence.updates.push(tf.reshape(p.secondValues!, [-1]));
         evidence.present.push(tf.reshape(p.second.present, [-1]));
       }
-      if (p.near) {
-        evidence.indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
-        evidence.updates.push(tf.reshape(p.near.values, [-1]));
-        evidence.present.push(tf.reshape(p.near.present, [-1]));
+      for (const extra of [p.near, p.hop]) {
+        if (!extra) continue;
+        evidence.indices.push(pairs(rowsOf(extra.ids.shape[1]!), extra.ids));
+        evidence.updates.push(tf.reshape(extra.values, [-1]));
+        evidence.present.push(tf.reshape(extra.present, [-1]));
       }
       // Sparse contributions are summed into [B, N] by one scatterND each (duplicates add up).
       const scatter = (indices: tf.Tensor[], updates: tf.Tensor[]) => scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
@@ -339,6 +373,7 @@ export class NextItemScorer extends tf.layers.Layer {
       logits = tf.add(logits, matched(tf.reshape(p.heldIds, [B, 1]), tf.reshape(p.popValues, [B, 1])));
       if (p.second) logits = tf.add(logits, matched(p.second.succ, p.secondValues!));
       if (p.near) logits = tf.add(logits, matched(p.near.ids, p.near.values));
+      if (p.hop) logits = tf.add(logits, matched(p.hop.ids, p.hop.values));
       return logits as tf.Tensor2D;
     });
   }
@@ -354,6 +389,7 @@ export class NextItemScorer extends tf.layers.Layer {
       idDropout: this.idDropout,
       dropItemBias: this.dropItemBias,
       mixture: this.mixture,
+      twoHop: this.twoHop,
       seed: this.seed ?? null,
     };
   }

@@ -27,7 +27,7 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
  * Head defaults of pretraining: the source's item embeddings never transfer to a new catalogue, so
  * half the examples are scored without them (idDropout), making the transferable gates carry weight.
  */
-export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true, twoHop: true };
+export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true, twoHop: false };
 
 /** Validation cases scored for the held-out loss. */
 const HELD_OUT_CASES = 512;

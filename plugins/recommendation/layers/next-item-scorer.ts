@@ -86,7 +86,7 @@ export class NextItemScorer extends tf.layers.Layer {
   private s!: Record<'counts' | 'successorIds' | 'successorCounts' | 'outgoing', tf.LayerVariable>;
   /** Co-occurrence gate and statistics, after every other weight (older saved heads have none). */
   private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
-  /** Mixture gate π = σ(h·kernel + bias), last (only mixture heads have it). */
+  /** Mixture gate π = σ(h·kernel + bias), after the co-occurrence gate (only mixture heads have it). */
   private m?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
   /** Two-step transition gate, after the mixture gate (only twoHop heads have it). */
   private hop?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;

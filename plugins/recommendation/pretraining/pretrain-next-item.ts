@@ -25,7 +25,8 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
 
 /**
  * Head defaults of pretraining: the source's item embeddings never transfer to a new catalogue, so
- * half the examples are scored without them (idDropout), making the transferable gates carry weight.
+ * half the examples are scored without them (idDropout), making the transferable gates carry weight;
+ * the head scores as a mixture (see NextItemScorer), which lifted zero-shot NDCG@10 on a new catalogue.
  */
 export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true, twoHop: false };
 

@@ -7,6 +7,7 @@ import { loadNetwork, saveNetwork } from '../../core/io/layers-io.js';
 import { sha256 } from '../../core/io/sha256.js';
 import { LayerNorm, LearnedPositional, Linear, affine } from '../../core/nn/index.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { maxAbsDiff } from '../helpers/tensors.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -15,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 
 function applyLayer(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor {
   return layer.apply(x) as tf.Tensor;

@@ -15,6 +15,7 @@ import { EVENT_FEATURES } from '../../plugins/recommendation/data/features.js';
 import { CausalConv } from '../../plugins/recommendation/layers/causal-conv.js';
 import { NextitnetPretrainer } from '../../plugins/recommendation/pretraining/pretrain-nextitnet.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { maxAbsDiff } from '../helpers/tensors.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,7 +24,6 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!);
 
 /** A functional model around one causal conv: [x, mask] -> conv(x, mask). */
 function convModel(units: number, kernelSize: number, dilation: number, seed: number): tf.LayersModel {

@@ -26,7 +26,7 @@ export interface RecsysRun {
   bestEpoch: number;
   trainableParameters: number;
   /** The training budget of this fraction (the same for every strategy at it). */
-  budget?: { epochs: number; maxStepsPerEpoch: number; patience: number; batchSize: number; validationCases: number };
+  budget?: { epochs: number; maxStepsPerEpoch: number; patience: number; batchSize: number; validationCases: number; selectBy?: 'loss' | 'ndcg' };
   /** Pretraining steps of the backbone checkpoint a pretrained strategy started from. */
   weightsSteps?: number;
   backend: string;
@@ -140,7 +140,7 @@ export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): stri
     '',
     `Source: ${ctx.source}. Backend ${ctx.backend}; ${ctx.machine}.`,
     '',
-    `Training budget per fraction (the same for every strategy at a fraction; early stopping on validation loss of the chosen users): ${ctx.budgets}.`,
+    `Training budget per fraction (the same for every strategy at a fraction; early stopping on validation cases of the chosen users): ${ctx.budgets}.`,
     '',
     'NDCG@10 mean ± sd over seeds (each seed draws its own users); train s = training time (zero-shot and the baselines: none; fitting a baseline is counting, part of its evaluation).',
     '',

@@ -49,6 +49,7 @@ const args = parseArgs(
     steps: { type: 'number', integer: true, min: 1, description: 'override the per-fraction max steps per epoch' },
     patience: { type: 'number', integer: true, min: 1, description: 'override the per-fraction patience' },
     batch: { type: 'number', default: 128, integer: true, min: 1 },
+    'select-by': { type: 'string', default: 'loss', choices: ['loss', 'ndcg'], description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of the validation cases)' },
     'val-cases': { type: 'number', default: 1000, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping' },
     'test-cases': { type: 'number', integer: true, min: 1, description: 'rank only this many test cases (seeded; default all users; --quick 2000)' },
     quick: { type: 'boolean', default: false, description: 'pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick"' },
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
         const split: EventsSplit = { ...restricted, validation: seededSubset(restricted.validation, args['val-cases'], seed + 1) };
         const trainUsers = split.train.filter((s) => s.length > 0).length;
         const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
-        const b = { ...budgetFor(fraction), batchSize: args.batch, validationCases: split.validation.length };
+        const selectBy = args['select-by'] as 'loss' | 'ndcg';
+        const b = { ...budgetFor(fraction), batchSize: args.batch, validationCases: split.validation.length, selectBy };
         const common = { fraction, seed, trainUsers, trainExamples, testCases: split.test.length, backend: backend.active };
         const row = (r: RankedMethod, extra: Partial<RecsysRun> & Pick<RecsysRun, 'trainSeconds' | 'evalSeconds'>): RecsysRun => ({
           method: r.name,
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
           trainableParameters: 0,
           ...extra,
         });
-        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize, items: ds.items, itemTransfer: args['item-transfer'] as 'never' | 'same-catalogue' };
+        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize, items: ds.items, itemTransfer: args['item-transfer'] as 'never' | 'same-catalogue', epochSelection: selectBy };
 
         // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
         if (!args['skip-reference']) {
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
   const budgets = [...new Set(done.map((r) => r.fraction))]
     .sort((a, b) => a - b)
     .map((f) => {
-      const used = [...new Set(done.filter((r) => r.fraction === f && r.budget).map((r) => `≤ ${r.budget!.epochs} × ${r.budget!.maxStepsPerEpoch} steps, patience ${r.budget!.patience}`))];
+      const used = [...new Set(done.filter((r) => r.fraction === f && r.budget).map((r) => `≤ ${r.budget!.epochs} × ${r.budget!.maxStepsPerEpoch} steps, patience ${r.budget!.patience}, kept epoch by validation ${r.budget!.selectBy === 'ndcg' ? 'NDCG@10' : 'loss'}`))];
       return used.length ? `${+(100 * f).toFixed(1)}%: ${used.join(' / ')}` : undefined;
     })
     .filter(Boolean);

@@ -36,6 +36,17 @@ export interface ExampleSet<TInput> {
   batch(indices: number[]): Batch<TInput>;
 }
 
+/**
+ * A validation metric that chooses the epoch to keep instead of the validation loss (e.g. NDCG@10 when
+ * ranking is what counts and the loss can improve while the ranking gets worse). Higher is better.
+ */
+export interface EpochSelector {
+  /** Metric name, recorded in the result (e.g. "val NDCG@10"). */
+  name: string;
+  /** Scores the model as it is now, on validation data. */
+  score(): number;
+}
+
 export interface TrainOptions {
   seed: number;
   epochs: number;
@@ -45,6 +56,8 @@ export interface TrainOptions {
   patience: number;
   /** Cap on optimiser steps per epoch (large datasets are subsampled per epoch). */
   maxStepsPerEpoch?: number;
+  /** Keep the epoch that scores best on this metric (epoch 0 included); default: the lowest validation loss. */
+  selectBy?: EpochSelector;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -55,6 +68,8 @@ export interface TrainProgress {
   steps: number;
   trainLoss: number;
   valLoss?: number;
+  /** The epoch selector's validation score, with one. */
+  valScore?: number;
 }
 
 export interface TrainResult {
@@ -62,7 +77,12 @@ export interface TrainResult {
   epochsRun: number;
   bestEpoch: number;
   bestValLoss: number;
-  history: { epoch: number; trainLoss: number; valLoss: number }[];
+  /** What chose the kept epoch: "val loss" or the selector's name. */
+  selectedBy: string;
+  /** The selector's score of the kept epoch (with a selector). */
+  bestValScore?: number;
+  /** valScore: the selector's score, with a selector. */
+  history: { epoch: number; trainLoss: number; valLoss: number; valScore?: number }[];
   seconds: number;
   trainableParameters: number;
 }

@@ -17,6 +17,7 @@ export function resolveTrainOptions(
     learningRate: o.learningRate ?? learningRate,
     patience: o.patience ?? defaults.patience,
     maxStepsPerEpoch: o.maxStepsPerEpoch ?? defaults.maxStepsPerEpoch,
+    selectBy: o.selectBy,
     onProgress: o.onProgress,
   };
 }

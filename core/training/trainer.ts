@@ -11,7 +11,8 @@ type LossFn = (indices: number[], training: boolean) => tf.Scalar;
 
 /**
  * Trains a TaskModel under a strategy: which weights learn and at what rate comes from the strategy
- * object. Early stopping on the validation set restores the best epoch's weights. Deterministic for a
+ * object. Early stopping on the validation set restores the best epoch's weights (lowest loss, or the
+ * highest score of an EpochSelector). Deterministic for a
  * given seed (shuffling uses a seeded PRNG; initialisers are seeded by the caller).
  */
 @injectable()
@@ -21,9 +22,16 @@ export class Trainer {
     const trainableParameters = strategy.trainHead ? model.trainableParameters(strategy.trainBackbone) : 0;
     const lossOn = this.lossFunctions(model, strategy, train, val);
     const valLoss = () => this.meanLoss(lossOn.val, val.size, o.batchSize);
+    const selectedBy = o.selectBy?.name ?? 'val loss';
+    // Higher is better: the selector's score, or the negated validation loss.
+    const validate = () => {
+      const loss = valLoss();
+      const score = o.selectBy ? o.selectBy.score() : undefined;
+      return { loss, score, rank: score ?? -loss };
+    };
     if (!strategy.trainHead) {
-      const v = valLoss();
-      return { strategy: strategy.name, epochsRun: 0, bestEpoch: 0, bestValLoss: v, history: [], seconds: (performance.now() - started) / 1000, trainableParameters };
+      const v = validate();
+      return { strategy: strategy.name, epochsRun: 0, bestEpoch: 0, bestValLoss: v.loss, selectedBy, bestValScore: v.score, history: [], seconds: (performance.now() - started) / 1000, trainableParameters };
     }
 
     const headVars = model.head.network.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -36,7 +44,7 @@ export class Trainer {
     const rng = new Rng(o.seed);
     const order = Array.from({ length: train.size }, (_, i) => i);
     const steps = Math.min(Math.ceil(train.size / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
-    let best = { loss: valLoss(), epoch: 0, weights: allVars.map((v) => tf.keep(v.clone())) };
+    let best = { ...validate(), epoch: 0, weights: allVars.map((v) => tf.keep(v.clone())) };
     const history: TrainResult['history'] = [];
     let epoch = 0;
     for (epoch = 1; epoch <= o.epochs; epoch++) {
@@ -60,12 +68,12 @@ export class Trainer {
         o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
         if (s % 8 === 7) await new Promise((r) => setImmediate(r));
       }
-      const v = valLoss();
-      history.push({ epoch, trainLoss: sum / steps, valLoss: v });
-      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / steps, valLoss: v });
-      if (v < best.loss - 1e-6) {
+      const v = validate();
+      history.push({ epoch, trainLoss: sum / steps, valLoss: v.loss, ...(v.score === undefined ? {} : { valScore: v.score }) });
+      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / steps, valLoss: v.loss, valScore: v.score });
+      if (v.rank > best.rank + 1e-6) {
         tf.dispose(best.weights);
-        best = { loss: v, epoch, weights: allVars.map((x) => tf.keep(x.clone())) };
+        best = { ...v, epoch, weights: allVars.map((x) => tf.keep(x.clone())) };
       } else if (epoch - best.epoch >= o.patience) {
         break;
       }
@@ -79,6 +87,8 @@ export class Trainer {
       epochsRun: Math.min(epoch, o.epochs),
       bestEpoch: best.epoch,
       bestValLoss: best.loss,
+      selectedBy,
+      bestValScore: best.score,
       history,
       seconds: (performance.now() - started) / 1000,
       trainableParameters,

@@ -285,6 +285,34 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it('an epoch selector, not the validation loss, chooses the kept epoch when given', async () => {
+    const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
+    const model = new TaskModel(zeroBackbone(), head);
+    const bias = () => head.network.getLayer('forecast').getWeights()[1]!.dataSync()[0]!;
+    // The same walk as above (bias 0.25, 0.5, 0.75, 1, …); validation loss prefers 0.5, the selector 0.75.
+    const selectBy = { name: 'closeness to 0.75', score: () => -Math.abs(bias() - 0.75) };
+    const result = await new Trainer().fit(model, STRATEGIES.probe, constantSet(8, 1), constantSet(4, 0.5), { seed: 1, epochs: 20, batchSize: 8, learningRate: 0.25, patience: 2, selectBy });
+    expect(result.selectedBy).toBe('closeness to 0.75');
+    expect(result.bestEpoch).toBe(3);
+    expect(result.epochsRun).toBe(5);
+    expect(bias()).toBeCloseTo(0.75, 4);
+    expect(result.bestValScore).toBeCloseTo(0, 4);
+    expect(result.bestValLoss).toBeCloseTo(0.25, 4);
+    expect(result.history.map((h) => h.valScore)).toHaveLength(5);
+    expect(result.history[1]!.valScore).toBeCloseTo(-0.25, 4);
+    model.dispose();
+  });
+
+  it('without a selector the kept epoch is the lowest validation loss, recorded as such', async () => {
+    const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
+    const model = new TaskModel(zeroBackbone(), head);
+    const result = await new Trainer().fit(model, STRATEGIES.probe, constantSet(8, 1), constantSet(4, 0.5), { seed: 1, epochs: 20, batchSize: 8, learningRate: 0.25, patience: 2 });
+    expect(result.selectedBy).toBe('val loss');
+    expect(result.bestValScore).toBeUndefined();
+    expect(result.history.every((h) => h.valScore === undefined)).toBe(true);
+    model.dispose();
+  });
+
   it('a strategy that trains nothing leaves every weight alone', async () => {
     const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
     const model = new TaskModel(zeroBackbone(), head);

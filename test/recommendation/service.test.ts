@@ -69,6 +69,22 @@ describe('recommend service', () => {
     recommender.model.dispose();
   });
 
+  it("epoch selection by validation NDCG@10 keeps the epoch that ranks the validation cases best, and the kept model ranks them so", async () => {
+    const N = target.items.length;
+    const { recommender, training } = await service.transfer(N, split, { strategy: 'scratch', seed: 3, ...quick, epochSelection: 'ndcg' });
+    expect(training.selectedBy).toBe('val NDCG@10');
+    const scores = training.history.map((h) => h.valScore!);
+    expect(scores).toHaveLength(training.epochsRun);
+    for (const s of scores) expect(s).toBeGreaterThanOrEqual(0);
+    // Kept: the best of epoch 0 (before training, not in the history) and the trained epochs.
+    expect(training.bestValScore!).toBeGreaterThanOrEqual(Math.max(...scores) - 1e-6);
+    if (training.bestEpoch > 0) expect(training.bestValScore).toBe(scores[training.bestEpoch - 1]);
+    // The restored model scores the same on the validation cases (every case: fewer than the selection subset).
+    const [row] = service.evaluate(N, { ...split, beforeTest: split.train, test: split.validation }, [{ name: 'kept', recommender }], {}, []);
+    expect(row!.report.aggregate['NDCG@10']).toBeCloseTo(training.bestValScore!, 6);
+    recommender.model.dispose();
+  });
+
   it('zero-shot to a new catalogue: no training; the head has the target catalogue and the pretrained gates', async () => {
     const N = target.items.length;
     const { recommender, training } = await service.transfer(N, split, { strategy: 'zero-shot', seed: 3, ...quick });

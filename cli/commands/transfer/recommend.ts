@@ -29,6 +29,7 @@ export default class TransferRecommend extends HeadstartCommand {
     loss: Flags.string({ description: 'full softmax over the catalogue, or sampled softmax with logQ correction (large catalogues)', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'item-transfer': Flags.string({ description: "same-catalogue: these events use the backbone's pretraining catalogue (same item ids, e.g. a small log of the same shop), so items start from its item embeddings (at least half must match); never: new item embeddings", options: ['never', 'same-catalogue'], default: 'never' }),
+    'select-by': Flags.string({ description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of up to 2,000 validation cases after each epoch)', options: ['loss', 'ndcg'], default: 'loss' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...trainingFlags(RECOMMEND_DEFAULTS),
   };
@@ -51,7 +52,8 @@ export default class TransferRecommend extends HeadstartCommand {
       ...trainSettings(flags),
       items: dataset.items,
       itemTransfer: flags['item-transfer'] as 'never' | 'same-catalogue',
-      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
+      epochSelection: flags['select-by'] as 'loss' | 'ndcg',
+      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
     });
     bar.done();
     // Validation ranking beside the baselines, all fit on the training events only.
@@ -63,7 +65,7 @@ export default class TransferRecommend extends HeadstartCommand {
     await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary });
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
     if (itemsTransferred > 0) this.say(`same catalogue: ${itemsTransferred} of ${N} items start from their pretrained embeddings`);
-    this.say(`trained ${training.epochsRun} epochs (best ${training.bestEpoch}) in ${training.seconds.toFixed(1)}s, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
+    this.say(`trained ${training.epochsRun} epochs (kept ${training.bestEpoch}, by ${training.selectedBy}) in ${training.seconds.toFixed(1)}s, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
     this.say('validation (full ranking):');
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     for (const w of warnings) this.logToStderr(`warning: ${w}`);

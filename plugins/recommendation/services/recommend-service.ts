@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { Backbone, EvaluationReport, EventsSplit, Head, HeadConfig, RecommendBaseline, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, EpochSelector, EvaluationReport, EventsSplit, Head, HeadConfig, RankingCase, RecommendBaseline, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import { Rng } from '../../../core/random.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
@@ -41,7 +42,15 @@ export interface RecommendTransferOptions {
    * unrelated catalogues overlap.
    */
   itemTransfer?: 'never' | 'same-catalogue';
+  /**
+   * What chooses the epoch to keep: 'loss' (default), the validation cross-entropy; 'ndcg', full-ranking
+   * NDCG@10 on up to SELECTION_CASES validation cases: the loss can fall while the ranking gets worse.
+   */
+  epochSelection?: 'loss' | 'ndcg';
 }
+
+/** Validation cases (a seeded subset) that the 'ndcg' epoch selection ranks after every epoch. */
+export const SELECTION_CASES = 2000;
 
 /** Share of the target's items that must be in the pretraining catalogue for same-catalogue transfer. */
 export const SAME_CATALOGUE_SHARE = 0.5;
@@ -149,7 +158,8 @@ export class RecommendService {
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
-    const training = await this.trainer.fit(model, strategy, trainSet, valSet, resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate));
+    const selectBy = o.epochSelection === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed) : undefined;
+    const training = await this.trainer.fit(model, strategy, trainSet, valSet, { ...resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate), selectBy });
     return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training, itemsTransferred };
   }
 
@@ -250,4 +260,17 @@ export function sameCatalogueMap(items: readonly string[], sourceItems: readonly
   const map = Int32Array.from(items, (id) => index.get(id) ?? -1);
   const known = map.reduce((n, k) => n + (k >= 0 ? 1 : 0), 0);
   return known >= SAME_CATALOGUE_SHARE * items.length && known > 0 ? map : undefined;
+}
+
+/** Full-ranking NDCG@10 of the model on a seeded subset of the validation cases (higher is better). */
+function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturizer, contextLength: number, validation: readonly RankingCase[], catalogueSize: number, seed: number): EpochSelector {
+  const cases = validation.length <= SELECTION_CASES ? validation : new Rng(seed + 17).shuffle(validation.slice()).slice(0, SELECTION_CASES);
+  return {
+    name: 'val NDCG@10',
+    score: () => {
+      if (cases.length === 0) return NaN;
+      const ranked = rankCases(modelScorer(model, featurizer, contextLength), cases, catalogueSize, (c) => String(c.user), { ks: [10] });
+      return summariseRanking(ranked, [10]).aggregate['NDCG@10']!;
+    },
+  };
 }

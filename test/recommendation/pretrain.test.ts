@@ -128,27 +128,10 @@ describe('sasrec-s pretrainer', () => {
     await refuse(/does not match the manifest/);
   });
 
-  it('statsUsers: statistics from a share of the users, recorded in the corpus; a share of 1 is the run without it', async () => {
-    const loss = async (name: string, o: Partial<RecommendPretrainOptions>) => {
-      const out = join(dir, name);
-      const summary = await new SasrecPretrainer().run({ ...base(out), steps: 3, checkpointEvery: 100, ...o });
-      return { heldOut: summary.finalLoss.heldOut, corpus: readWeightsManifest(out).corpus.description };
-    };
-    const all = await loss('su-default', {});
-    const one = await loss('su-1', { statsUsers: 1 });
-    const half = await loss('su-half', { statsUsers: 0.5 });
-    expect(one.heldOut).toBe(all.heldOut);
-    expect(one.corpus).toBe(all.corpus);
-    expect(half.corpus).toMatch(/statistics from 15 users \(share 0\.5, seed 10\), the others scored cold/);
-    expect(half.heldOut).not.toBe(all.heldOut);
-  });
-
   it('bad options and inputs are clear errors', async () => {
     await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), steps: 0 })).rejects.toThrow(/steps must be a positive integer/);
     await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), events: join(dir, 'missing.csv') })).rejects.toThrow(/missing\.csv/);
     await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), head: { idDropout: 1.5 } })).rejects.toThrow(/id dropout must be in \[0, 1\], got 1\.5/);
-    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), statsUsers: 0 })).rejects.toThrow(/stats users must be a share in \(0, 1\], got 0/);
-    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'bad')), statsUsers: Number('half') })).rejects.toThrow(/got NaN/);
     expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 

@@ -22,7 +22,6 @@ export default class PretrainRecommend extends PretrainCommand {
     mixture: Flags.boolean({ description: 'score as a mixture of evidence candidates and the whole catalogue (default with --loss full; --no-mixture: one softmax, as heads before it)', allowNo: true }),
     'two-hop': Flags.boolean({ description: 'also score two-step transitions from the last item (off by default: on Sports → Beauty it raised HR@10 but not NDCG@10)', allowNo: true }),
     'drop-item-bias': Flags.boolean({ description: 'id dropout also drops the item bias: dropped examples score by the catalogue-independent features alone, as zero-shot on a new catalogue', default: false }),
-    'stats-users': Flags.string({ description: 'share of the source users whose events form the statistics; the others are scored cold, as most users of a small target log are (default 1: all)' }),
     ...pretrainRunFlags,
   };
 
@@ -31,7 +30,6 @@ export default class PretrainRecommend extends PretrainCommand {
     return this.pretrain<RecommendPretrainOptions>('recommend', flags.backbone, flags, {
       events: flags.events,
       load: eventsLoadOptions(flags),
-      ...(flags['stats-users'] === undefined ? {} : { statsUsers: Number(flags['stats-users']) }),
       head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), dropItemBias: flags['drop-item-bias'], mixture: flags.mixture ?? (flags.loss === 'full' && PRETRAIN_HEAD_DEFAULTS.mixture), twoHop: flags['two-hop'] ?? PRETRAIN_HEAD_DEFAULTS.twoHop },
     });
   }

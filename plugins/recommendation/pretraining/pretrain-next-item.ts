@@ -8,7 +8,7 @@ import { Rng } from '../../../core/random.js';
 import type { EventEncoderSpec } from '../backbones/event-encoder.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
-import { leaveOneOut, restrictTrainingUsers } from '../data/splits.js';
+import { leaveOneOut } from '../data/splits.js';
 import { fitTransitions } from '../data/stats.js';
 import { fitStatisticsOf } from '../data/stats-io.js';
 import { featuresOf } from '../data/features.js';
@@ -21,12 +21,6 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
   load?: EventsLoadOptions;
   /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
   head?: Partial<NextItemOptions>;
-  /**
-   * Share of the source's users whose training events form the statistics (default 1: all). Below 1
-   * the others are scored cold, as most users of a small target log are: their histories are in no
-   * statistic, and the evidence is as sparse as a small log's.
-   */
-  statsUsers?: number;
 }
 
 /**
@@ -65,27 +59,15 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
     if (!(headOptions.idDropout >= 0 && headOptions.idDropout <= 1)) throw new UsageError(`id dropout must be in [0, 1], got ${headOptions.idDropout}`);
-    const statsUsers = o.statsUsers ?? 1;
-    if (!(statsUsers > 0 && statsUsers <= 1)) throw new UsageError(`stats users must be a share in (0, 1], got ${statsUsers}`);
-    const statsSplit = statsUsers < 1 ? restrictTrainingUsers(split, statsUsers, o.seed + 5) : split;
-    const fit = fitStatisticsOf(statsSplit.train, fitTransitions(statsSplit.train, N), headOptions.neighbours);
+    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, N), headOptions.neighbours);
     const { stats, featurizer } = featuresOf(fit, headOptions.successors);
     const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
-    const inStats = (u: number) => statsSplit.train[u]!.length > 0;
-    // Users in the statistics have their targets' own events removed from them (holdOutTargets); cold users have none there.
-    const examplesOf = (warm: boolean, seed: number) =>
-      NextItemExamples.fromSequences(
-        sequences.filter((_, u) => inStats(u) === warm),
-        featurizer,
-        {
-          contextLength: cfg.contextLength,
-          holdOutTargets: warm,
-          sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed } : undefined,
-        },
-      );
-    const trainSets = [examplesOf(true, o.seed + 11), examplesOf(false, o.seed + 13)].filter((set) => set.size > 0);
-    const totalExamples = trainSets.reduce((n, set) => n + set.size, 0);
-    if (totalExamples === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
+    const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
+      contextLength: cfg.contextLength,
+      holdOutTargets: true,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
+    });
+    if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
     const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
     const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
 
@@ -111,21 +93,14 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       return sum / heldOut.size;
     };
     const rng = new Rng(o.seed + 3);
-    // Each batch comes from one set, chosen in proportion to its examples (no draw with one set: runs before statsUsers reproduce).
-    const trainLoss = () => {
-      let pick = trainSets.length > 1 ? rng.int(totalExamples) : 0;
-      const set = trainSets.find((x) => (pick -= x.size) < 0)!;
-      return loss(set, Array.from({ length: o.batchSize }, () => rng.int(set.size)), true);
-    };
+    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
     try {
       return await pretrainAndSave(o, { variables: vars, trainLoss, heldOutLoss }, { backbone, head: head.network }, {
         backbone: this.backboneId,
         version: spec.version,
         config: { ...cfg, head: JSON.stringify(headOptions) },
         corpus: {
-          description:
-            `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)` +
-            (statsUsers < 1 ? `; statistics from ${statsSplit.train.filter((x) => x.length > 0).length} users (share ${statsUsers}, seed ${o.seed + 5}), the others scored cold` : ''),
+          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)`,
           sources: [basename(o.events)],
           synthetic: 0,
         },

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   console.log('\n' + md);
-  const written = await writeResults(`recommend-encoder-ablation-${backboneId}-${args.strategies.join("-")}`, { machine: machineInfo(), dataset: name, backbone: backboneId, runs }, md);
+  const written = await writeResults(`recommend-encoder-ablation-${backboneId}-${args.strategies.join('-')}`, { machine: machineInfo(), dataset: name, backbone: backboneId, runs }, md);
   console.log(`wrote ${written.json}, ${written.markdown}`);
 }
 

@@ -12,8 +12,8 @@ type LossFn = (indices: number[], training: boolean) => tf.Scalar;
 /**
  * Trains a TaskModel under a strategy: which weights learn and at what rate comes from the strategy
  * object. Early stopping on the validation set restores the best epoch's weights (lowest loss, or the
- * highest score of an EpochSelector). Deterministic for a
- * given seed (shuffling uses a seeded PRNG; initialisers are seeded by the caller).
+ * highest score of an EpochSelector). Deterministic for a given seed (shuffling uses a seeded PRNG;
+ * initialisers are seeded by the caller).
  */
 @injectable()
 export class Trainer {

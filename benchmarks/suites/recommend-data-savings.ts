@@ -143,6 +143,7 @@ async function main(): Promise<void> {
   const fractions = (args.fractions.length ? args.fractions : quick ? ['0.05', '0.1'] : ['0.05', '0.1', '0.25', '0.5', '1']).map(Number);
   if ([...seeds, ...fractions].some((x) => !Number.isFinite(x))) throw new Error('--seeds and --fractions take numbers');
   const strategies = args.strategies as StrategyName[];
+  const selectBy = args['select-by'] as 'loss' | 'ndcg';
   if (!args['report-only']) {
     for (const fraction of fractions) {
       for (const seed of seeds) {
@@ -150,7 +151,6 @@ async function main(): Promise<void> {
         const split: EventsSplit = { ...restricted, validation: seededSubset(restricted.validation, args['val-cases'], seed + 1) };
         const trainUsers = split.train.filter((s) => s.length > 0).length;
         const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
-        const selectBy = args['select-by'] as 'loss' | 'ndcg';
         const b = { ...budgetFor(fraction), batchSize: args.batch, validationCases: split.validation.length, selectBy };
         const common = { fraction, seed, trainUsers, trainExamples, testCases: split.test.length, backend: backend.active };
         const row = (r: RankedMethod, extra: Partial<RecsysRun> & Pick<RecsysRun, 'trainSeconds' | 'evalSeconds'>): RecsysRun => ({

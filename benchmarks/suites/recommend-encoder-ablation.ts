@@ -13,6 +13,7 @@ import { useBackend } from '../../core/backend.js';
 import { createContainer } from '../../core/container.js';
 import { renderMarkdown } from '../../core/report/table.js';
 import { TaskModel } from '../../core/task/task-model.js';
+import { encodeAll } from '../../core/training/encoding-cache.js';
 import type { BackboneModel, RankingCase, RecommendInput, StrategyName } from '../../core/interfaces/index.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
@@ -42,28 +43,19 @@ const args = parseArgs(
   { usage: 'npm run bench:encoder-ablation -- [flags]' },
 );
 
-/** Mean encoding of these cases' histories, [1, width], computed in batches. */
-function meanEncoding(recommender: Recommender, cases: readonly RankingCase[], batchSize = 512): tf.Tensor2D {
+/** Mean encoding of these cases' histories, [1, width] (encodeAll: the frozen-backbone batch encoder the probe uses). */
+function meanEncoding(recommender: Recommender, cases: readonly RankingCase[]): tf.Tensor2D {
   const { model, featurizer, contextLength } = recommender;
-  let sum: tf.Tensor | undefined;
-  for (let a = 0; a < cases.length; a += batchSize) {
-    const part = cases.slice(a, a + batchSize);
-    const set = NextItemExamples.fromCases(part, featurizer, { contextLength, holdOutTargets: false });
-    const batchSum = tf.tidy(() => tf.sum(model.backbone.encode(set.batch(part.map((_, i) => i)).input, false).hidden, 0));
-    if (sum) {
-      const next = tf.add(sum, batchSum);
-      tf.dispose([sum, batchSum]);
-      sum = next;
-    } else sum = batchSum;
-  }
-  const out = tf.tidy(() => tf.reshape(tf.div(sum!, cases.length), [1, -1]) as tf.Tensor2D);
-  sum?.dispose();
-  return out;
+  const width = model.backbone.info.embeddingSize;
+  const all = encodeAll(model.backbone, NextItemExamples.fromCases(cases, featurizer, { contextLength, holdOutTargets: false }));
+  const mean = new Float32Array(width);
+  for (let r = 0; r < cases.length; r++) for (let c = 0; c < width; c++) mean[c]! += all[r * width + c]! / cases.length;
+  return tf.tensor2d(mean, [1, width]);
 }
 
 /** The same backbone, answering every input with one fixed encoding. */
 function constantEncoder(backbone: BackboneModel<RecommendInput>, encoding: tf.Tensor2D): BackboneModel<RecommendInput> {
-  return { ...backbone, encode: (input) => ({ hidden: tf.tile(encoding, [input.items.shape[0], 1]) as tf.Tensor2D }) };
+  return { info: backbone.info, network: backbone.network, encode: (input) => ({ hidden: tf.tile(encoding, [input.items.shape[0], 1]) as tf.Tensor2D }) };
 }
 
 async function main(): Promise<void> {

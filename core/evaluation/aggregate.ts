@@ -32,10 +32,14 @@ export function geometricMean(xs: readonly number[]): number {
   return geometricMeanOf(xs).value;
 }
 
+/** Smallest per-series ratio a relative score counts: an exact forecast must not zero the geometric mean. */
+export const RELATIVE_SCORE_FLOOR = 0.01;
+
 /**
  * Relative score as in Chronos / fev: geometric mean over series of model/baseline.
- * Ratios are dropped where the baseline is 0 or either score is not finite,
- * so one degenerate series cannot blow up or zero the aggregate.
+ * Ratios are dropped where the baseline is 0 or either score is not finite, and floored at
+ * RELATIVE_SCORE_FLOOR (a method exact on one series where the baseline is not would otherwise
+ * print 0.000), so one degenerate series cannot blow up or zero the aggregate.
  */
 export function relativeScore(modelScores: readonly number[], baselineScores: readonly number[]): number {
   if (modelScores.length !== baselineScores.length) {
@@ -45,7 +49,7 @@ export function relativeScore(modelScores: readonly number[], baselineScores: re
   for (let i = 0; i < modelScores.length; i++) {
     const b = baselineScores[i]!;
     if (b === 0 || !Number.isFinite(b)) continue;
-    ratios.push(modelScores[i]! / b);
+    ratios.push(Math.max(RELATIVE_SCORE_FLOOR, modelScores[i]! / b));
   }
   return geometricMean(ratios);
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
+import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
+import { applyOutputPolicy, type Combination, type NonNegativeMode } from './output-policy.js';
 import type { TaskModel } from '../../core/task/task-model.js';
 import { DataError, ModelError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
@@ -22,6 +23,10 @@ export interface ForecasterMeta {
   training?: Omit<TrainResult, 'history'>;
   /** Validation metrics measured at training time. */
   validation?: Record<string, number>;
+  /** Clip forecasts at zero (default auto: where a series' history is never negative). */
+  nonNegative?: NonNegativeMode;
+  /** Combination with a classical partner; absent means the model alone. */
+  combination?: Combination;
 }
 
 export interface SeriesForecast {
@@ -35,10 +40,20 @@ export class Forecaster {
   constructor(
     readonly model: TaskModel<ForecastInput>,
     readonly meta: ForecasterMeta,
+    /** The partner baseline of meta.combination (the service resolves it from the registry). */
+    public partner?: ForecastBaseline,
   ) {}
 
-  /** Forecasts (in data units) for each cut, batched so memory stays bounded. */
+  /** Forecasts (in data units) for each cut: the model, combined and clipped as the meta says. */
   predict(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
+    const method = this.meta.combination?.method ?? 'model';
+    if (method !== 'model' && !this.partner) throw new ModelError(`this model combines with baseline '${this.meta.combination!.partner}', which is not registered; install the plugin that provides it`, 'missing-partner');
+    const partner = method === 'model' ? undefined : cuts.map((c) => this.partner!.forecast(dataset.series[c.series]!.values.slice(0, c.cut), this.meta.horizon, dataset.seasonalPeriod));
+    return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner });
+  }
+
+  /** The network's own forecasts (in data units) for each cut, batched so memory stays bounded. */
+  predictModel(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
     const windows = new ForecastWindows(dataset, cuts, { contextLength: this.meta.contextLength, horizon: this.meta.horizon, covariates: this.meta.covariates });
     const out: number[][] = [];
     for (let start = 0; start < windows.size; start += batchSize) {

@@ -1,12 +1,13 @@
 import { definePlugin } from '../../core/plugin.js';
-import { PatchMixerBackbone } from './backbones/patch-mixer.js';
+import { PatchMixerBackbone, PatchMixerMBackbone } from './backbones/patch-mixer.js';
 import { LinearForecastHead } from './heads/linear-forecast-head.js';
 import { ResidualMlpForecastHead } from './heads/residual-mlp-forecast-head.js';
 import { ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
 import { NaiveBaseline } from './baselines/naive.js';
 import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
 import { EtsBaseline } from './baselines/ets.js';
-import { PatchMixerPretrainer } from './pretraining/pretrain-patch-mixer.js';
+import { TsbBaseline } from './baselines/tsb.js';
+import { PatchMixerPretrainer, PatchMixerMPretrainer } from './pretraining/pretrain-patch-mixer.js';
 import { ForecastCsvAdapter } from './data/adapter.js';
 import { ForecastService } from './services/forecast-service.js';
 
@@ -16,13 +17,16 @@ export const FORECAST_SERVICE = Symbol.for('headstart.forecasting.ForecastServic
 /** The built-in forecasting plugin, registered through the same API a third-party plugin uses. */
 export const forecastingPlugin = definePlugin('forecasting', (r) => {
   r.backbone('patch-mixer-s', PatchMixerBackbone);
+  r.backbone('patch-mixer-m', PatchMixerMBackbone);
   r.head('linear-forecast', LinearForecastHead);
   r.head('residual-mlp-forecast', ResidualMlpForecastHead);
   r.evaluator('forecast-metrics', ForecastEvaluator);
   r.baseline('naive', NaiveBaseline);
   r.baseline('seasonal-naive', SeasonalNaiveBaseline);
   r.baseline('ets', EtsBaseline);
+  r.baseline('tsb', TsbBaseline);
   r.pretrainer('patch-mixer-s', PatchMixerPretrainer);
+  r.pretrainer('patch-mixer-m', PatchMixerMPretrainer);
   r.adapter('forecast-csv', ForecastCsvAdapter);
   r.service(FORECAST_SERVICE, ForecastService);
 });

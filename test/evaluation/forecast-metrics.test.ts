@@ -64,6 +64,11 @@ describe('aggregation', () => {
     expect(relativeScore([1, 1, 4], [2, 8, NaN])).toBeCloseTo(0.25, 12);
     expect(() => relativeScore([1], [1, 2])).toThrow();
   });
+
+  it('relative score floors an exact series at 0.01 instead of zeroing the mean', () => {
+    // ratios 0 -> 0.01 and 4 -> sqrt(0.04) = 0.2 (unfloored, the geometric mean would be 0)
+    expect(relativeScore([0, 4], [2, 1])).toBeCloseTo(0.2, 12);
+  });
 });
 
 describe('ForecastEvaluator', () => {

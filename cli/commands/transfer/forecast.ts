@@ -7,6 +7,7 @@ import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service
 import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import { COMBINE_OPTIONS, NON_NEGATIVE_MODES, type CombineOption, type NonNegativeMode } from '../../../plugins/forecasting/output-policy.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 
 export default class TransferForecast extends HeadstartCommand {
@@ -25,6 +26,9 @@ export default class TransferForecast extends HeadstartCommand {
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
+    'non-negative': Flags.string({ description: 'clip forecasts at zero: auto (series whose history is never negative), always, never', options: [...NON_NEGATIVE_MODES], default: 'auto' }),
+    combine: Flags.string({ description: 'combine with a classical forecast: none, mean (model and partner averaged), select (model, mean or partner, whichever validates best)', options: [...COMBINE_OPTIONS], default: DEFAULTS.combine }),
+    'combine-with': Flags.string({ description: 'baseline id of the combination partner', default: 'ets' }),
   };
 
   async run() {
@@ -42,6 +46,9 @@ export default class TransferForecast extends HeadstartCommand {
       horizon: flags.horizon,
       ...trainSettings(flags),
       useCovariates: !flags['no-covariates'],
+      nonNegative: flags['non-negative'] as NonNegativeMode,
+      combine: flags.combine as CombineOption,
+      partner: flags['combine-with'],
       dataColumns: savedColumns(loadOptions),
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
     });
@@ -51,6 +58,8 @@ export default class TransferForecast extends HeadstartCommand {
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.series.length} series (${dataset.frequency}, period ${dataset.seasonalPeriod}), horizon ${flags.horizon}${outcome.forecaster.meta.covariates ? `, covariates ${outcome.forecaster.meta.covariates.names.join(', ')}` : ''}`);
     this.say(`trained ${t.epochsRun} epochs (best ${t.bestEpoch}) in ${t.seconds.toFixed(1)}s, ${t.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
     this.say(`validation MASE ${outcome.validation.MASE.toFixed(3)} (seasonal naive ${outcome.validation.seasonalNaiveMASE.toFixed(3)}, relative ${outcome.validation.relMASE.toFixed(3)})`);
+    const c = outcome.validation.combination;
+    if (c) this.say(`combination with ${c.partner}: ${c.method}${c.validation ? ` (validation relative MASE: ${Object.entries(c.validation).map(([k, v]) => `${k} ${v!.toFixed(3)}`).join(', ')})` : ''}`);
     for (const w of outcome.warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);
     return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, training: { ...t, history: undefined }, validation: outcome.validation, warnings: outcome.warnings, notices: dataset.notices };

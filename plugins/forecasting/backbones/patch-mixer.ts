@@ -8,21 +8,37 @@ import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-net
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
 
-/** Architecture version: bump when CONFIG or the network changes; weights of another version do not load. */
+/** Architecture version: bump when a spec's config or the network changes; weights of another version do not load. */
 export const PATCH_MIXER_VERSION = '3.0.0';
 
-const CONFIG: PatchMixerConfig = {
-  contextLength: 128,
-  patchLength: 8,
-  width: 96,
-  blocks: 4,
-  tokenHidden: 32,
-  channelHidden: 192,
-  maxHorizon: 64,
+/** One patch-mixer backbone: its id, architecture and where its shipped weights live. */
+export interface PatchMixerSpec {
+  id: string;
+  config: PatchMixerConfig;
+  description: string;
+  /** Folder of the shipped weights (copied beside the compiled file by the build). */
+  weightsDir: string;
+}
+
+const shippedFolder = (id: string) => fileURLToPath(new URL(`../weights/${id}/`, import.meta.url));
+
+export const PATCH_MIXER_S: PatchMixerSpec = {
+  id: 'patch-mixer-s',
+  config: { contextLength: 128, patchLength: 8, width: 96, blocks: 4, tokenHidden: 32, channelHidden: 192, maxHorizon: 64 },
+  description: 'Patch MLP-mixer (TSMixer/TTM family): 16 patches of 8 steps + a seasonal-period token, width 96, 4 blocks',
+  weightsDir: shippedFolder('patch-mixer-s'),
 };
 
-/** Where the shipped weights of this backbone live (copied beside the compiled file by the build). */
-export const PATCH_MIXER_WEIGHTS = fileURLToPath(new URL('../weights/patch-mixer-s/', import.meta.url));
+/** Twice the history of patch-mixer-s in the same number of tokens: a week of hourly data, a year of weekly data. */
+export const PATCH_MIXER_M: PatchMixerSpec = {
+  id: 'patch-mixer-m',
+  config: { contextLength: 256, patchLength: 16, width: 96, blocks: 4, tokenHidden: 32, channelHidden: 192, maxHorizon: 64 },
+  description: 'Patch MLP-mixer with a 256-step context: 16 patches of 16 steps + a seasonal-period token, width 96, 4 blocks',
+  weightsDir: shippedFolder('patch-mixer-m'),
+};
+
+/** Where the shipped weights of patch-mixer-s live. */
+export const PATCH_MIXER_WEIGHTS = PATCH_MIXER_S.weightsDir;
 
 class PatchMixerModel implements BackboneModel<ForecastInput> {
   constructor(
@@ -37,21 +53,36 @@ class PatchMixerModel implements BackboneModel<ForecastInput> {
 }
 
 /**
- * Patch-mixer demand encoder: 16 patches of 8 steps, 4 mixer blocks of width 96; instance-normalised
- * input, so one model serves series of any scale. Pretrained on KernelSynth-style synthetic series
- * plus M1/M3 (see weights/patch-mixer-s/manifest.json).
+ * Patch-mixer demand encoder: patches of the instance-normalised history, mixer blocks over them;
+ * one model serves series of any scale. Pretrained on KernelSynth-style synthetic series plus real
+ * corpora (see weights/<id>/manifest.json). Subclasses name their spec.
  */
 @injectable()
 export class PatchMixerBackbone implements Backbone<ForecastInput> {
-  readonly id = 'patch-mixer-s';
-  readonly config = CONFIG;
   private infoCache?: BackboneInfo;
 
   /** Where weights are read from; tests point it at a copy to check tampering. */
-  weightsDir: string = PATCH_MIXER_WEIGHTS;
+  weightsDir: string;
 
-  static at(weightsDir: string): PatchMixerBackbone {
-    const b = new PatchMixerBackbone();
+  constructor() {
+    this.weightsDir = this.specOf().weightsDir;
+  }
+
+  /** The spec, readable from the constructor (field initialisers of subclasses run after it). */
+  protected specOf(): PatchMixerSpec {
+    return PATCH_MIXER_S;
+  }
+
+  get id(): string {
+    return this.specOf().id;
+  }
+
+  get config(): PatchMixerConfig {
+    return this.specOf().config;
+  }
+
+  static at<T extends PatchMixerBackbone>(this: new () => T, weightsDir: string): T {
+    const b = new this();
     b.weightsDir = weightsDir;
     return b;
   }
@@ -59,6 +90,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   describe(): BackboneInfo {
     if (this.infoCache) return this.infoCache;
     const weights = shippedWeights(this.weightsDir);
+    const CONFIG = this.config;
     const probe = buildPatchMixerNetwork(CONFIG, 1);
     const parameters = probe.countParams();
     const embeddingSize = probe.outputs[0]!.shape[1] as number;
@@ -67,7 +99,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       id: this.id,
       version: PATCH_MIXER_VERSION,
       task: 'forecast',
-      description: 'Patch MLP-mixer (TSMixer/TTM family): 16 patches of 8 steps + a seasonal-period token, width 96, 4 blocks',
+      description: this.specOf().description,
       contextLength: CONFIG.contextLength,
       maxHorizon: CONFIG.maxHorizon,
       embeddingSize,
@@ -80,6 +112,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
 
   async build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<ForecastInput>> {
     const info = this.describe();
+    const CONFIG = this.config;
     if (options.init === 'random') return new PatchMixerModel(info, buildPatchMixerNetwork(CONFIG, options.seed));
     const manifest = readCompatibleWeights(this.weightsDir, { id: this.id, version: PATCH_MIXER_VERSION, config: CONFIG });
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
@@ -92,7 +125,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   }
 
   exampleInput(batchSize: number, seed: number): ForecastInput {
-    const L = CONFIG.contextLength;
+    const L = this.config.contextLength;
     // Random walks with a random amount of left padding, as real short histories look.
     const context = tf.tidy(() => tf.cumsum(tf.randomNormal([batchSize, L], 0, 1, 'float32', seed), 1)) as tf.Tensor2D;
     const observed = tf.tidy(() => tf.floor(tf.randomUniform([batchSize, 1], 8, L + 1, 'float32', seed + 1)));
@@ -105,5 +138,13 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
 
   wrap(network: tf.LayersModel): BackboneModel<ForecastInput> {
     return new PatchMixerModel(this.describe(), network);
+  }
+}
+
+/** patch-mixer-m: the same network over a 256-step history (see PATCH_MIXER_M). */
+@injectable()
+export class PatchMixerMBackbone extends PatchMixerBackbone {
+  protected override specOf(): PatchMixerSpec {
+    return PATCH_MIXER_M;
   }
 }

@@ -3,11 +3,11 @@ import { injectable } from 'inversify';
 import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
-import { PatchMixerBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
+import { PatchMixerBackbone, PatchMixerMBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
 import { readCorpusFile, isHeldOut, type CorpusFileOptions, type CorpusSeries } from './corpus.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
-import { WindowSampler, type PretrainBatch } from './window-sampler.js';
+import { WindowSampler, type PretrainBatch, type SyntheticRecipe } from './window-sampler.js';
 import { basename } from 'node:path';
 
 export interface ForecastPretrainOptions extends PretrainRunOptions {
@@ -16,6 +16,8 @@ export interface ForecastPretrainOptions extends PretrainRunOptions {
   synthetic: number;
   /** Share of each batch drawn from the synthetic series (when both parts exist). */
   syntheticRatio: number;
+  /** Which synthetic generator(s); default 'kernel-synth'. */
+  recipe?: SyntheticRecipe;
 }
 
 const HOLDOUT_FRACTION = 0.05;
@@ -23,18 +25,26 @@ const HOLDOUT_FRACTION = 0.05;
 /** Pretrains the patch-mixer encoder with its forecast head on masked MAE in normalised units. */
 @injectable()
 export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions> {
-  readonly backboneId = 'patch-mixer-s';
   readonly task = 'forecast' as const;
+
+  /** The backbone whose architecture this pretrains; subclasses name theirs. */
+  protected backbone(): PatchMixerBackbone {
+    return new PatchMixerBackbone();
+  }
+
+  get backboneId(): string {
+    return this.backbone().id;
+  }
 
   async run(o: ForecastPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {
     checkPretrainRunOptions(o);
-    const cfg = new PatchMixerBackbone().config;
+    const cfg = this.backbone().config;
     const real: CorpusSeries[] = [];
     const heldOut: CorpusSeries[] = [];
     for (const file of o.corpus) {
       for (const s of await readCorpusFile(file.path, file)) (isHeldOut(s.id, HOLDOUT_FRACTION) ? heldOut : real).push(s);
     }
-    const sampler = new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real, synthetic: o.synthetic, syntheticRatio: o.syntheticRatio, seed: o.seed });
+    const sampler = new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real, synthetic: o.synthetic, syntheticRatio: o.syntheticRatio, recipe: o.recipe, seed: o.seed });
     // Fixed held-out windows (real series never trained on) to report generalisation.
     const holdoutBatch = heldOut.length > 0
       ? new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real: heldOut, synthetic: 0, syntheticRatio: 0, seed: o.seed + 1 }).sample(1024)
@@ -65,10 +75,18 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       version: PATCH_MIXER_VERSION,
       config: { ...cfg },
       corpus: {
-        description: `${o.synthetic} KernelSynth-style synthetic series + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)`,
+        description: `${o.synthetic} ${o.recipe === 'demand' ? 'synthetic series (half KernelSynth-style, half demand-shaped: multi-seasonal, level shifts, counts, intermittent)' : 'KernelSynth-style synthetic series'} + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)`,
         sources: o.corpus.map((c) => basename(c.path)),
         synthetic: o.synthetic,
       },
     });
+  }
+}
+
+/** Pretrains patch-mixer-m (the 256-step context). */
+@injectable()
+export class PatchMixerMPretrainer extends PatchMixerPretrainer {
+  protected override backbone(): PatchMixerBackbone {
+    return new PatchMixerMBackbone();
   }
 }

@@ -1,6 +1,7 @@
 import { Rng } from '../../../core/random.js';
 import { fillContext, maseWeight, seasonalDiffScale } from '../data/scaling.js';
 import { kernelSynthSeries } from './kernel-synth.js';
+import { demandSynthSeries } from './demand-synth.js';
 import { PERIOD_BUCKETS, fillPeriod } from '../data/period.js';
 
 /** A pretraining batch as flat arrays (row-major). */
@@ -25,8 +26,13 @@ export interface SamplerOptions {
   synthetic: number;
   /** Probability that a batch row comes from the synthetic part. */
   syntheticRatio: number;
+  /** 'kernel-synth' (default) or 'demand': half KernelSynth, half demand-shaped series (see demand-synth.ts). */
+  recipe?: SyntheticRecipe;
   seed: number;
 }
+
+export type SyntheticRecipe = 'kernel-synth' | 'demand';
+export const SYNTHETIC_RECIPES: readonly SyntheticRecipe[] = ['kernel-synth', 'demand'];
 
 /**
  * Draws windows: a random series, a random cut, up to contextLength steps before it (sometimes fewer,
@@ -39,6 +45,13 @@ export class WindowSampler {
   constructor(private readonly opts: SamplerOptions) {
     this.rng = new Rng(opts.seed);
     this.synthLength = opts.contextLength + opts.horizon;
+  }
+
+  /** Synthetic series i is generated from (seed, i) on demand; the demand recipe gives odd i to demand-synth. */
+  private synthetic() {
+    const i = this.rng.int(this.opts.synthetic);
+    const seed = this.opts.seed * 1_000_003 + i;
+    return this.opts.recipe === 'demand' && i % 2 === 1 ? demandSynthSeries(seed, this.synthLength) : kernelSynthSeries(seed, this.synthLength);
   }
 
   sample(size: number): PretrainBatch {
@@ -54,9 +67,7 @@ export class WindowSampler {
     };
     for (let r = 0; r < size; r++) {
       const useSynth = this.opts.real.length === 0 || (this.opts.synthetic > 0 && this.rng.next() < this.opts.syntheticRatio);
-      const { values, period } = useSynth
-        ? kernelSynthSeries(this.opts.seed * 1_000_003 + this.rng.int(this.opts.synthetic), this.synthLength)
-        : this.rng.pick(this.opts.real);
+      const { values, period } = useSynth ? this.synthetic() : this.rng.pick(this.opts.real);
       fillPeriod(b.period, r, period);
       const n = values.length;
       // Cut so that at least a few history points and one target point exist.

@@ -12,6 +12,7 @@ import { validateHorizon } from '../data/csv-loader.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
+import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type NonNegativeMode } from '../output-policy.js';
 
 export interface TransferOptions {
   backbone: string;
@@ -34,6 +35,12 @@ export interface TransferOptions {
   maxWindowsPerSeries?: number;
   /** Validation horizons per series before the test window (default: 1 with many series, up to 4 with few). */
   validationWindows?: number;
+  /** Clip forecasts at zero: auto (default) where a series' history is never negative. */
+  nonNegative?: NonNegativeMode;
+  /** Combine with a classical partner: none, mean, or select (model, mean or partner by validation); default none. */
+  combine?: CombineOption;
+  /** Partner baseline id for combine; default 'ets'. */
+  partner?: string;
   /** How the data file's columns were mapped; saved so later commands read files the same way. */
   dataColumns?: ForecasterMeta['data'];
   onProgress?: (p: TrainProgress) => void;
@@ -42,12 +49,12 @@ export interface TransferOptions {
 export interface TransferOutcome {
   forecaster: Forecaster;
   training: TrainResult;
-  /** Validation windows (the `windowsPerSeries` horizons before the test window): the model and seasonal naive. */
-  validation: { MASE: number; seasonalNaiveMASE: number; relMASE: number; windowsPerSeries: number };
+  /** Validation windows (the `windowsPerSeries` horizons before the test window): the model (as combined) and seasonal naive. */
+  validation: { MASE: number; seasonalNaiveMASE: number; relMASE: number; windowsPerSeries: number; combination?: Combination };
   warnings: string[];
 }
 
-export const DEFAULTS = { seed: 42, epochs: 25, batchSize: 64, patience: 4, maxStepsPerEpoch: 40, maxWindowsPerSeries: 400 };
+export const DEFAULTS = { seed: 42, epochs: 25, batchSize: 64, patience: 4, maxStepsPerEpoch: 40, maxWindowsPerSeries: 400, combine: 'none' as CombineOption };
 
 /** Forecasting use cases over the container's components: transfer, evaluate, save and load. */
 @injectable()
@@ -101,15 +108,51 @@ export class ForecastService {
       seasonalPeriod: dataset.seasonalPeriod,
       data: o.dataColumns ?? {},
       training: { ...training, history: undefined } as ForecasterMeta['training'],
+      nonNegative: o.nonNegative ?? 'auto',
     };
     const forecaster = new Forecaster(model, meta);
-    const validation = { ...this.validate(dataset, forecaster, cuts.val), windowsPerSeries: valWindows };
-    meta.validation = validation;
+    const chosen = this.chooseCombination(dataset, forecaster, cuts.val, o.combine ?? DEFAULTS.combine, o.partner ?? 'ets');
+    if (chosen) {
+      meta.combination = chosen.combination;
+      forecaster.partner = chosen.partner;
+    }
+    const validation = { ...this.validate(dataset, forecaster, cuts.val), windowsPerSeries: valWindows, ...(chosen ? { combination: chosen.combination } : {}) };
+    meta.validation = { MASE: validation.MASE, seasonalNaiveMASE: validation.seasonalNaiveMASE, relMASE: validation.relMASE, windowsPerSeries: valWindows };
     const warnings: string[] = [];
+    if (strategy.trainHead && training.bestEpoch === 0) {
+      warnings.push(`${strategy.name} kept its starting weights: no epoch of ${training.epochsRun} lowered the validation loss (${strategy.warmStartHead ? 'the pretrained head already fits this data as well as training could make it' : 'try a higher --learning-rate or more --epochs'})`);
+    }
+    if (dataset.seasonalPeriod > info.contextLength) {
+      warnings.push(`the seasonal period ${dataset.seasonalPeriod} is longer than ${info.id}'s context of ${info.contextLength} steps: the model cannot see a full season (use a backbone with a longer context, or set --seasonal-period)`);
+    }
     if (strategy.backboneInit === 'pretrained' && validation.relMASE > 1) {
       warnings.push(`${strategy.name} does worse than seasonal naive on the validation window (relative MASE ${validation.relMASE.toFixed(3)} > 1): the pretrained backbone may be far from this data — compare with --strategy scratch and the baselines (\`headstart evaluate\`)`);
     }
     return { forecaster, training, validation, warnings };
+  }
+
+  /**
+   * The combination with the partner baseline that `option` asks for: `mean` always, `select` the
+   * lowest validation relative MASE among the model alone, the mean and the partner alone (the model
+   * wins ties). Undefined for `none` or when there are no validation windows.
+   */
+  private chooseCombination(dataset: ForecastDataset, f: Forecaster, cuts: Cut[], option: CombineOption, partnerId: string): { combination: Combination; partner: ForecastBaseline } | undefined {
+    if (option === 'none' || cuts.length === 0) return undefined;
+    const partner = this.registry.get<ForecastBaseline>('baseline', partnerId);
+    if (option === 'mean') return { combination: { method: 'mean', partner: partnerId }, partner };
+    const H = f.meta.horizon;
+    const model = f.predictModel(dataset, cuts);
+    const other = baselineForecasts(partner, dataset, cuts, H).forecasts;
+    const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
+    const ref = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, H).forecasts, H);
+    const mode = f.meta.nonNegative ?? 'auto';
+    const validation: Partial<Record<CombineMethod, number>> = {};
+    for (const method of ['model', 'mean', 'partner'] as const) {
+      const fc = applyOutputPolicy(dataset, cuts, model, { nonNegative: mode, method, partner: other });
+      validation[method] = relativeTo(score(dataset, cuts, fc, H), ref).relMASE;
+    }
+    const best = (['model', 'mean', 'partner'] as const).reduce((a, b) => ((validation[b] ?? Infinity) < (validation[a] ?? Infinity) ? b : a));
+    return { combination: { method: best, partner: partnerId, validation }, partner };
   }
 
   private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): Omit<TransferOutcome['validation'], 'windowsPerSeries'> {
@@ -166,6 +209,7 @@ export class ForecastService {
     requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer');
     const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
     const head = this.registry.get<Head<ForecastInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
-    return new Forecaster(new TaskModel(backbone.wrap(nets.backbone!), head), meta);
+    const partner = meta.combination && meta.combination.method !== 'model' ? this.registry.get<ForecastBaseline>('baseline', meta.combination.partner) : undefined;
+    return new Forecaster(new TaskModel(backbone.wrap(nets.backbone!), head), meta, partner);
   }
 }

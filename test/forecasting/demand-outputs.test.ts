@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TsbBaseline, tsbForecast } from '../../plugins/forecasting/baselines/tsb.js';
+import { applyOutputPolicy, clipsAtZero, combineRow } from '../../plugins/forecasting/output-policy.js';
+import { demandSynthSeries } from '../../plugins/forecasting/pretraining/demand-synth.js';
+import { readCorpusSpec } from '../../plugins/forecasting/pretraining/corpus-spec.js';
+import { readCorpusFile } from '../../plugins/forecasting/pretraining/corpus.js';
+import { relativeScore } from '../../core/evaluation/aggregate.js';
+import { DataError } from '../../core/errors.js';
+import type { ForecastDataset } from '../../core/interfaces/index.js';
+
+describe('TSB intermittent-demand baseline', () => {
+  it('smooths probability every step and size on demand steps (hand-computed)', () => {
+    // history [0, 4, 0, 2], alpha = beta = 0.1: first demand at index 1 -> size 4, initial prob 2/4 = 0.5
+    // i=2 (zero): prob 0.5 - 0.05 = 0.45; i=3 (demand 2): prob 0.45 + 0.1*0.55 = 0.505, size 4 + 0.1*(2-4) = 3.8
+    const f = tsbForecast([0, 4, 0, 2], 3);
+    expect(f).toHaveLength(3);
+    for (const v of f) expect(v).toBeCloseTo(0.505 * 3.8, 12);
+  });
+
+  it('forecasts zero for an all-zero history and decays through long zero runs', () => {
+    expect(new TsbBaseline().forecast([0, 0, 0], 2, 12)).toEqual([0, 0]);
+    const recent = tsbForecast([5, 5, 5, 5, 0, 0, 0, 0, 0, 0], 1)[0]!;
+    const early = tsbForecast([5, 5, 5, 5], 1)[0]!;
+    expect(recent).toBeLessThan(0.6 * early);
+  });
+});
+
+const ds = (values: number[][]): ForecastDataset => ({
+  source: 'mem', frequency: 'monthly', seasonalPeriod: 12, covariateNames: [], notices: [],
+  series: values.map((v, i) => ({ id: `s${i}`, values: v, timestamps: v.map((_, t) => t), covariates: {} })),
+});
+
+describe('output policy: non-negative demand and combination with a partner', () => {
+  it('auto clips only series whose history is never negative', () => {
+    expect(clipsAtZero('auto', [0, 3, 1])).toBe(true);
+    expect(clipsAtZero('auto', [2, -1, 1])).toBe(false);
+    expect(clipsAtZero('always', [2, -1])).toBe(true);
+    expect(clipsAtZero('never', [0, 1])).toBe(false);
+    const data = ds([[0, 1, 2, 0], [-1, 2, 3, 4]]);
+    const out = applyOutputPolicy(data, [{ series: 0, cut: 4 }, { series: 1, cut: 4 }], [[-0.5, 1], [-0.5, 1]], { nonNegative: 'auto', method: 'model' });
+    expect(out).toEqual([[0, 1], [-0.5, 1]]);
+  });
+
+  it('mean averages with the partner; partner replaces; a non-finite partner value keeps the model', () => {
+    expect(combineRow('mean', [2, 4], [4, 8])).toEqual([3, 6]);
+    expect(combineRow('partner', [2, 4], [4, NaN])).toEqual([4, 4]);
+    expect(combineRow('model', [2, 4], [4, 8])).toEqual([2, 4]);
+    expect(() => applyOutputPolicy(ds([[1, 2]]), [{ series: 0, cut: 2 }], [[1]], { nonNegative: 'never', method: 'mean' })).toThrow(/partner/);
+  });
+});
+
+describe('relative score floor', () => {
+  it('an exact series counts as 0.01, not as a zero that wipes out the mean', () => {
+    expect(relativeScore([0, 1], [1, 1])).toBeCloseTo(Math.sqrt(0.01), 12);
+  });
+});
+
+describe('demand-shaped synthetic series', () => {
+  it('are non-negative, finite, deterministic per seed, and include counts and intermittent series', () => {
+    const a = demandSynthSeries(7, 320);
+    expect(Array.from(demandSynthSeries(7, 320).values)).toEqual(Array.from(a.values));
+    let intermittent = 0;
+    let integer = 0;
+    for (let seed = 0; seed < 200; seed++) {
+      const s = demandSynthSeries(seed, 320);
+      expect(s.values).toHaveLength(320);
+      expect(s.values.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+      expect(s.period).toBeGreaterThanOrEqual(1);
+      if (s.values.every(Number.isInteger)) integer++;
+      if (s.values.filter((v) => v === 0).length > 160) intermittent++;
+    }
+    expect(integer).toBeGreaterThan(80);
+    expect(intermittent).toBeGreaterThan(5);
+  });
+});
+
+describe('corpus spec', () => {
+  it('reads files with their own columns and periods, paths relative to the spec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-spec-'));
+    writeFileSync(join(dir, 'a.csv'), 'Store,Item,Sales\nx,1,3\nx,1,4\ny,2,5\n');
+    writeFileSync(join(dir, 'b.csv'), 'Calls\n1\n2\n3\n');
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify({ files: [{ path: 'a.csv', idColumn: 'Store,Item', valueColumn: 'Sales', period: 7 }, { path: 'b.csv', valueColumn: 'Calls', period: 24 }] }));
+    const files = readCorpusSpec(join(dir, 'spec.json'));
+    const a = await readCorpusFile(files[0]!.path, files[0]!);
+    expect(a.map((s) => [s.id, Array.from(s.values), s.period])).toEqual([['x/1', [3, 4], 7], ['y/2', [5], 7]]);
+    const b = await readCorpusFile(files[1]!.path, files[1]!);
+    expect(b.map((s) => [s.id, Array.from(s.values), s.period])).toEqual([['b.csv', [1, 2, 3], 24]]);
+  });
+
+  it('names the file and entry of a bad spec', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-spec-'));
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify({ files: [{ path: 'a.csv' }] }));
+    expect(() => readCorpusSpec(join(dir, 'spec.json'))).toThrow(DataError);
+    expect(() => readCorpusSpec(join(dir, 'spec.json'))).toThrow(/files\[0\].*valueColumn/);
+  });
+});

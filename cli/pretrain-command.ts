@@ -13,6 +13,7 @@ export const pretrainRunFlags = {
   'stop-after': Flags.integer({ description: 'stop after this many steps, keeping the learning-rate schedule of --steps (re-runs a time-capped run exactly)' }),
   'ema-decay': Flags.string({ description: 'save an exponential moving average of the weights with this decay (e.g. 0.999); 0 saves the last step\'s weights', default: '0' }),
   out: Flags.string({ description: 'output folder for weights + manifest', required: true }),
+  resume: Flags.boolean({ description: 'continue an interrupted run from the state its last checkpoint kept in <out>.resume/ (same flags otherwise)' }),
 };
 
 type RunFlags = {
@@ -26,6 +27,7 @@ type RunFlags = {
   'stop-after'?: number;
   'ema-decay': string;
   out: string;
+  resume?: boolean;
 };
 
 /** What every pretrain command does around its task-specific options: resolve, run with progress, report. */
@@ -43,12 +45,13 @@ export abstract class PretrainCommand extends HeadstartCommand {
       checkpointEvery: flags['checkpoint-every'],
       stopAfter: flags['stop-after'],
       emaDecay: Number(flags['ema-decay']),
+      resume: flags.resume,
     };
     const summary = await pretrainer.run({
       ...(specific as T),
       ...run,
       out: flags.out,
-      command: ['headstart', 'pretrain', task, ...this.argv].join(' '),
+      command: ['headstart', 'pretrain', task, ...this.argv.filter((a) => a !== '--resume')].join(' '),
       onProgress: (p) => bar.update(p.step, p.steps, `loss ${p.loss.toFixed(3)}`),
     });
     bar.done();

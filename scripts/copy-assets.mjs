@@ -8,6 +8,7 @@ for (const plugin of readdirSync('plugins', { withFileTypes: true }).filter((d) 
     const src = join('plugins', plugin.name, asset);
     const dest = join('dist', 'plugins', plugin.name, asset);
     rmSync(dest, { recursive: true, force: true });
-    if (existsSync(src)) cpSync(src, dest, { recursive: true });
+    // Resume state of a pretraining run (<out>.resume/) is for continuing it, not for shipping.
+    if (existsSync(src)) cpSync(src, dest, { recursive: true, filter: (path) => !path.endsWith('.resume') });
   }
 }

@@ -17,7 +17,7 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import { loadForecastCsv } from '../../plugins/forecasting/data/csv-loader.js';
-import { Rng } from '../../core/random.js';
+import { seriesSubset } from '../../plugins/forecasting/data/train-share.js';
 import type { ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
 import { parseArgs } from '../harness/args.js';
 import { machineInfo } from '../harness/machine.js';
@@ -39,12 +39,6 @@ const args = parseArgs(process.argv.slice(2), {
   fresh: { type: 'boolean', default: false },
   'skip-reference': { type: 'boolean', default: false, description: 'leave zero-shot and the baselines to another process' },
 });
-
-/** The first ⌈fraction·n⌉ series of a seeded permutation: nested subsets per seed. */
-export function seriesSubset(n: number, fraction: number, seed: number): Set<number> {
-  const order = new Rng(seed * 7919).shuffle(Array.from({ length: n }, (_, i) => i));
-  return new Set(order.slice(0, Math.max(1, Math.ceil(fraction * n))));
-}
 
 async function loadRuns(): Promise<SavingsRun[]> {
   if (!existsSync(RUNS_FILE)) return [];

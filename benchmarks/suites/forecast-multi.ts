@@ -33,6 +33,8 @@ const args = parseArgs(process.argv.slice(2), {
   backbones: { type: 'list', default: ['patch-mixer-s'] },
   strategies: { type: 'list', default: ['zero-shot', 'probe'], choices: ['zero-shot', 'probe', 'fine-tune', 'scratch'] },
   seeds: { type: 'list', default: ['1'] },
+  shares: { type: 'list', default: ['1'], description: 'training shares of the series for the trained strategies (data savings), e.g. 0.1,1' },
+  'min-series-for-shares': { type: 'number', default: 50, integer: true, min: 1, description: 'shares below 1 only on datasets with at least this many series' },
   origins: { type: 'number', default: 3, integer: true, min: 1, description: 'origins for zero-shot and the baselines' },
   'train-origins': { type: 'number', default: 1, integer: true, min: 1, description: 'origins for the trained strategies' },
   datasets: { type: 'list', description: 'only these datasets of the suite' },
@@ -91,12 +93,13 @@ async function main(): Promise<void> {
       for (const backbone of args.backbones) {
         for (const strategy of args.strategies as StrategyName[]) {
           if (strategy !== 'zero-shot' && origin >= args['train-origins']) continue;
-          for (const seedText of strategy === 'zero-shot' ? ['0'] : args.seeds) {
-            const seed = Number(seedText);
-            const name = `${backbone} ${strategy}`;
+          const shares = strategy === 'zero-shot' ? [1] : args.shares.map(Number).filter((x) => x === 1 || ds.series.length >= args['min-series-for-shares']);
+          const cells = shares.flatMap((share) => (strategy === 'zero-shot' ? ['0'] : args.seeds).map((seed) => ({ share, seed: Number(seed) })));
+          for (const { share, seed } of cells) {
+            const name = `${backbone} ${strategy}${share < 1 ? ` @${Math.round(share * 100)}%` : ''}`;
             if (have.has(key({ dataset: d.name, origin, method: name, seed }))) continue;
             const t0 = performance.now();
-            const o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', ...train });
+            const o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...train });
             const transferSeconds = (performance.now() - t0) / 1000;
             const f = o.forecaster;
             const chosen = f.meta.combination!;

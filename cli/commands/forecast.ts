@@ -5,10 +5,10 @@ import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import type { DataAdapter, ForecastDataset } from '../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { formatTimestamp } from '../../plugins/forecasting/data/timestamps.js';
+import { formatTimestampAs } from '../../plugins/forecasting/data/timestamps.js';
+import { csvCell, formatSignificant } from '../../core/io/csv-cell.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
-import { csvCell } from '../../core/io/csv-cell.js';
 
 export default class Forecast extends HeadstartCommand {
   static override summary = 'Forecast the next horizon of every series with a saved model';
@@ -20,7 +20,8 @@ export default class Forecast extends HeadstartCommand {
     ...forecastDataFlags,
     model: Flags.string({ description: 'model folder written by `transfer`', required: true }),
     future: Flags.string({ description: 'CSV of the known-future covariates for the next horizon: timestamp, [series id,] covariate columns (for models trained with covariates)' }),
-    out: Flags.string({ description: 'CSV to write: series_id,timestamp,forecast', required: true }),
+    out: Flags.string({ description: 'CSV to write: one row per series and step, under the input\'s id, timestamp and value column names (series_id,timestamp,forecast for wide input), timestamps written as the input writes them', required: true }),
+    precision: Flags.integer({ description: 'significant digits of the forecasts (integer parts are never cut)', default: 6, min: 1, max: 17 }),
   };
 
   async run() {
@@ -36,9 +37,10 @@ export default class Forecast extends HeadstartCommand {
     const t0 = performance.now();
     const forecasts = forecaster.forecastFuture(dataset, future);
     const seconds = (performance.now() - t0) / 1000;
-    const lines = ['series_id,timestamp,forecast'];
+    const cols = dataset.columns;
+    const lines = [[cols?.id ?? 'series_id', cols?.timestamp ?? 'timestamp', cols?.value ?? 'forecast'].map(csvCell).join(',')];
     for (const f of forecasts) {
-      f.values.forEach((v, h) => lines.push(`${csvCell(f.seriesId)},${formatTimestamp(f.timestamps[h]!, dataset.frequency)},${v}`));
+      f.values.forEach((v, h) => lines.push(`${csvCell(f.seriesId)},${csvCell(formatTimestampAs(f.timestamps[h]!, dataset.timestampStyle, dataset.frequency))},${formatSignificant(v, flags.precision)}`));
     }
     await writeFileAtomic(flags.out, lines.join('\n') + '\n');
     this.say(`${forecasts.length} series × ${forecaster.meta.horizon} steps in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);

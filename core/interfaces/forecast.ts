@@ -24,6 +24,10 @@ export interface ForecastDataset {
   covariateNames: string[];
   /** Things the loader fixed and the user should know (sorted timestamps, filled gaps…). */
   notices: string[];
+  /** How the file wrote its timestamps (a template such as `YYYY-MM-DD HH:mm:ss`), for output in the same form. */
+  timestampStyle?: string;
+  /** The file's column names for the series id (long format, several joined with '/'), timestamps and values (long format). */
+  columns?: { id?: string; timestamp: string; value?: string };
 }
 
 /** What a forecasting backbone and head read for a batch; values are already instance-normalised. */

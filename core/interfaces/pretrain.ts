@@ -18,6 +18,8 @@ export interface PretrainRunOptions {
    * the held-out loss use the averaged weights, which are steadier than the last step's. 0/absent: off.
    */
   emaDecay?: number;
+  /** Continue from the full training state the last checkpoint kept beside the output folder (`<out>.resume/`). */
+  resume?: boolean;
 }
 
 /** Progress of a long pretraining run. */

@@ -7,6 +7,7 @@ import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
 import { WEIGHTS_MANIFEST, type WeightsManifest } from '../io/weights-manifest.js';
 import { currentBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
+import { loadResumeState, resumeDir, saveResumeState } from './pretrain-resume.js';
 
 export interface PretrainLoopOptions extends Omit<PretrainRunOptions, 'batchSize' | 'seed'> {
   variables: tf.Variable[];
@@ -15,6 +16,10 @@ export interface PretrainLoopOptions extends Omit<PretrainRunOptions, 'batchSize
   /** Loss on fixed held-out data, NaN when there is none. */
   heldOutLoss: () => number;
   onProgress?: (p: PretrainProgress) => void;
+  /** Where checkpoints also keep the full training state, and whether to continue from it. */
+  resumeState?: { dir: string; continue: boolean; settings: Record<string, unknown> };
+  /** The data sampler's random stream, restored on resume so the continuation is exact. */
+  sampler?: { snapshot(): number; restore(state: number): void };
 }
 
 /** Where the loop stands when it checkpoints. */
@@ -66,6 +71,16 @@ export class WeightAverage {
     }
   }
 
+  /** The averaged values and the update count, for a resumable checkpoint. */
+  snapshot(): { updates: number; shadow: tf.Variable[] } {
+    return { updates: this.updates, shadow: this.shadow };
+  }
+
+  restore(updates: number, values: tf.Tensor[]): void {
+    this.updates = updates;
+    this.shadow.forEach((s, i) => s.assign(values[i]!));
+  }
+
   dispose(): void {
     tf.dispose(this.shadow);
   }
@@ -84,14 +99,36 @@ export function pretrainLearningRate(step: number, steps: number, base: number):
  */
 export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: PretrainState) => Promise<void>): Promise<PretrainState> {
   const optimizer = tf.train.adam(o.learningRate);
-  const started = Date.now();
+  let started = Date.now();
   const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
   const last = Math.min(o.steps, o.stopAfter ?? Infinity);
   const state = (): PretrainState => ({ step, trainEma: ema, wallSeconds: Math.round((Date.now() - started) / 1000) });
   let step = 0;
   let ema = NaN;
   const average = o.emaDecay ? new WeightAverage(o.variables, o.emaDecay) : undefined;
-  const save = (s: PretrainState) => (average ? average.withAveraged(() => checkpoint(s)) : checkpoint(s));
+  if (o.resumeState?.continue) {
+    const loaded = loadResumeState(o.resumeState.dir, o.resumeState.settings);
+    o.variables.forEach((v, i) => v.assign(loaded.groups.variables![i]!));
+    const names = (loaded.counters.settings.optimizerNames as string[] | undefined) ?? [];
+    await optimizer.setWeights(loaded.groups.optimizer!.map((tensor, i) => ({ name: names[i]!, tensor })));
+    if (average) average.restore(loaded.counters.averageUpdates, loaded.groups.average!);
+    if (o.sampler && loaded.counters.samplerState !== undefined) o.sampler.restore(loaded.counters.samplerState);
+    step = loaded.counters.step;
+    ema = loaded.counters.trainEma;
+    started -= loaded.counters.wallSeconds * 1000;
+    tf.dispose(Object.values(loaded.groups).flat());
+  }
+  const save = async (s: PretrainState) => {
+    await (average ? average.withAveraged(() => checkpoint(s)) : checkpoint(s));
+    if (!o.resumeState) return;
+    const opt = await optimizer.getWeights();
+    await saveResumeState(o.resumeState.dir, {
+      step: s.step, trainEma: s.trainEma, wallSeconds: s.wallSeconds,
+      averageUpdates: average?.snapshot().updates ?? 0,
+      samplerState: o.sampler?.snapshot(),
+      settings: { ...o.resumeState.settings, optimizerNames: opt.map((w) => w.name) },
+    }, { variables: o.variables, optimizer: opt.map((w) => w.tensor), average: average?.snapshot().shadow ?? [] });
+  };
   try {
     while (step < last && Date.now() < deadline) {
       (optimizer as unknown as { learningRate: number }).learningRate = pretrainLearningRate(step, o.steps, o.learningRate);
@@ -148,13 +185,15 @@ export type WeightsDescription = Pick<WeightsManifest, 'backbone' | 'version' | 
  */
 export async function pretrainAndSave(
   o: PretrainRunOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void },
-  loop: Pick<PretrainLoopOptions, 'variables' | 'trainLoss' | 'heldOutLoss'>,
+  loop: Pick<PretrainLoopOptions, 'variables' | 'trainLoss' | 'heldOutLoss' | 'sampler'>,
   networks: { backbone: tf.LayersModel } & Record<string, tf.LayersModel>,
   description: WeightsDescription,
   extraFiles: Record<string, string | Uint8Array> = {},
 ): Promise<PretrainSummary> {
   let manifest: WeightsManifest | undefined;
-  const end = await runPretraining({ ...o, ...loop }, async (state) => {
+  const settings = { steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, emaDecay: o.emaDecay ?? 0, backbone: description.backbone };
+  const resumeState = { dir: resumeDir(o.out), continue: Boolean(o.resume), settings };
+  const end = await runPretraining({ ...o, ...loop, resumeState }, async (state) => {
     manifest = await saveWeightsFolder(o.out, networks, {
       ...description,
       command: o.command,

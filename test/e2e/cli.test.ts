@@ -105,12 +105,12 @@ describe('happy path', () => {
     expect(out.results.find((x) => x.method === 'seasonal-naive')!.relMASE).toBeCloseTo(1, 9);
   });
 
-  it('forecast writes series_id,timestamp,forecast rows continuing the monthly calendar', async () => {
+  it('forecast writes rows under the input\'s column names, continuing the monthly calendar', async () => {
     const out = join(dir, 'f.csv');
     const r = await cli(['forecast', '--model', model, '--data', data, '--future', future, '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('series_id,timestamp,forecast');
+    expect(lines[0]).toBe('series_id,timestamp,value');
     const body = lines.slice(1).map((l) => l.split(','));
     expect(body).toHaveLength(SERIES.length * H);
     SERIES.forEach((id, i) => {

@@ -97,3 +97,24 @@ describe('corpus spec', () => {
     expect(() => readCorpusSpec(join(dir, 'spec.json'))).toThrow(/files\[0\].*valueColumn/);
   });
 });
+
+describe('output in the input\'s terms', () => {
+  it('timestamps are written in the layout the input used', async () => {
+    const { timestampStyleOf, formatTimestampAs, parseTimestamp } = await import('../../plugins/forecasting/data/timestamps.js');
+    for (const raw of ['2000-01-30 04:00:00', '2000-01-30T04:00:00Z', '2000/01/30', '2000-01-30', '2000-01', '2000Q1', '2000-01-30T04:00']) {
+      const style = timestampStyleOf(raw);
+      expect(style, raw).toBeDefined();
+      expect(formatTimestampAs(parseTimestamp(raw)!, style)).toBe(raw);
+    }
+    expect(timestampStyleOf('1990.0833')).toBeUndefined();
+  });
+
+  it('values keep their integer part and lose float noise', async () => {
+    const { formatSignificant } = await import('../../core/io/csv-cell.js');
+    expect(formatSignificant(1234567.89, 6)).toBe('1234568');
+    expect(formatSignificant(12.3456789, 6)).toBe('12.3457');
+    expect(formatSignificant(0.000123456789, 3)).toBe('0.000123');
+    expect(formatSignificant(-5.5, 6)).toBe('-5.5');
+    expect(formatSignificant(0, 6)).toBe('0');
+  });
+});

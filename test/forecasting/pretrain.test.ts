@@ -122,4 +122,22 @@ describe('pretrain command service', () => {
     await expect(PatchMixerBackbone.at(out).build({ init: 'pretrained', seed: 1 })).rejects.toThrow(ModelError);
     await expect(PatchMixerBackbone.at(out).build({ init: 'pretrained', seed: 1 })).rejects.toThrow(/sha256/);
   });
+
+  it('--resume continues an interrupted run exactly: 3 steps + resume to 6 equals 6 straight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-resume-'));
+    const base = {
+      corpus: [{ path: corpusFile(dir), idColumn: 'series_id', valueColumn: 'value', orderColumn: 't', timeColumn: 'time' }],
+      synthetic: 50, syntheticRatio: 0.5, recipe: 'demand' as const, steps: 6, batchSize: 8, learningRate: 1e-3, seed: 5, checkpointEvery: 3, emaDecay: 0.9, command: 'x',
+    };
+    await new PatchMixerPretrainer().run({ ...base, out: join(dir, 'straight') });
+    await new PatchMixerPretrainer().run({ ...base, stopAfter: 3, out: join(dir, 'split') });
+    expect(readWeightsManifest(join(dir, 'split')).steps).toBe(3);
+    const resumed = await new PatchMixerPretrainer().run({ ...base, resume: true, out: join(dir, 'split') });
+    expect(resumed.steps).toBe(6);
+    const weightsOnly = (files: Record<string, string>) => Object.entries(files).filter(([f]) => f.endsWith('.bin'));
+    expect(weightsOnly(readWeightsManifest(join(dir, 'split')).files)).toEqual(weightsOnly(readWeightsManifest(join(dir, 'straight')).files));
+    // Another schedule is another run: refused with the setting that differs.
+    await expect(new PatchMixerPretrainer().run({ ...base, steps: 9, resume: true, out: join(dir, 'split') })).rejects.toThrow(/steps=6/);
+    await expect(new PatchMixerPretrainer().run({ ...base, resume: true, out: join(dir, 'none') })).rejects.toThrow(/no resume state/);
+  });
 });

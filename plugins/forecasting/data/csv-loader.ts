@@ -3,7 +3,7 @@ import type { ForecastDataset, Frequency, Series } from '../../../core/interface
 import { fillGaps, isMissingCell, isNumberCell, parseNumberCell, permute, sortOrder, type FillMode } from './cells.js';
 import { lineOf, listColumns, readCsvTable, requireColumn, resolveTimestampColumn, timestampAt, type CsvTable } from './csv-table.js';
 import { inferFrequency, seasonalPeriodOf } from './frequency.js';
-import { formatTimestamp } from './timestamps.js';
+import { formatTimestamp, timestampStyleOf } from './timestamps.js';
 
 export interface ForecastLoadOptions {
   /** 'long' (series_id,timestamp,value[,covariates]) or 'wide' (timestamp + one column per series); 'auto' detects. */
@@ -69,7 +69,11 @@ export async function loadForecastCsv(path: string, options: ForecastLoadOptions
   if (!Number.isInteger(seasonalPeriod) || seasonalPeriod < 1) {
     throw new UsageError(`seasonal period must be a whole number >= 1, got ${seasonalPeriod}`);
   }
-  return { source: path, frequency, seasonalPeriod, series, covariateNames, notices: ctx.notices };
+  const timestampStyle = timestampStyleOf(t.cells(tsColumn)[t.rows[0]!] ?? '');
+  const columns = format === 'long'
+    ? { id: (options.idColumn ?? 'series_id').split(',').map((c) => c.trim()).filter(Boolean).join('/'), timestamp: tsColumn, value: ctx.valueColumn }
+    : { timestamp: tsColumn };
+  return { source: path, frequency, seasonalPeriod, series, covariateNames, notices: ctx.notices, columns, ...(timestampStyle ? { timestampStyle } : {}) };
 }
 
 /** Long when an id or value column is named or the default 'series_id' column exists; wide otherwise. */

@@ -78,3 +78,38 @@ export function formatTimestamp(ms: number, freq?: Frequency): string {
   const withTime = freq === 'hourly' || (freq === undefined && ms % 86_400_000 !== 0);
   return withTime ? `${iso.slice(0, 19)}Z` : iso.slice(0, 10);
 }
+
+/**
+ * The layout of a timestamp cell as a template (`YYYY-MM-DD`, `YYYY/MM/DD HH:mm:ss`,
+ * `YYYY-MM-DDTHH:mmZ`, `YYYY-MM`, `YYYYQq`), so output can be written the way the input was;
+ * undefined for layouts that have no template (numbers, epoch seconds).
+ */
+export function timestampStyleOf(raw: string): string | undefined {
+  const s = raw.trim();
+  const m = /^\d{4}([-/])\d{1,2}[-/]\d{1,2}(?:([T ])\d{1,2}:\d{2}(:\d{2})?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(s);
+  if (m) {
+    const date = `YYYY${m[1]}MM${m[1]}DD`;
+    if (!m[2]) return date;
+    return `${date}${m[2]}HH:mm${m[3] ? ':ss' : ''}${m[4] ? 'Z' : ''}`;
+  }
+  if (YEAR_MONTH.test(s)) return `YYYY${s.includes('/') ? '/' : '-'}MM`;
+  if (YEAR_QUARTER.test(s)) return 'YYYYQq';
+  return undefined;
+}
+
+/** Formats `ms` (UTC) with a template from timestampStyleOf; without one, as formatTimestamp does. */
+export function formatTimestampAs(ms: number, style: string | undefined, freq?: Frequency): string {
+  if (!style) return formatTimestamp(ms, freq);
+  const d = new Date(ms);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const tokens: Record<string, string> = {
+    YYYY: String(d.getUTCFullYear()).padStart(4, '0'),
+    MM: two(d.getUTCMonth() + 1),
+    DD: two(d.getUTCDate()),
+    HH: two(d.getUTCHours()),
+    mm: two(d.getUTCMinutes()),
+    ss: two(d.getUTCSeconds()),
+    q: String(Math.floor(d.getUTCMonth() / 3) + 1),
+  };
+  return style.replace(/YYYY|MM|DD|HH|mm|ss|q/g, (t) => tokens[t]!);
+}

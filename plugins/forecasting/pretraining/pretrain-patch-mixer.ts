@@ -70,7 +70,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), w)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
     };
     const heldOutLoss = () => (holdoutBatch ? tf.tidy(() => loss(holdoutBatch, false).dataSync()[0]!) : NaN);
-    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss }, { backbone, head: head.network }, {
+    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss, sampler: sampler.random }, { backbone, head: head.network }, {
       backbone: this.backboneId,
       version: PATCH_MIXER_VERSION,
       config: { ...cfg },

@@ -54,6 +54,11 @@ export class WindowSampler {
     return this.opts.recipe === 'demand' && i % 2 === 1 ? demandSynthSeries(seed, this.synthLength) : kernelSynthSeries(seed, this.synthLength);
   }
 
+  /** The random stream's position (see Rng.snapshot), for resumable pretraining. */
+  get random(): Rng {
+    return this.rng;
+  }
+
   sample(size: number): PretrainBatch {
     const { contextLength: L, horizon: H } = this.opts;
     const b: PretrainBatch = {

@@ -9,6 +9,7 @@ import { UsageError } from '../../../core/errors.js';
 import { loadModelNetworks, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type Cut } from '../data/windows.js';
 import { validateHorizon } from '../data/csv-loader.js';
+import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
@@ -31,6 +32,8 @@ export interface TransferOptions {
   useCovariates?: boolean;
   /** Only these series contribute training windows (data-savings experiments); all are still forecast. */
   trainSeries?: (index: number) => boolean;
+  /** Only this share of the series (a seeded subset, see seriesSubset) trains; all are still forecast. */
+  trainShare?: number;
   /** Most recent training windows kept per series. */
   maxWindowsPerSeries?: number;
   /** Validation horizons per series before the test window (default: 1 with many series, up to 4 with few). */
@@ -78,10 +81,18 @@ export class ForecastService {
     }
     validateHorizon(dataset, o.horizon, o.horizon + 2);
     const seed = o.seed ?? DEFAULTS.seed;
+    if (o.trainShare !== undefined && o.trainShare < 1) {
+      const subset = seriesSubset(dataset.series.length, o.trainShare, seed);
+      const given = o.trainSeries;
+      o = { ...o, trainSeries: (i) => subset.has(i) && (!given || given(i)) };
+    }
     const covNames = strategy.name !== 'zero-shot' && (o.useCovariates ?? true) ? dataset.covariateNames : [];
     const trainingSeries = dataset.series.filter((_, i) => !o.trainSeries || o.trainSeries(i)).length;
-    const valWindows = o.validationWindows ?? validationWindowsFor(trainingSeries);
-    const cuts = splitCuts(dataset, o.horizon, { maxPerSeries: o.maxWindowsPerSeries ?? DEFAULTS.maxWindowsPerSeries, seriesFilter: o.trainSeries, valWindows });
+    const split = (valWindows: number) => splitCuts(dataset, o.horizon, { maxPerSeries: o.maxWindowsPerSeries ?? DEFAULTS.maxWindowsPerSeries, seriesFilter: o.trainSeries, valWindows });
+    // Short series cannot spare several validation horizons: take fewer rather than leave nothing to train on.
+    let valWindows = o.validationWindows ?? validationWindowsFor(trainingSeries);
+    let cuts = split(valWindows);
+    while (o.validationWindows === undefined && strategy.trainHead && cuts.train.length === 0 && valWindows > 1) cuts = split(--valWindows);
     if (strategy.trainHead && cuts.train.length === 0) {
       throw new UsageError(`no training windows: every training series is shorter than ${2 + valWindows} × horizon + 8 (${(2 + valWindows) * o.horizon + 8}); use a shorter --horizon or --strategy zero-shot`, 'too-short');
     }

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const train = quick ? { epochs: 2, maxStepsPerEpoch: 10 } : {};
     // Zero-shot and the baselines do not depend on the training fraction or the seed.
     if (!args['skip-reference'] && !have.has(key({ method: 'zero-shot', fraction: 0, seed: 0 }))) {
-      const z = await service.transfer(ds, { backbone: String(args.backbone), strategy: 'zero-shot', horizon: HORIZON });
+      const z = await service.transfer(ds, { backbone: String(args.backbone), strategy: 'zero-shot', horizon: HORIZON, combine: 'none' });
       const [row, ...baselines] = service.evaluate(ds, HORIZON, [{ name: 'zero-shot', forecaster: z.forecaster, trainSeconds: z.training.seconds }]);
       await record({ method: 'zero-shot', fraction: 0, seed: 0, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: row!.trainSeconds, predictSeconds: row!.predictSeconds, epochs: 0 });
       for (const b of baselines) {
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
         const subset = seriesSubset(ds.series.length, fraction, seed);
         for (const strategy of strategies) {
           if (have.has(key({ method: strategy, fraction, seed }))) continue;
-          const o = await service.transfer(ds, { backbone: String(args.backbone), strategy, horizon: HORIZON, seed, trainSeries: (i) => subset.has(i), ...train });
+          const o = await service.transfer(ds, { backbone: String(args.backbone), strategy, horizon: HORIZON, seed, trainSeries: (i) => subset.has(i), combine: 'none', ...train });
           const [row] = service.evaluate(ds, HORIZON, [{ name: strategy, forecaster: o.forecaster, trainSeconds: o.training.seconds }], []);
           await record({ method: strategy, fraction, seed, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: o.training.seconds, predictSeconds: row!.predictSeconds, epochs: o.training.epochsRun, valRelMASE: o.validation.relMASE });
           o.forecaster.dispose();

@@ -99,7 +99,15 @@ async function main(): Promise<void> {
             const name = `${backbone} ${strategy}${share < 1 ? ` @${Math.round(share * 100)}%` : ''}`;
             if (have.has(key({ dataset: d.name, origin, method: name, seed }))) continue;
             const t0 = performance.now();
-            const o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...train });
+            let o: Awaited<ReturnType<ForecastService['transfer']>>;
+            try {
+              o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...train });
+            } catch (e) {
+              // A dataset too short to train on is a finding for this strategy, not the end of the suite.
+              if ((e as { code?: string }).code !== 'too-short') throw e;
+              console.log(`${d.name.padEnd(18)} origin ${origin} ${name}: skipped (${(e as Error).message})`);
+              continue;
+            }
             const transferSeconds = (performance.now() - t0) / 1000;
             const f = o.forecaster;
             const chosen = f.meta.combination!;

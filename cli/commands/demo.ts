@@ -9,6 +9,8 @@ import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loa
 import { SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/services/report.js';
 import { renderTable } from '../../core/report/table.js';
 import { STRATEGY_NAMES } from '../../core/training/strategies.js';
+import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/output-policy.js';
+import { DEFAULTS } from '../../plugins/forecasting/services/forecast-service.js';
 
 const DEMO_DATA = fileURLToPath(new URL('../../plugins/forecasting/datasets/chicago_ridership.csv', import.meta.url));
 const DEMO_COVARIATES = ['temp', 'percip', 'weather_rain', 'weather_snow', 'Cubs_Home', 'WhiteSox_Home', 'Bears_Home', 'Bulls_Home', 'Blackhawks_Home'];
@@ -22,6 +24,7 @@ export default class Demo extends HeadstartCommand {
     horizon: Flags.integer({ default: 14 }),
     seed: Flags.integer({ default: 42 }),
     strategies: Flags.string({ description: 'comma-separated', default: STRATEGY_NAMES.join(',') }),
+    combine: Flags.string({ description: 'combine each strategy with ETS: mean (default), select, or none (each model alone)', options: [...COMBINE_OPTIONS], default: DEFAULTS.combine }),
     epochs: Flags.integer({ default: 15 }),
   };
 
@@ -43,6 +46,7 @@ export default class Demo extends HeadstartCommand {
       maxStepsPerEpoch: 30,
       patience: 6,
       strategies,
+      combine: flags.combine as CombineOption,
       onProgress: (s, p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `${s} epoch ${p.epoch}`),
       onStrategyDone: (s) => {
         bar.done(`${s} done`);
@@ -51,6 +55,7 @@ export default class Demo extends HeadstartCommand {
     });
     bar.done();
     this.say(renderTable(SCORE_HEADER, scoreRows(cmp.rows)));
+    if (flags.combine !== 'none') this.say(`Each strategy's forecast is ${flags.combine === 'mean' ? 'averaged with' : 'combined (by validation) with'} ETS's (--combine ${flags.combine}); --combine none shows each model alone.`);
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
     const windows = cmp.validation[0]?.windowsPerSeries ?? 1;
     this.say(`validation (the ${windows * flags.horizon} days before the test window, ${windows} × ${flags.horizon} per station), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);

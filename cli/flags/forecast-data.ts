@@ -12,14 +12,15 @@ export const forecastDataFlags = {
   'value-column': Flags.string({ description: 'long format: value column (default: value)' }),
   'series-columns': Flags.string({ description: 'wide format: comma-separated series columns (default: all numeric non-covariate columns)' }),
   'covariate-columns': Flags.string({ description: 'comma-separated known-future covariate columns (price, promotion, holiday, temperature…)' }),
-  fill: Flags.string({ description: 'missing or NaN values: error (default), zero, forward, interpolate', options: ['error', 'zero', 'forward', 'interpolate'] }),
+  fill: Flags.string({ description: 'missing or NaN values: error (default), zero, forward, interpolate, or drop (leave out series that have any, with a count)', options: ['error', 'zero', 'forward', 'interpolate', 'drop'] }),
   frequency: Flags.string({ description: 'hourly, daily, weekly, monthly, quarterly, yearly (default: inferred from timestamps)' }),
   'seasonal-period': Flags.integer({ description: 'seasonal period in steps (default: from the frequency)' }),
+  'dedupe-columns': Flags.boolean({ description: 'read repeated header names as name_2, name_3… instead of refusing the file' }),
 };
 
-type DataFlagValues = { [K in keyof typeof forecastDataFlags]?: string | number };
+type DataFlagValues = { [K in keyof typeof forecastDataFlags]?: string | number | boolean };
 
-const list = (s: string | number | undefined) => (typeof s === 'string' && s.length ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+const list = (s: string | number | boolean | undefined) => (typeof s === 'string' && s.length ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
 /** Turns parsed flags into loader options; `saved` (from a model manifest) fills what the flags omit. */
 export function forecastLoadOptions(flags: DataFlagValues, saved: Record<string, unknown> = {}): ForecastLoadOptions {
@@ -37,6 +38,7 @@ export function forecastLoadOptions(flags: DataFlagValues, saved: Record<string,
     fill: pick(flags.fill as ForecastLoadOptions['fill'], 'fill'),
     frequency: freq ? parseFrequency(freq) : undefined,
     seasonalPeriod: sp,
+    dedupeColumns: pick(flags['dedupe-columns'] ? true : undefined, 'dedupeColumns'),
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
-import { applyOutputPolicy, type Combination, type NonNegativeMode } from './output-policy.js';
+import { applyOutputPolicy, type Combination, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
 import type { TaskModel } from '../../core/task/task-model.js';
 import { DataError, ModelError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
@@ -27,6 +27,8 @@ export interface ForecasterMeta {
   nonNegative?: NonNegativeMode;
   /** Combination with a classical partner; absent means the model alone. */
   combination?: Combination;
+  /** Intermittent series: their recent median (auto, the default) or the model's forecast. */
+  intermittent?: IntermittentMode;
 }
 
 export interface SeriesForecast {
@@ -49,7 +51,7 @@ export class Forecaster {
     const method = this.meta.combination?.method ?? 'model';
     if (method !== 'model' && !this.partner) throw new ModelError(`this model combines with baseline '${this.meta.combination!.partner}', which is not registered; install the plugin that provides it`, 'missing-partner');
     const partner = method === 'model' ? undefined : cuts.map((c) => this.partner!.forecast(dataset.series[c.series]!.values.slice(0, c.cut), this.meta.horizon, dataset.seasonalPeriod));
-    return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner });
+    return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
   }
 
   /** The network's own forecasts (in data units) for each cut, batched so memory stays bounded. */

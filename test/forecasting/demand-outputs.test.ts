@@ -118,3 +118,50 @@ describe('output in the input\'s terms', () => {
     expect(formatSignificant(0, 6)).toBe('0');
   });
 });
+
+describe('intermittent demand rule', () => {
+  it('forecasts the recent median of series with over a quarter zeros, leaves the others to the model', async () => {
+    const { intermittentLevel } = await import('../../plugins/forecasting/output-policy.js');
+    // 24-step window, 16 zeros (2/3): median 0
+    const sparse = Array.from({ length: 30 }, (_, t) => (t % 3 === 0 ? 5 : 0));
+    expect(intermittentLevel(sparse, 12)).toBe(0);
+    // 8 zeros of 24 (1/3 > 0.242): median of [0 x8, 2 x8, 4 x8] sorted -> middle pair (2, 2)
+    const some = Array.from({ length: 24 }, (_, t) => [0, 2, 4][t % 3]!);
+    expect(intermittentLevel(some, 12)).toBe(2);
+    // 5 zeros of 24 (0.21): not intermittent
+    const dense = Array.from({ length: 24 }, (_, t) => (t < 5 ? 0 : 3));
+    expect(intermittentLevel(dense, 12)).toBeUndefined();
+    // negative values: not demand counts
+    expect(intermittentLevel(sparse.map((v, t) => (t === 29 ? -1 : v)), 12)).toBeUndefined();
+    const data = ds([sparse]);
+    const out = applyOutputPolicy(data, [{ series: 0, cut: 30 }], [[1.7, 2.2]], { nonNegative: 'auto', method: 'model' });
+    expect(out).toEqual([[0, 0]]);
+    const kept = applyOutputPolicy(data, [{ series: 0, cut: 30 }], [[1.7, 2.2]], { nonNegative: 'auto', method: 'model', intermittent: 'model' });
+    expect(kept).toEqual([[1.7, 2.2]]);
+  });
+});
+
+describe('repeated header names', () => {
+  it('are refused naming both positions, or read as name_2 with --dedupe-columns', async () => {
+    const { loadForecastCsv } = await import('../../plugins/forecasting/data/csv-loader.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hs-dupe-'));
+    const file = join(dir, 'wide.csv');
+    writeFileSync(file, 'date,a,b,a\n2020-01-01,1,2,3\n2020-02-01,4,5,6\n2020-03-01,7,8,9\n');
+    await expect(loadForecastCsv(file)).rejects.toThrow(/'?a'? appears more than once in the header \(columns 2 and 4\).*--dedupe-columns.*a_2/);
+    const ds = await loadForecastCsv(file, { dedupeColumns: true });
+    expect(ds.series.map((s) => [s.id, s.values])).toEqual([['a', [1, 4, 7]], ['a_2', [3, 6, 9]], ['b', [2, 5, 8]]]);
+  });
+});
+
+describe('--fill drop', () => {
+  it('leaves out series with missing values (a missing tail included) and counts them', async () => {
+    const { loadForecastCsv } = await import('../../plugins/forecasting/data/csv-loader.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hs-drop-'));
+    const file = join(dir, 'wide.csv');
+    writeFileSync(file, 'date,a,b,c\n2020-01-01,1,2,3\n2020-02-01,4,,6\n2020-03-01,7,8,\n2020-04-01,1,2,\n');
+    const ds = await loadForecastCsv(file, { fill: 'drop' });
+    expect(ds.series.map((s) => s.id)).toEqual(['a']);
+    expect(ds.notices.join(' ')).toMatch(/left out 2 series with missing values \(--fill drop\): 'b', 'c'/);
+    await expect(loadForecastCsv(file)).rejects.toThrow(/--fill drop/);
+  });
+});

@@ -7,7 +7,7 @@ import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service
 import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
-import { COMBINE_OPTIONS, NON_NEGATIVE_MODES, type CombineOption, type NonNegativeMode } from '../../../plugins/forecasting/output-policy.js';
+import { COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/output-policy.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 
 export default class TransferForecast extends HeadstartCommand {
@@ -28,6 +28,7 @@ export default class TransferForecast extends HeadstartCommand {
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
     'train-share': Flags.string({ description: 'train and validate on this share of the series only (a seeded subset; every series is still forecast and tested), e.g. 0.1 for a data-savings run' }),
     'non-negative': Flags.string({ description: 'clip forecasts at zero: auto (series whose history is never negative), always, never', options: [...NON_NEGATIVE_MODES], default: 'auto' }),
+    intermittent: Flags.string({ description: 'intermittent series (over a quarter of the last two seasons zero): auto forecasts their recent median (what absolute-error metrics reward; usually 0), model leaves them to the model', options: [...INTERMITTENT_MODES], default: 'auto' }),
     combine: Flags.string({ description: 'combine with a classical forecast: none, mean (model and partner averaged), select (model, mean or partner, whichever validates best)', options: [...COMBINE_OPTIONS], default: DEFAULTS.combine }),
     'combine-with': Flags.string({ description: 'baseline id of the combination partner', default: 'ets' }),
   };
@@ -48,6 +49,7 @@ export default class TransferForecast extends HeadstartCommand {
       ...trainSettings(flags),
       useCovariates: !flags['no-covariates'],
       nonNegative: flags['non-negative'] as NonNegativeMode,
+      intermittent: flags.intermittent as IntermittentMode,
       trainShare: flags['train-share'] !== undefined ? Number(flags['train-share']) : undefined,
       combine: flags.combine as CombineOption,
       partner: flags['combine-with'],

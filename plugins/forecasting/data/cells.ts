@@ -1,7 +1,8 @@
 import { DataError } from '../../../core/errors.js';
 
 /** How missing (empty or NaN) numeric cells are handled. */
-export type FillMode = 'error' | 'zero' | 'forward' | 'interpolate';
+/** How missing values are handled; `drop` leaves out every series that has one (counted in a notice). */
+export type FillMode = 'error' | 'zero' | 'forward' | 'interpolate' | 'drop';
 
 /** Where a cell sits, for error messages. `line` is the CSV line number (the header is line 1). */
 export interface CellSite {
@@ -46,7 +47,7 @@ export function parseNumberCell(raw: string | null | undefined, site: CellSite, 
     if (fill === 'error') {
       const what = raw == null || raw.trim() === '' ? 'empty value' : `missing value ${quoteCell(raw)}`;
       throw new DataError(
-        `${describeSite(site)}: ${what}; fill the gap in the file or pass --fill forward|zero|interpolate`,
+        `${describeSite(site)}: ${what}; fill the gap in the file, pass --fill forward|zero|interpolate, or --fill drop to leave out series with gaps`,
       );
     }
     return Number.NaN;
@@ -66,7 +67,7 @@ export function parseNumberCell(raw: string | null | undefined, site: CellSite, 
  * use the nearest observed value at the edges, where there is nothing to carry or interpolate from.
  * @param context names the series and column when every value is missing.
  */
-export function fillGaps(values: number[], mode: Exclude<FillMode, 'error'>, context: string): number {
+export function fillGaps(values: number[], mode: Exclude<FillMode, 'error' | 'drop'>, context: string): number {
   const observed: number[] = [];
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) observed.push(i);
   const filled = values.length - observed.length;

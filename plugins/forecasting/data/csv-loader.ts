@@ -24,6 +24,8 @@ export interface ForecastLoadOptions {
   frequency?: Frequency;
   /** Otherwise from the frequency. */
   seasonalPeriod?: number;
+  /** Read repeated header names as `name_2`, `name_3`… instead of refusing the file. */
+  dedupeColumns?: boolean;
 }
 
 /** A series as read, before the duplicate/length checks and filling; `lines` maps points back to the CSV. */
@@ -47,7 +49,7 @@ interface Ctx {
 /** Loads a forecasting CSV (long or wide) into a checked, sorted, gap-free dataset. */
 export async function loadForecastCsv(path: string, options: ForecastLoadOptions = {}): Promise<ForecastDataset> {
   const fill = options.fill ?? 'error';
-  const t = await readCsvTable(path);
+  const t = await readCsvTable(path, { dedupeColumns: options.dedupeColumns });
   const tsColumn = resolveTimestampColumn(t, options.timestampColumn);
   const covariateNames = (options.covariateColumns ?? []).map((c) =>
     requireColumn(t, c, 'covariate', '--covariate-columns'),
@@ -168,7 +170,10 @@ function readWide(
   let filledCovariates = 0;
   for (const c of covariates) {
     shared[c] = read(c);
-    if (ctx.fill !== 'error') filledCovariates += fillGaps(shared[c]!, ctx.fill, `${t.file}: covariate column '${c}'`);
+    if (ctx.fill === 'drop' && shared[c]!.some(Number.isNaN)) {
+      throw new DataError(`${t.file}: covariate column '${c}' has missing values, which every series shares, so --fill drop cannot leave out one series for them; fill them (--fill forward|zero|interpolate)`);
+    }
+    if (ctx.fill !== 'error' && ctx.fill !== 'drop') filledCovariates += fillGaps(shared[c]!, ctx.fill, `${t.file}: covariate column '${c}'`);
   }
   if (filledCovariates > 0) {
     ctx.notices.push(`filled ${filledCovariates} missing covariate value(s) with --fill ${ctx.fill}`);
@@ -188,7 +193,8 @@ function finishAll(ctx: Ctx, raws: RawSeries[]): Series[] {
   const unsorted: string[] = [];
   const filledIds: string[] = [];
   let filled = 0;
-  const series = raws.map((raw): Series => {
+  const dropped: string[] = [];
+  const kept = raws.map((raw): Series | undefined => {
     const order = sortOrder(raw.timestamps);
     const s = order
       ? {
@@ -212,7 +218,12 @@ function finishAll(ctx: Ctx, raws: RawSeries[]): Series[] {
         `${ctx.file}: series '${s.id}' has only ${s.timestamps.length} point (line ${s.lines[0]}); each series needs at least 2, so drop it or check the id column`,
       );
     }
-    if (ctx.fill !== 'error') {
+    if (ctx.fill === 'drop') {
+      if (s.values.some(Number.isNaN) || Object.values(s.covariates).some((v) => v.some(Number.isNaN))) {
+        dropped.push(s.id);
+        return undefined;
+      }
+    } else if (ctx.fill !== 'error') {
       let n = fillGaps(s.values, ctx.fill, `${ctx.file}: series '${s.id}', column '${ctx.valueColumn}'`);
       for (const [name, v] of Object.entries(s.covariates)) {
         n += fillGaps(v, ctx.fill, `${ctx.file}: series '${s.id}', covariate column '${name}'`);
@@ -222,6 +233,11 @@ function finishAll(ctx: Ctx, raws: RawSeries[]): Series[] {
     }
     return { id: s.id, timestamps: s.timestamps, values: s.values, covariates: s.covariates };
   });
+  const series = kept.filter((s): s is Series => s !== undefined);
+  if (dropped.length > 0) {
+    if (series.length === 0) throw new DataError(`${ctx.file}: every series has a missing value, so --fill drop leaves nothing; fill the gaps instead (--fill forward|zero|interpolate)`);
+    ctx.notices.push(`left out ${dropped.length} series with missing values (--fill drop): ${listIds(dropped)}`);
+  }
   if (unsorted.length > 0) {
     ctx.notices.push(`sorted the out-of-order timestamps of ${unsorted.length} series (${listIds(unsorted)})`);
   }

@@ -23,7 +23,24 @@ export function lineOf(i: number): number {
   return i + 2;
 }
 
-export async function readCsvTable(file: string): Promise<CsvTable> {
+/** Renames repeated header names `x, x` to `x, x_2` (then `x_3`…), skipping names already taken. */
+export function dedupeNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((n) => {
+    if (!seen.has(n)) {
+      seen.add(n);
+      return n;
+    }
+    let k = 2;
+    while (taken.has(`${n}_${k}`)) k++;
+    const renamed = `${n}_${k}`;
+    taken.add(renamed);
+    return renamed;
+  });
+}
+
+export async function readCsvTable(file: string, options: { dedupeColumns?: boolean } = {}): Promise<CsvTable> {
   let text = await readTextFile(file, { kind: 'CSV file', path: 'the .csv file', content: 'data rows' });
   // Excel and some exporters start UTF-8 files with a byte-order mark that would stick to the first column name.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -33,6 +50,14 @@ export async function readCsvTable(file: string): Promise<CsvTable> {
     // (uwdata/arquero#395; aus_retail.csv loses rows), so parse the whole text at once.
     // Strings only (autoType false): conversion happens in the loader so every bad cell gets a precise message.
     table = fromCSV(text, { autoType: false });
+    const names = table.columnNames();
+    if (options.dedupeColumns && new Set(names).size < names.length) {
+      // arquero keeps only the last of same-named columns, so re-read without a header and name them ourselves.
+      const raw = fromCSV(text, { autoType: false, header: false });
+      const first = raw.objects({ limit: 1 })[0] as Record<string, unknown>;
+      const renamed = dedupeNames(raw.columnNames().map((c) => String(first[c] ?? '')));
+      table = raw.slice(1).rename(Object.fromEntries(raw.columnNames().map((c, i) => [c, renamed[i]!])));
+    }
   } catch (err) {
     throw new DataError(`${file}: cannot be parsed as CSV (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -40,11 +65,14 @@ export async function readCsvTable(file: string): Promise<CsvTable> {
   if (columns.every((c) => c.trim() === '')) {
     throw new DataError(`${file}: the file is empty; expected a header line followed by data rows`);
   }
-  const seen = new Set<string>();
-  for (const c of columns) {
-    if (seen.has(c)) throw new DataError(`${file}: column ${quoteCell(c)} appears more than once in the header; rename one`);
-    seen.add(c);
-  }
+  const firstAt = new Map<string, number>();
+  columns.forEach((c, i) => {
+    const before = firstAt.get(c);
+    if (before !== undefined) {
+      throw new DataError(`${file}: column ${quoteCell(c)} appears more than once in the header (columns ${before + 1} and ${i + 1}); rename one, or pass --dedupe-columns to read the second as ${quoteCell(dedupeNames([c, c])[1]!)}`);
+    }
+    firstAt.set(c, i);
+  });
   const cache = new Map<string, (string | null)[]>();
   const cells = (column: string): (string | null)[] => {
     let out = cache.get(column);

@@ -13,7 +13,7 @@ import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
-import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type NonNegativeMode } from '../output-policy.js';
+import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
 export interface TransferOptions {
   backbone: string;
@@ -40,6 +40,8 @@ export interface TransferOptions {
   validationWindows?: number;
   /** Clip forecasts at zero: auto (default) where a series' history is never negative. */
   nonNegative?: NonNegativeMode;
+  /** Intermittent series (over a quarter of recent steps zero): their recent median (auto, default) or the model's forecast. */
+  intermittent?: IntermittentMode;
   /** Combine with a classical partner: none, mean, or select (model, mean or partner by validation); default none. */
   combine?: CombineOption;
   /** Partner baseline id for combine; default 'ets'. */
@@ -57,7 +59,7 @@ export interface TransferOutcome {
   warnings: string[];
 }
 
-export const DEFAULTS = { seed: 42, epochs: 25, batchSize: 64, patience: 4, maxStepsPerEpoch: 40, maxWindowsPerSeries: 400, combine: 'none' as CombineOption };
+export const DEFAULTS = { seed: 42, epochs: 25, batchSize: 64, patience: 4, maxStepsPerEpoch: 40, maxWindowsPerSeries: 400, combine: 'mean' as CombineOption };
 
 /** Forecasting use cases over the container's components: transfer, evaluate, save and load. */
 @injectable()
@@ -120,6 +122,7 @@ export class ForecastService {
       data: o.dataColumns ?? {},
       training: { ...training, history: undefined } as ForecasterMeta['training'],
       nonNegative: o.nonNegative ?? 'auto',
+      intermittent: o.intermittent ?? 'auto',
     };
     const forecaster = new Forecaster(model, meta);
     const chosen = this.chooseCombination(dataset, forecaster, cuts.val, o.combine ?? DEFAULTS.combine, o.partner ?? 'ets');
@@ -159,7 +162,7 @@ export class ForecastService {
     const mode = f.meta.nonNegative ?? 'auto';
     const validation: Partial<Record<CombineMethod, number>> = {};
     for (const method of ['model', 'mean', 'partner'] as const) {
-      const fc = applyOutputPolicy(dataset, cuts, model, { nonNegative: mode, method, partner: other });
+      const fc = applyOutputPolicy(dataset, cuts, model, { nonNegative: mode, method, partner: other, intermittent: f.meta.intermittent });
       validation[method] = relativeTo(score(dataset, cuts, fc, H), ref).relMASE;
     }
     const best = (['model', 'mean', 'partner'] as const).reduce((a, b) => ((validation[b] ?? Infinity) < (validation[a] ?? Infinity) ? b : a));

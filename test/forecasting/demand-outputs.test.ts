@@ -165,3 +165,23 @@ describe('--fill drop', () => {
     await expect(loadForecastCsv(file)).rejects.toThrow(/--fill drop/);
   });
 });
+
+describe('layout detection', () => {
+  it('reads common long layouts from their column names, and says so', async () => {
+    const { loadForecastCsv } = await import('../../plugins/forecasting/data/csv-loader.js');
+    const dir = mkdtempSync(join(tmpdir(), 'hs-layout-'));
+    const nixtla = join(dir, 'nixtla.csv');
+    writeFileSync(nixtla, 'unique_id,ds,y\nA,2020-01-01,1\nA,2020-02-01,2\nB,2020-01-01,3\nB,2020-02-01,4\n');
+    const ds = await loadForecastCsv(nixtla);
+    expect(ds.series.map((s) => [s.id, s.values])).toEqual([['A', [1, 2]], ['B', [3, 4]]]);
+    expect(ds.columns).toEqual({ id: 'unique_id', timestamp: 'ds', value: 'y' });
+    expect(ds.notices.join(' ')).toMatch(/long format with id 'unique_id' and value 'y'/);
+    const kaggle = join(dir, 'kaggle.csv');
+    writeFileSync(kaggle, 'date,item_id,sales\n2020-01-01,x,5\n2020-01-02,x,6\n');
+    expect((await loadForecastCsv(kaggle)).series.map((s) => s.id)).toEqual(['x']);
+    // Repeated timestamps with unknown columns: long, but which columns? Say so.
+    const odd = join(dir, 'odd.csv');
+    writeFileSync(odd, 'when,store,amount\n2020-01-01,a,1\n2020-01-01,b,2\n2020-01-02,a,3\n2020-01-02,b,4\n');
+    await expect(loadForecastCsv(odd, { timestampColumn: 'when' })).rejects.toThrow(/repeats \(lines 2 and 3\).*long format.*--id-column <column> --value-column/);
+  });
+});

@@ -1,6 +1,6 @@
 import { DataError, UsageError } from '../../../core/errors.js';
 import type { ForecastDataset, Frequency, Series } from '../../../core/interfaces/forecast.js';
-import { fillGaps, isMissingCell, isNumberCell, parseNumberCell, permute, sortOrder, type FillMode } from './cells.js';
+import { quoteCell, fillGaps, isMissingCell, isNumberCell, parseNumberCell, permute, sortOrder, type FillMode } from './cells.js';
 import { lineOf, listColumns, readCsvTable, requireColumn, resolveTimestampColumn, timestampAt, type CsvTable } from './csv-table.js';
 import { inferFrequency, seasonalPeriodOf } from './frequency.js';
 import { formatTimestamp, timestampStyleOf } from './timestamps.js';
@@ -54,11 +54,13 @@ export async function loadForecastCsv(path: string, options: ForecastLoadOptions
   const covariateNames = (options.covariateColumns ?? []).map((c) =>
     requireColumn(t, c, 'covariate', '--covariate-columns'),
   );
-  const format = options.format && options.format !== 'auto' ? options.format : detectFormat(t, options);
-  const ctx: Ctx = { file: path, fill, valueColumn: options.valueColumn ?? 'value', duplicateHint: '', notices: [] };
+  const notices: string[] = [];
+  const layout = detectLayout(t, options, tsColumn, covariateNames, notices);
+  const format = layout.format;
+  const ctx: Ctx = { file: path, fill, valueColumn: layout.valueColumn ?? 'value', duplicateHint: '', notices };
   let raws: RawSeries[];
   if (format === 'long') {
-    raws = readLong(t, ctx, tsColumn, covariateNames, options.idColumn ?? 'series_id');
+    raws = readLong(t, ctx, tsColumn, covariateNames, layout.idColumn!);
   } else {
     ctx.duplicateHint =
       ' (if each row is one series point, load it as long format: --format long --id-column <column>)';
@@ -73,16 +75,54 @@ export async function loadForecastCsv(path: string, options: ForecastLoadOptions
   }
   const timestampStyle = timestampStyleOf(t.cells(tsColumn)[t.rows[0]!] ?? '');
   const columns = format === 'long'
-    ? { id: (options.idColumn ?? 'series_id').split(',').map((c) => c.trim()).filter(Boolean).join('/'), timestamp: tsColumn, value: ctx.valueColumn }
+    ? { id: layout.idColumn!.split(',').map((c) => c.trim()).filter(Boolean).join('/'), timestamp: tsColumn, value: ctx.valueColumn }
     : { timestamp: tsColumn };
   return { source: path, frequency, seasonalPeriod, series, covariateNames, notices: ctx.notices, columns, ...(timestampStyle ? { timestampStyle } : {}) };
 }
 
-/** Long when an id or value column is named or the default 'series_id' column exists; wide otherwise. */
-function detectFormat(t: CsvTable, options: ForecastLoadOptions): 'long' | 'wide' {
-  if (options.idColumn !== undefined || options.valueColumn !== undefined) return 'long';
-  if (options.seriesColumns !== undefined) return 'wide';
-  return t.columns.includes('series_id') ? 'long' : 'wide';
+/** Column names that mean "series id" and "value" in common long layouts (Nixtla, GluonTS, Darts, Kaggle). */
+const ID_NAMES = ['series_id', 'unique_id', 'item_id', 'id', 'sku', 'series', 'key', 'store_item'];
+const VALUE_NAMES = ['value', 'y', 'sales', 'demand', 'quantity', 'qty', 'units', 'target', 'count', 'volume'];
+
+interface Layout {
+  format: 'long' | 'wide';
+  idColumn?: string;
+  valueColumn?: string;
+}
+
+const findColumn = (t: CsvTable, names: readonly string[], exclude: readonly string[]) =>
+  names.map((n) => t.columns.find((c) => c.trim().toLowerCase() === n && !exclude.includes(c))).find((c) => c !== undefined);
+
+/**
+ * Long or wide, and the long layout's id and value columns: what the flags say, else common column
+ * names (unique_id/ds/y, series_id/timestamp/value, item_id/date/sales…); a file whose timestamps
+ * repeat but whose columns say nothing is long format with unknown columns, which is an error that
+ * says which flags to pass. Wide otherwise.
+ */
+function detectLayout(t: CsvTable, options: ForecastLoadOptions, tsColumn: string, covariates: string[], notices: string[]): Layout {
+  const taken = [tsColumn, ...covariates];
+  if (options.format === 'wide' || (options.format !== 'long' && options.seriesColumns !== undefined)) return { format: 'wide' };
+  const explicit = options.format === 'long' || options.idColumn !== undefined || options.valueColumn !== undefined;
+  const idColumn = options.idColumn ?? findColumn(t, ID_NAMES, taken);
+  const valueColumn = options.valueColumn ?? findColumn(t, VALUE_NAMES, [...taken, ...(idColumn ? idColumn.split(',').map((c) => c.trim()) : [])]);
+  if (explicit || idColumn) {
+    const guessed = [options.idColumn === undefined && idColumn ? `id '${idColumn}'` : '', options.valueColumn === undefined && valueColumn ? `value '${valueColumn}'` : ''].filter(Boolean);
+    if (guessed.length && !(idColumn === 'series_id' && valueColumn === 'value')) {
+      notices.push(`read ${t.file} as long format with ${guessed.join(' and ')} (from the column names; --id-column/--value-column or --format wide override)`);
+    }
+    return { format: 'long', idColumn: idColumn ?? 'series_id', valueColumn: valueColumn ?? 'value' };
+  }
+  // Most timestamps repeating (not one duplicated row) means one row per series point.
+  const stamps = t.rows.map((i) => (t.cells(tsColumn)[i] ?? '').trim());
+  const first = new Map<string, number>();
+  stamps.forEach((v, k) => first.has(v) || first.set(v, k));
+  if (first.size * 2 <= stamps.length) {
+    const k = stamps.findIndex((v, j) => first.get(v) !== j);
+    throw new DataError(
+      `${t.file}: timestamp ${quoteCell(stamps[k]!)} repeats (lines ${lineOf(t.rows[first.get(stamps[k]!)!]!)} and ${lineOf(t.rows[k]!)}), so each row looks like one point of one series (long format), but no column is named like a series id; columns found: ${listColumns(t.columns)}; pass --id-column <column> --value-column <column>`,
+    );
+  }
+  return { format: 'wide' };
 }
 
 function readLong(t: CsvTable, ctx: Ctx, tsColumn: string, covariates: string[], idSpec: string): RawSeries[] {

@@ -48,6 +48,11 @@ export interface ForecastBaseline {
   readonly task: 'forecast';
   readonly description: string;
   forecast(history: number[], horizon: number, seasonalPeriod: number): number[];
+  /**
+   * Quantile forecasts, one row per level in `levels` (each in (0, 1)), non-crossing: row k is at
+   * or below row k+1 at every step when levels ascend. Optional: point-only baselines leave it out.
+   */
+  forecastQuantiles?(history: number[], horizon: number, seasonalPeriod: number, levels: readonly number[]): number[][];
 }
 
 /** One series' test case for the forecasting evaluator. */

@@ -73,3 +73,25 @@ describe('DI', () => {
     expect(ets.fallbacks).toBe(0);
   });
 });
+
+describe('baseline quantiles', () => {
+  it('seasonal naive: point plus centred residual quantiles, widened by √(seasons ahead) (hand-computed)', async () => {
+    const { seasonalNaiveQuantiles } = await import('../../plugins/forecasting/baselines/seasonal-naive.js');
+    // m = 2, history 1,2,2,4,3,4: seasonal differences 1,2,1,0 -> sorted 0,1,1,2; median 1
+    // q0.25 = 0.75 - 1 = -0.25, q0.75 = 1.25 - 1 = 0.25; point = 3,4,3,4; steps 3-4 are 2 seasons ahead (×√2)
+    const [lo, mid, hi] = seasonalNaiveQuantiles([1, 2, 2, 4, 3, 4], 4, 2, [0.25, 0.5, 0.75]);
+    expect(mid).toEqual([3, 4, 3, 4]);
+    [2.75, 3.75, 3 - 0.25 * Math.SQRT2, 4 - 0.25 * Math.SQRT2].forEach((v, i) => expect(lo![i]).toBeCloseTo(v, 12));
+    [3.25, 4.25, 3 + 0.25 * Math.SQRT2, 4 + 0.25 * Math.SQRT2].forEach((v, i) => expect(hi![i]).toBeCloseTo(v, 12));
+  });
+
+  it('ETS: its own intervals, median equal to the point forecast, never crossing, widening with the level', () => {
+    const ets = new EtsBaseline();
+    const levels = [0.05, 0.1, 0.5, 0.9, 0.95];
+    const q = ets.forecastQuantiles(train, 12, 12, levels);
+    expect(q[2]).toEqual(ets.forecast(train, 12, 12));
+    for (let t = 0; t < 12; t++) for (let k = 1; k < levels.length; k++) expect(q[k]![t]!).toBeGreaterThanOrEqual(q[k - 1]![t]!);
+    expect(q[4]![0]! - q[0]![0]!).toBeGreaterThan(q[3]![0]! - q[1]![0]!);
+    expect(ets.fallbacks).toBe(0);
+  });
+});

@@ -5,7 +5,7 @@ import { AutoETS, initSync as initEts } from '@bsull/augurs/ets';
 import { MSTL, initSync as initMstl } from '@bsull/augurs/mstl';
 import { injectable } from 'inversify';
 import type { ForecastBaseline } from '../../../core/interfaces/forecast.js';
-import { seasonalNaiveForecast } from './seasonal-naive.js';
+import { seasonalNaiveQuantiles } from './seasonal-naive.js';
 
 let initialised = false;
 
@@ -32,35 +32,53 @@ export class EtsBaseline implements ForecastBaseline {
   fallbacks = 0;
 
   forecast(history: number[], horizon: number, seasonalPeriod: number): number[] {
+    return this.forecastQuantiles(history, horizon, seasonalPeriod, [0.5])[0]!;
+  }
+
+  /**
+   * ETS's own prediction intervals: level q < 0.5 is the lower bound of the central 1 − 2q interval,
+   * q > 0.5 the upper bound of the 2q − 1 interval, 0.5 the point forecast. Falls back to seasonal
+   * naive with empirical-residual quantiles where augurs fails.
+   */
+  forecastQuantiles(history: number[], horizon: number, seasonalPeriod: number, levels: readonly number[]): number[][] {
     const m = Math.floor(seasonalPeriod);
     ensureAugurs(); // outside the try: a broken install is a bug, not a fallback
     try {
-      const point = m > 1 && history.length >= 2 * m + 1 ? fitMstl(history, horizon, m) : fitAutoEts(history, horizon);
-      if (point.length === horizon && point.every(Number.isFinite)) return point;
+      const rows = withFitted(history, m, (predict) => levels.map((q) => {
+        if (q === 0.5) return predict(horizon, null).point;
+        const iv = predict(horizon, Math.abs(2 * q - 1)).intervals;
+        if (!iv) throw new Error('no intervals');
+        return q < 0.5 ? iv.lower : iv.upper;
+      }));
+      if (rows.every((r) => r.length === horizon && r.every(Number.isFinite))) return nonCrossing(rows, levels);
     } catch {
       // Fall through: augurs rejects e.g. very short series; a baseline must still produce a forecast.
     }
     this.fallbacks++;
-    return seasonalNaiveForecast(history, horizon, m);
+    return seasonalNaiveQuantiles(history, horizon, m, levels);
   }
 }
 
-function fitMstl(y: number[], horizon: number, m: number): number[] {
-  const model = MSTL.ets([m]);
+type Predict = (horizon: number, level: number | null) => { point: number[]; intervals?: { lower: number[]; upper: number[] } };
+
+/** Fits MSTL + ETS (seasonal) or AutoETS once and hands its predict to `use`; frees the wasm model after. */
+function withFitted<T>(y: number[], m: number, use: (predict: Predict) => T): T {
+  const model = m > 1 && y.length >= 2 * m + 1 ? MSTL.ets([m]) : new AutoETS(1, 'ZZN');
   try {
     model.fit(y);
-    return model.predict(horizon).point;
+    return use((h, level) => model.predict(h, level));
   } finally {
     model.free(); // wasm memory is not garbage-collected
   }
 }
 
-function fitAutoEts(y: number[], horizon: number): number[] {
-  const model = new AutoETS(1, 'ZZN');
-  try {
-    model.fit(y);
-    return model.predict(horizon).point;
-  } finally {
-    model.free();
+/** Sorts each step's values across levels so quantiles never cross (levels given ascending or not). */
+function nonCrossing(rows: number[][], levels: readonly number[]): number[][] {
+  const order = levels.map((_, k) => k).sort((a, b) => levels[a]! - levels[b]!);
+  const out = rows.map((r) => [...r]);
+  for (let t = 0; t < (rows[0]?.length ?? 0); t++) {
+    const sorted = order.map((k) => rows[k]![t]!).sort((a, b) => a - b);
+    order.forEach((k, j) => (out[k]![t] = sorted[j]!));
   }
+  return out;
 }

@@ -56,14 +56,14 @@ export default class Evaluate extends HeadstartCommand {
       .get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv')
       .load(flags.data, forecastLoadOptions(flags, forecaster.meta.data));
     const t = forecaster.meta.training;
-    const rows = service.evaluate(dataset, forecaster.meta.horizon, [{ name: `${forecaster.meta.strategy} (${forecaster.meta.backbone.id})`, forecaster, trainSeconds: t?.seconds ?? 0 }]);
+    const rows = service.evaluate(dataset, forecaster.meta.horizon, [{ name: `${forecaster.meta.strategy} (${forecaster.meta.backbone.id})${forecaster.combinationLabel()}`, forecaster, trainSeconds: t?.seconds ?? 0 }]);
     this.say(`${dataset.series.length} series, horizon ${forecaster.meta.horizon}, seasonal period ${dataset.seasonalPeriod}, backend ${this.backend.active}`);
     this.say(renderTable(SCORE_HEADER, scoreRows(rows)));
     if (flags.plot) {
       const cuts = service.testCuts(dataset, forecaster.meta.horizon);
       const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
       const methods = [
-        { name: forecaster.meta.strategy, forecasts: forecaster.predict(dataset, cuts) },
+        { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts) },
         { name: 'seasonal naive', forecasts: baselineForecasts(snaive, dataset, cuts, forecaster.meta.horizon).forecasts },
       ];
       await writeFileAtomic(flags.plot, forecastPlotSvg(dataset, cuts, forecaster.meta.horizon, methods, flags['plot-series']));

@@ -46,6 +46,12 @@ export class Forecaster {
     public partner?: ForecastBaseline,
   ) {}
 
+  /** What produces the forecasts: the strategy, and the combination when there is one ("probe + ets mean"). */
+  combinationLabel(): string {
+    const c = this.meta.combination;
+    return c && c.method !== 'model' ? ` + ${c.partner}${c.method === 'mean' ? ' mean' : ' (selected)'}` : '';
+  }
+
   /** Forecasts (in data units) for each cut: the model, combined and clipped as the meta says. */
   predict(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
     const method = this.meta.combination?.method ?? 'model';

@@ -174,12 +174,12 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
   });
 
   it('misnamed column (also as --json)', async () => {
-    const file = writeCsv('misnamed.csv', good, 'series_id,timestamp,qty,price');
+    const file = writeCsv('misnamed.csv', good, 'series_id,timestamp,amount,price');
     const out = outDir('misnamed');
     const line = expectOneLineError(await transfer(file, out));
     expect(line).toContain(file);
     expect(line).toContain("'value'");
-    expect(line).toContain("'qty'");
+    expect(line).toContain("'amount'");
     expect(line).toContain('--value-column');
     const json = await transfer(file, out, ['--json']);
     expect(json.code).not.toBe(0);

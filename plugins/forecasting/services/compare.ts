@@ -35,7 +35,7 @@ export async function compareStrategies(service: ForecastService, dataset: Forec
   const validation: StrategyValidation[] = [];
   for (const strategy of o.strategies) {
     const outcome = await service.transfer(dataset, { ...o, strategy, onProgress: (p) => o.onProgress?.(strategy, p) });
-    trained.push({ name: strategy, forecaster: outcome.forecaster, trainSeconds: outcome.training.seconds });
+    trained.push({ name: `${strategy}${outcome.forecaster.combinationLabel()}`, forecaster: outcome.forecaster, trainSeconds: outcome.training.seconds });
     validation.push({ strategy, relMASE: outcome.validation.relMASE, MASE: outcome.validation.MASE, windowsPerSeries: outcome.validation.windowsPerSeries });
     o.onStrategyDone?.(strategy);
   }

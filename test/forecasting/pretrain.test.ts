@@ -140,4 +140,20 @@ describe('pretrain command service', () => {
     await expect(new PatchMixerPretrainer().run({ ...base, steps: 9, resume: true, out: join(dir, 'split') })).rejects.toThrow(/steps=6/);
     await expect(new PatchMixerPretrainer().run({ ...base, resume: true, out: join(dir, 'none') })).rejects.toThrow(/no resume state/);
   });
+
+  it('--init-from continues from a weights folder: one step at a tiny learning rate keeps its weights', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-init-'));
+    const base = { corpus: [], synthetic: 20, syntheticRatio: 1, steps: 2, batchSize: 4, learningRate: 1e-3, seed: 3, checkpointEvery: 10, command: 'x' };
+    await new PatchMixerPretrainer().run({ ...base, out: join(dir, 'a') });
+    await new PatchMixerPretrainer().run({ ...base, steps: 1, learningRate: 1e-12, initFrom: join(dir, 'a'), out: join(dir, 'b') });
+    const a = readFileSync(join(dir, 'a', 'backbone.weights.bin'));
+    const b = readFileSync(join(dir, 'b', 'backbone.weights.bin'));
+    const fa = new Float32Array(a.buffer, a.byteOffset, a.byteLength / 4);
+    const fb = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+    expect(fb.length).toBe(fa.length);
+    let maxDiff = 0;
+    for (let i = 0; i < fa.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fa[i]! - fb[i]!));
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(readWeightsManifest(join(dir, 'b')).corpus.description).toMatch(/continued from patch-mixer-s weights of 2 steps/);
+  });
 });

@@ -21,6 +21,7 @@ export default class PretrainForecast extends PretrainCommand {
     'order-column': Flags.string({ description: 'column that orders rows within a series (file order if absent)' }),
     'time-column': Flags.string({ description: 'decimal-time column whose step gives each series\' seasonal period (1/12 -> 12, 1/4 -> 4, else 1)' }),
     'corpus-spec': Flags.string({ description: 'JSON file listing corpus files with their own columns and seasonal periods (paths relative to it); see benchmarks/corpora/' }),
+    'init-from': Flags.string({ description: 'continue pretraining from this weights folder of the same backbone (its manifest\'s steps and sha256 are recorded)' }),
     synthetic: Flags.integer({ description: 'number of KernelSynth-style synthetic series', default: 200000 }),
     'synthetic-ratio': Flags.string({ description: 'share of each batch from synthetic series', default: '0.5' }),
     'synthetic-recipe': Flags.string({ description: 'kernel-synth, or demand: half KernelSynth, half demand-shaped (multi-seasonal, level shifts, counts, intermittent)', options: [...SYNTHETIC_RECIPES], default: 'kernel-synth' }),
@@ -35,6 +36,7 @@ export default class PretrainForecast extends PretrainCommand {
         ...(flags['corpus-spec'] ? readCorpusSpec(flags['corpus-spec']) : []),
       ],
       recipe: flags['synthetic-recipe'] as SyntheticRecipe,
+      initFrom: flags['init-from'],
       synthetic: flags.synthetic,
       syntheticRatio: Number(flags['synthetic-ratio']),
     });

@@ -9,6 +9,7 @@ import { readCorpusFile, isHeldOut, type CorpusFileOptions, type CorpusSeries } 
 import { PERIOD_BUCKETS } from '../data/period.js';
 import { WindowSampler, type PretrainBatch, type SyntheticRecipe } from './window-sampler.js';
 import { basename } from 'node:path';
+import { readWeightsManifest } from '../../../core/io/weights-manifest.js';
 
 export interface ForecastPretrainOptions extends PretrainRunOptions {
   corpus: (CorpusFileOptions & { path: string })[];
@@ -18,6 +19,8 @@ export interface ForecastPretrainOptions extends PretrainRunOptions {
   syntheticRatio: number;
   /** Which synthetic generator(s); default 'kernel-synth'. */
   recipe?: SyntheticRecipe;
+  /** Start from this weights folder of the same backbone (continued pretraining) instead of a random init. */
+  initFrom?: string;
 }
 
 const HOLDOUT_FRACTION = 0.05;
@@ -30,6 +33,12 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
   /** The backbone whose architecture this pretrains; subclasses name theirs. */
   protected backbone(): PatchMixerBackbone {
     return new PatchMixerBackbone();
+  }
+
+  private backboneAt(weightsDir: string): PatchMixerBackbone {
+    const b = this.backbone();
+    b.weightsDir = weightsDir;
+    return b;
   }
 
   get backboneId(): string {
@@ -50,9 +59,11 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       ? new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real: heldOut, synthetic: 0, syntheticRatio: 0, seed: o.seed + 1 }).sample(1024)
       : undefined;
 
-    const backbone = buildPatchMixerNetwork(cfg, o.seed);
+    const start = o.initFrom ? await this.backboneAt(o.initFrom).build({ init: 'pretrained', seed: o.seed }) : undefined;
+    const backbone = start ? start.network : buildPatchMixerNetwork(cfg, o.seed);
     const embeddingSize = backbone.outputs[0]!.shape[1] as number;
-    const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [] }, { seed: o.seed + 7 });
+    const head = start?.pretrainedHead ?? new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [] }, { seed: o.seed + 7 });
+    const startedFrom = o.initFrom ? `; continued from ${this.backboneId} weights of ${readWeightsManifest(o.initFrom).steps} steps (backbone.weights.bin sha256 ${readWeightsManifest(o.initFrom).files['backbone.weights.bin']?.slice(0, 12)}…)` : '';
     const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
     const loss = (b: PretrainBatch, training: boolean) => {
       const L = cfg.contextLength;
@@ -75,7 +86,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       version: PATCH_MIXER_VERSION,
       config: { ...cfg },
       corpus: {
-        description: `${o.synthetic} ${o.recipe === 'demand' ? 'synthetic series (half KernelSynth-style, half demand-shaped: multi-seasonal, level shifts, counts, intermittent)' : 'KernelSynth-style synthetic series'} + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)`,
+        description: `${o.synthetic} ${o.recipe === 'demand' ? 'synthetic series (half KernelSynth-style, half demand-shaped: multi-seasonal, level shifts, counts, intermittent)' : 'KernelSynth-style synthetic series'} + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)${startedFrom}`,
         sources: o.corpus.map((c) => basename(c.path)),
         synthetic: o.synthetic,
       },

@@ -1,4 +1,4 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { Container, ContainerModule } from 'inversify';
 import { createContainer, registryOf } from '../core/container.js';
 import { useBackend, parseBackend, type BackendChoice } from '../core/backend.js';
@@ -54,6 +54,12 @@ export abstract class HeadstartCommand extends Command {
       }
       this.logToStderr(`Error: ${err.message}`);
       this.exit(1);
+    }
+    if (this.jsonEnabled() && !(err instanceof Errors.ExitError)) {
+      // oclif's own errors (unknown flag, bad option) would print their whole parse context as JSON.
+      const exit = (err as { oclif?: { exit?: number } }).oclif?.exit ?? 1;
+      this.logJson({ error: { code: exit === 2 ? 'usage' : 'internal', message: err.message.split('\n')[0] } });
+      this.exit(exit);
     }
     return super.catch(err);
   }

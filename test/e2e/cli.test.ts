@@ -277,6 +277,15 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
     expect(readdirSync(out)).toEqual([]);
   });
 
+  it('an unknown flag, as --json: one error object with a code, not oclif\'s parse context', async () => {
+    const r = await cli(['backbones', '--json', '--no-such-flag']);
+    expect(r.code).toBe(2);
+    const err = JSON.parse(r.stdout) as { error: Record<string, unknown> };
+    expect(Object.keys(err.error).sort()).toEqual(['code', 'message']);
+    expect(err.error.code).toBe('usage');
+    expect(err.error.message).toMatch(/no-such-flag/);
+  });
+
   it('evaluate with a tampered weights file', async () => {
     const tampered = join(outDir('tampered'), 'model');
     cpSync(model, tampered, { recursive: true });

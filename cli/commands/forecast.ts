@@ -38,13 +38,17 @@ export default class Forecast extends HeadstartCommand {
     const forecasts = forecaster.forecastFuture(dataset, future);
     const seconds = (performance.now() - t0) / 1000;
     const cols = dataset.columns;
-    const lines = [[cols?.id ?? 'series_id', cols?.timestamp ?? 'timestamp', cols?.value ?? 'forecast'].map(csvCell).join(',')];
+    const levels = forecaster.quantileLevels.length > 1 ? forecaster.quantileLevels : [];
+    const lines = [[cols?.id ?? 'series_id', cols?.timestamp ?? 'timestamp', cols?.value ?? 'forecast', ...levels.map((l) => `q${l}`)].map(csvCell).join(',')];
     for (const f of forecasts) {
-      f.values.forEach((v, h) => lines.push(`${csvCell(f.seriesId)},${csvCell(formatTimestampAs(f.timestamps[h]!, dataset.timestampStyle, dataset.frequency))},${formatSignificant(v, flags.precision)}`));
+      f.values.forEach((v, h) => {
+        const qs = levels.map((_, k) => `,${formatSignificant(f.quantiles![k]![h]!, flags.precision)}`).join('');
+        lines.push(`${csvCell(f.seriesId)},${csvCell(formatTimestampAs(f.timestamps[h]!, dataset.timestampStyle, dataset.frequency))},${formatSignificant(v, flags.precision)}${qs}`);
+      });
     }
     await writeFileAtomic(flags.out, lines.join('\n') + '\n');
     this.say(`${forecasts.length} series × ${forecaster.meta.horizon} steps in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);
-    return { out: flags.out, series: forecasts.length, horizon: forecaster.meta.horizon, seconds, backend: this.backend.active };
+    return { out: flags.out, series: forecasts.length, horizon: forecaster.meta.horizon, quantiles: levels, seconds, backend: this.backend.active };
   }
 }
 

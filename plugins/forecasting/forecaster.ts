@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
-import { applyOutputPolicy, type Combination, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
+import { applyOutputPolicy, clipsAtZero, type Combination, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
+import { quantileLevels } from './heads/quantile-forecast-head.js';
 import type { TaskModel } from '../../core/task/task-model.js';
 import { DataError, ModelError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
@@ -35,6 +36,8 @@ export interface SeriesForecast {
   seriesId: string;
   timestamps: number[];
   values: number[];
+  /** [level][step], ascending levels (Forecaster.quantileLevels), for quantile heads. */
+  quantiles?: number[][];
 }
 
 /** A trained backbone + head with its normalisation recipe: predicts, and is what `transfer` saves. */
@@ -60,8 +63,43 @@ export class Forecaster {
     return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
   }
 
-  /** The network's own forecasts (in data units) for each cut, batched so memory stays bounded. */
+  /** Quantile levels the head forecasts ([0.5] for a point head). */
+  get quantileLevels(): number[] {
+    return quantileLevels(this.meta.head);
+  }
+
+  /**
+   * Quantile forecasts for each cut, [cut][level][step] in data units, ascending levels: the head's
+   * quantiles shifted so their median is the point forecast `predict` gives (combined, intermittent
+   * rule), then clipped at zero where the point forecast is. Shifting and clipping keep them ordered.
+   */
+  predictQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][][] {
+    const levels = this.quantileLevels;
+    const H = this.meta.horizon;
+    const raw = this.predictRaw(dataset, cuts, batchSize);
+    const point = this.predict(dataset, cuts, batchSize);
+    const mid = levels.indexOf(0.5);
+    const mode = this.meta.nonNegative ?? 'auto';
+    return raw.map((row, i) => {
+      const median = row.slice(mid * H, (mid + 1) * H);
+      const c = cuts[i]!;
+      const clip = clipsAtZero(mode, dataset.series[c.series]!.values.slice(0, c.cut));
+      return levels.map((_, k) => row.slice(k * H, (k + 1) * H).map((v, h) => {
+        const shifted = v - median[h]! + point[i]![h]!;
+        return clip ? Math.max(0, shifted) : shifted;
+      }));
+    });
+  }
+
+  /** The network's own point forecasts (its median for a quantile head), in data units. */
   predictModel(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
+    const H = this.meta.horizon;
+    const mid = this.quantileLevels.indexOf(0.5);
+    return this.predictRaw(dataset, cuts, batchSize).map((row) => row.slice(mid * H, (mid + 1) * H));
+  }
+
+  /** Every output of the network (all quantile levels) for each cut, in data units, batched so memory stays bounded. */
+  private predictRaw(dataset: ForecastDataset, cuts: Cut[], batchSize: number): number[][] {
     const windows = new ForecastWindows(dataset, cuts, { contextLength: this.meta.contextLength, horizon: this.meta.horizon, covariates: this.meta.covariates });
     const out: number[][] = [];
     for (let start = 0; start < windows.size; start += batchSize) {
@@ -99,11 +137,14 @@ export class Forecaster {
         for (const n of names) s.covariates[n] = [...(s.covariates[n] ?? []).slice(0, s.values.length), ...f.covariates[n]!.slice(start, start + H)];
       }
     }
-    const values = this.predict(extended, extended.series.map((s, i) => ({ series: i, cut: s.values.length })));
+    const cuts = extended.series.map((s, i) => ({ series: i, cut: s.values.length }));
+    const values = this.predict(extended, cuts);
+    const quantiles = this.quantileLevels.length > 1 ? this.predictQuantiles(extended, cuts) : undefined;
     return extended.series.map((s, i) => ({
       seriesId: s.id,
       timestamps: nextTimestamps(s.timestamps[s.timestamps.length - 1]!, dataset.frequency, H),
       values: values[i]!,
+      ...(quantiles ? { quantiles: quantiles[i]! } : {}),
     }));
   }
 

@@ -2,6 +2,7 @@ import { definePlugin } from '../../core/plugin.js';
 import { PatchMixerBackbone, PatchMixerMBackbone } from './backbones/patch-mixer.js';
 import { LinearForecastHead } from './heads/linear-forecast-head.js';
 import { ResidualMlpForecastHead } from './heads/residual-mlp-forecast-head.js';
+import { QuantileForecastHead } from './heads/quantile-forecast-head.js';
 import { ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
 import { NaiveBaseline } from './baselines/naive.js';
 import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
@@ -20,6 +21,7 @@ export const forecastingPlugin = definePlugin('forecasting', (r) => {
   r.backbone('patch-mixer-m', PatchMixerMBackbone);
   r.head('linear-forecast', LinearForecastHead);
   r.head('residual-mlp-forecast', ResidualMlpForecastHead);
+  r.head('quantile-forecast', QuantileForecastHead);
   r.evaluator('forecast-metrics', ForecastEvaluator);
   r.baseline('naive', NaiveBaseline);
   r.baseline('seasonal-naive', SeasonalNaiveBaseline);

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service
 import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import { parseQuantileLevels } from '../../../plugins/forecasting/heads/quantile-forecast-head.js';
 import { COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/output-policy.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 
@@ -26,6 +27,7 @@ export default class TransferForecast extends HeadstartCommand {
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
+    quantiles: Flags.string({ description: 'also forecast these quantile levels, e.g. 0.1,0.5,0.9 (a quantile head trained with the pinball loss; never crossing; the point forecast is the median)' }),
     'train-share': Flags.string({ description: 'train and validate on this share of the series only (a seeded subset; every series is still forecast and tested), e.g. 0.1 for a data-savings run' }),
     'non-negative': Flags.string({ description: 'clip forecasts at zero: auto (series whose history is never negative), always, never', options: [...NON_NEGATIVE_MODES], default: 'auto' }),
     intermittent: Flags.string({ description: 'intermittent series (over a quarter of the last two seasons zero): auto forecasts their recent median (what absolute-error metrics reward; usually 0), model leaves them to the model', options: [...INTERMITTENT_MODES], default: 'auto' }),
@@ -50,6 +52,7 @@ export default class TransferForecast extends HeadstartCommand {
       useCovariates: !flags['no-covariates'],
       nonNegative: flags['non-negative'] as NonNegativeMode,
       intermittent: flags.intermittent as IntermittentMode,
+      quantiles: flags.quantiles !== undefined ? parseQuantileLevels(flags.quantiles) : undefined,
       trainShare: flags['train-share'] !== undefined ? Number(flags['train-share']) : undefined,
       combine: flags.combine as CombineOption,
       partner: flags['combine-with'],

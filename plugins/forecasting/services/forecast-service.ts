@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
@@ -38,6 +38,8 @@ export interface TransferOptions {
   maxWindowsPerSeries?: number;
   /** Validation horizons per series before the test window (default: 1 with many series, up to 4 with few). */
   validationWindows?: number;
+  /** Quantile levels to forecast besides the point (the median): a quantile head, trained with the pinball loss. */
+  quantiles?: number[];
   /** Clip forecasts at zero: auto (default) where a series' history is never negative. */
   nonNegative?: NonNegativeMode;
   /** Intermittent series (over a quarter of recent steps zero): their recent median (auto, default) or the model's forecast. */
@@ -102,8 +104,8 @@ export class ForecastService {
     const spec = { contextLength: info.contextLength, horizon: o.horizon, covariates };
 
     const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
-    const headKind = this.registry.get<Head<ForecastInput>>('head', o.head ?? 'linear-forecast');
-    const headConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames };
+    const headKind = this.registry.get<Head<ForecastInput>>('head', this.headFor(o, strategy.name));
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(o.quantiles ? { options: { levels: o.quantiles.join(',') } } : {}) };
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
@@ -143,6 +145,16 @@ export class ForecastService {
       warnings.push(`${strategy.name} does worse than seasonal naive on the validation window (relative MASE ${validation.relMASE.toFixed(3)} > 1): the pretrained backbone may be far from this data — compare with --strategy scratch and the baselines (\`headstart evaluate\`)`);
     }
     return { forecaster, training, validation, warnings };
+  }
+
+  /** The head id: the one asked for, the quantile head when quantiles are asked for, else the linear head. */
+  private headFor(o: TransferOptions, strategy: StrategyName): string {
+    if (!o.quantiles) return o.head ?? 'linear-forecast';
+    if (o.head !== undefined && o.head !== 'quantile-forecast') throw new UsageError(`--quantiles needs the quantile-forecast head, not --head ${o.head}`, 'bad-quantiles');
+    if (strategy === 'zero-shot') {
+      throw new UsageError('zero-shot quantiles need a backbone pretrained with a quantile head, and the shipped ones have point heads; use --strategy probe (about a minute) or drop --quantiles', 'bad-quantiles');
+    }
+    return 'quantile-forecast';
   }
 
   /**

@@ -59,6 +59,12 @@ export default class Evaluate extends HeadstartCommand {
     const rows = service.evaluate(dataset, forecaster.meta.horizon, [{ name: `${forecaster.meta.strategy} (${forecaster.meta.backbone.id})${forecaster.combinationLabel()}`, forecaster, trainSeconds: t?.seconds ?? 0 }]);
     this.say(`${dataset.series.length} series, horizon ${forecaster.meta.horizon}, seasonal period ${dataset.seasonalPeriod}, backend ${this.backend.active}`);
     this.say(renderTable(SCORE_HEADER, scoreRows(rows)));
+    const quantiles = forecaster.quantileLevels.length > 1 ? service.evaluateQuantiles(dataset, forecaster, `${forecaster.meta.strategy}${forecaster.combinationLabel()}`) : undefined;
+    if (quantiles) {
+      const q = quantiles[0]!;
+      this.say(`\nquantiles ${q.levels.join(', ')}: WQL (lower is better), MSIS of the ${Math.round(q.interval * 100)}% interval, coverage per level (ideal: the level)`);
+      this.say(renderTable(['method', 'WQL', 'MSIS', ...q.levels.map((l) => `cov q${l}`)], quantiles.map((r) => [r.name, r.WQL.toFixed(4), r.MSIS.toFixed(3), ...r.coverage.map((c) => c.toFixed(3))])));
+    }
     if (flags.plot) {
       const cuts = service.testCuts(dataset, forecaster.meta.horizon);
       const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
@@ -74,6 +80,7 @@ export default class Evaluate extends HeadstartCommand {
       horizon: forecaster.meta.horizon,
       series: dataset.series.length,
       results: scoreSummary(rows),
+      ...(quantiles ? { quantiles } : {}),
       ...(flags['per-series'] ? { perSeries: Object.fromEntries(rows.map((r) => [r.name, r.report.perItem])) } : {}),
     };
   }

@@ -68,6 +68,35 @@ describe('transfer with --quantiles', () => {
     const again = await service.load(dir);
     expect(again.quantileLevels).toEqual([0.1, 0.5, 0.9]);
     expect(again.predictQuantiles(ds, cuts)).toEqual(q);
+    const scores = service.evaluateQuantiles(ds, again, 'probe');
+    expect(scores.map((r) => r.name)).toEqual(expect.arrayContaining(['probe', 'seasonal-naive', 'ets']));
+    for (const r of scores) {
+      expect(Number.isFinite(r.WQL) && r.WQL > 0).toBe(true);
+      expect(r.interval).toBeCloseTo(0.8, 12);
+      expect(r.coverage[0]!).toBeLessThanOrEqual(r.coverage[2]!);
+    }
     await expect(service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 4, quantiles: [0.1, 0.9] })).rejects.toThrow(/zero-shot quantiles/);
+  });
+});
+
+describe('scoreQuantiles', () => {
+  it('pools WQL and coverage over series and averages MSIS (hand-computed)', async () => {
+    const { scoreQuantiles } = await import('../../plugins/forecasting/services/quantile-scoring.js');
+    const ds = {
+      source: 'mem', frequency: 'monthly' as const, seasonalPeriod: 1, covariateNames: [], notices: [],
+      series: [
+        { id: 'a', values: [1, 2, 3, 4, 10], timestamps: [0, 1, 2, 3, 4], covariates: {} },
+        { id: 'b', values: [2, 2, 2, 2, 2], timestamps: [0, 1, 2, 3, 4], covariates: {} },
+      ],
+    };
+    const cuts = [{ series: 0, cut: 4 }, { series: 1, cut: 4 }];
+    // a: y=10, quantiles 8,9,11 (levels .1,.5,.9): pinball .1·2 + .5·1 + .1·1 = .8; b: y=2, quantiles 1,2,3: .1·1 + 0 + .1·1 = .2
+    // WQL = 2·(.8 + .2) / ((10 + 2) · 3) = 1/18
+    const r = scoreQuantiles('m', ds, cuts, [0.1, 0.5, 0.9], [[[8], [9], [11]], [[1], [2], [3]]], 1);
+    expect(r.WQL).toBeCloseTo(1 / 18, 12);
+    expect(r.coverage).toEqual([0, 0.5, 1]);
+    // MSIS (alpha .2): a width 3, scale 1 -> 3; b width 2, scale: history 2,2,2,2 has no change -> NaN, left out
+    expect(r.MSIS).toBeCloseTo(3, 12);
+    expect(r.interval).toBeCloseTo(0.8, 12);
   });
 });

@@ -12,6 +12,7 @@ import { validateHorizon } from '../data/csv-loader.js';
 import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
+import { baselineQuantiles, scoreQuantiles, type QuantileScores } from './quantile-scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
@@ -214,6 +215,22 @@ export class ForecastService {
       const { forecasts, seconds } = baselineForecasts(b, dataset, cuts, horizon);
       const report = score(dataset, cuts, forecasts, horizon);
       rows.push({ name: id, kind: 'baseline', report, ...relativeTo(report, reference), trainSeconds: seconds, predictSeconds: 0, trainableParameters: 0 });
+    }
+    return rows;
+  }
+
+  /**
+   * Probabilistic scores on the test window: the forecaster's quantiles beside every registered
+   * baseline that forecasts quantiles (ETS's intervals, seasonal naive's residual quantiles).
+   */
+  evaluateQuantiles(dataset: ForecastDataset, f: Forecaster, name: string): QuantileScores[] {
+    const H = f.meta.horizon;
+    const cuts = this.testCuts(dataset, H);
+    const levels = f.quantileLevels;
+    const rows = [scoreQuantiles(name, dataset, cuts, levels, f.predictQuantiles(dataset, cuts), H)];
+    for (const id of this.forecastBaselineIds()) {
+      const q = baselineQuantiles(this.registry.get<ForecastBaseline>('baseline', id), dataset, cuts, H, levels);
+      if (q) rows.push(scoreQuantiles(id, dataset, cuts, levels, q, H));
     }
     return rows;
   }

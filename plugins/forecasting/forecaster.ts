@@ -70,8 +70,10 @@ export class Forecaster {
 
   /**
    * Quantile forecasts for each cut, [cut][level][step] in data units, ascending levels: the head's
-   * quantiles shifted so their median is the point forecast `predict` gives (combined, intermittent
-   * rule), then clipped at zero where the point forecast is. Shifting and clipping keep them ordered.
+   * quantiles (averaged level by level with the partner's when the model is combined with one that
+   * forecasts quantiles), shifted so their median is the point forecast `predict` gives (combined,
+   * intermittent rule), then clipped at zero where the point forecast is. Averaging, shifting and
+   * clipping all keep them ordered.
    */
   predictQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][][] {
     const levels = this.quantileLevels;
@@ -80,12 +82,17 @@ export class Forecaster {
     const point = this.predict(dataset, cuts, batchSize);
     const mid = levels.indexOf(0.5);
     const mode = this.meta.nonNegative ?? 'auto';
+    const method = this.meta.combination?.method ?? 'model';
     return raw.map((row, i) => {
-      const median = row.slice(mid * H, (mid + 1) * H);
       const c = cuts[i]!;
-      const clip = clipsAtZero(mode, dataset.series[c.series]!.values.slice(0, c.cut));
-      return levels.map((_, k) => row.slice(k * H, (k + 1) * H).map((v, h) => {
-        const shifted = v - median[h]! + point[i]![h]!;
+      const history = dataset.series[c.series]!.values.slice(0, c.cut);
+      const own = levels.map((_, k) => row.slice(k * H, (k + 1) * H));
+      // Combined quantiles average level by level (Vincentization), as the point forecasts average.
+      const other = method !== 'model' ? this.partner?.forecastQuantiles?.(history, H, dataset.seasonalPeriod, levels) : undefined;
+      const q = !other ? own : method === 'partner' ? other : own.map((r, k) => r.map((v, h) => (v + other[k]![h]!) / 2));
+      const clip = clipsAtZero(mode, history);
+      return q.map((r) => r.map((v, h) => {
+        const shifted = v - q[mid]![h]! + point[i]![h]!;
         return clip ? Math.max(0, shifted) : shifted;
       }));
     });

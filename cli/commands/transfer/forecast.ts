@@ -21,7 +21,7 @@ export default class TransferForecast extends HeadstartCommand {
   static override flags = {
     ...forecastDataFlags,
     backbone: Flags.string({ description: 'backbone id (see `headstart backbones`)', default: 'patch-mixer-s' }),
-    head: Flags.string({ description: 'head id: linear-forecast (PatchTST flatten head) or residual-mlp-forecast', default: 'linear-forecast' }),
+    head: Flags.string({ description: 'head id: linear-forecast (PatchTST flatten head, the default), residual-mlp-forecast, or quantile-forecast (the default with --quantiles)' }),
     strategy: Flags.string({ description: 'zero-shot, probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'probe' }),
     horizon: Flags.integer({ description: 'steps to forecast', required: true }),
     out: Flags.string({ description: 'model folder to write', required: true }),

@@ -18,5 +18,9 @@ export function trainingFlags(defaults: { seed: number; epochs: number; batchSiz
 export function trainSettings(flags: { seed: number; epochs: number; 'batch-size': number; 'learning-rate'?: string; patience: number; 'steps-per-epoch': number }): TrainSettings & { seed: number } {
   const lr = flags['learning-rate'] !== undefined ? Number(flags['learning-rate']) : undefined;
   if (lr !== undefined && !(lr > 0)) throw new UsageError(`--learning-rate ${flags['learning-rate']}: must be a positive number`);
+  for (const name of ['epochs', 'batch-size', 'steps-per-epoch'] as const) {
+    if (!(Number.isInteger(flags[name]) && flags[name] >= 1)) throw new UsageError(`--${name} ${flags[name]}: must be a whole number >= 1`);
+  }
+  if (!(Number.isInteger(flags.patience) && flags.patience >= 0)) throw new UsageError(`--patience ${flags.patience}: must be a whole number >= 0`);
   return { seed: flags.seed, epochs: flags.epochs, batchSize: flags['batch-size'], learningRate: lr, patience: flags.patience, maxStepsPerEpoch: flags['steps-per-epoch'] };
 }

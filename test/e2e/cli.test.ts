@@ -286,6 +286,15 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
     expect(err.error.message).toMatch(/no-such-flag/);
   });
 
+  it('--batch-size 0 names the flag instead of a raw divide-by-zero', async () => {
+    const out = outDir('batch0');
+    const r = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'scratch', '--batch-size', '0', '--out', join(out, 'model'), '--json']);
+    expect(r.code).toBe(1);
+    const err = JSON.parse(r.stdout) as { error: { code: string; message: string } };
+    expect(err.error).toEqual({ code: 'bad-usage', message: '--batch-size 0: must be a whole number >= 1' });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
   it('evaluate with a tampered weights file', async () => {
     const tampered = join(outDir('tampered'), 'model');
     cpSync(model, tampered, { recursive: true });

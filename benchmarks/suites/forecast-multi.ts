@@ -7,7 +7,7 @@
  *
  *   npm run bench:forecast-multi -- [--suite file.json] [--backbones patch-mixer-s,patch-mixer-m]
  *       [--strategies zero-shot,probe] [--seeds 1] [--origins 3] [--train-origins 1]
- *       [--datasets aus_retail,ansett] [--out folder] [--fresh]
+ *       [--datasets aus_retail,ansett] [--shares 0.1,1] [--weights folder --tag name] [--out folder] [--fresh]
  *
  * Every run (dataset, origin, method, seed) is appended to <out>/forecast-multi-runs.jsonl as it
  * finishes; a re-run resumes from it (--fresh starts over).
@@ -24,7 +24,7 @@ import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import type { ForecastBaseline, StrategyName } from '../../core/interfaces/index.js';
 import type { CombineMethod } from '../../plugins/forecasting/output-policy.js';
-import { parseArgs, machineInfo, writeResults, resultsDir, projectRoot } from '../harness/index.js';
+import { parseArgs, machineInfo, writeResults, resultsDir, projectRoot, useWeightsFolder } from '../harness/index.js';
 import { readSuite, loadSuiteDataset, atOrigin } from './forecast-multi-data.js';
 import { summariseMulti, multiMarkdown, type MultiRun } from './forecast-multi-report.js';
 
@@ -39,6 +39,8 @@ const args = parseArgs(process.argv.slice(2), {
   'train-origins': { type: 'number', default: 1, integer: true, min: 1, description: 'origins for the trained strategies' },
   datasets: { type: 'list', description: 'only these datasets of the suite' },
   out: { type: 'string', description: 'results folder (default benchmarks/results)' },
+  weights: { type: 'string', description: 'score the (single) --backbones backbone with this weights folder instead of its shipped one' },
+  tag: { type: 'string', description: 'suffix for the method names (e.g. a candidate weights folder)' },
   fresh: { type: 'boolean', default: false },
   quick: { type: 'boolean', default: false, description: 'two tiny epochs per trained strategy (smoke test)' },
 }, { usage: 'npm run bench:forecast-multi -- [flags]' });
@@ -65,6 +67,10 @@ async function main(): Promise<void> {
   const container = createContainer(builtinPlugins);
   const service = container.get<ForecastService>(FORECAST_SERVICE);
   const registry = container.get<Registry>(TOKENS.Registry);
+  if (args.weights !== undefined) {
+    if (args.backbones.length !== 1) throw new Error('--weights needs exactly one --backbones id');
+    useWeightsFolder(registry.get('backbone', args.backbones[0]!), args.backbones[0]!, args.weights);
+  }
   const suite = readSuite(args.suite);
   const done: MultiRun[] = !args.fresh && existsSync(runsFile) ? (await readFile(runsFile, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as MultiRun) : [];
   const key = (r: Pick<MultiRun, 'dataset' | 'origin' | 'method' | 'seed'>) => `${r.dataset}|${r.origin}|${r.method}|${r.seed}`;
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
           const shares = strategy === 'zero-shot' ? [1] : args.shares.map(Number).filter((x) => x === 1 || ds.series.length >= args['min-series-for-shares']);
           const cells = shares.flatMap((share) => (strategy === 'zero-shot' ? ['0'] : args.seeds).map((seed) => ({ share, seed: Number(seed) })));
           for (const { share, seed } of cells) {
-            const name = `${backbone} ${strategy}${share < 1 ? ` @${Math.round(share * 100)}%` : ''}`;
+            const name = `${backbone}${args.tag ? `[${args.tag}]` : ''} ${strategy}${share < 1 ? ` @${Math.round(share * 100)}%` : ''}`;
             if (have.has(key({ dataset: d.name, origin, method: name, seed }))) continue;
             const t0 = performance.now();
             let o: Awaited<ReturnType<ForecastService['transfer']>>;

@@ -3,6 +3,13 @@ import { HeadstartCommand } from '../base-command.js';
 import type { Backbone, BackboneInfo } from '../../core/interfaces/index.js';
 import { renderTable } from '../../core/report/table.js';
 
+/** Width left for the corpus column in a 100-column terminal after the other columns. */
+const CORPUS_WIDTH = 35;
+
+function shorten(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1).trimEnd()}…`;
+}
+
 export default class Backbones extends HeadstartCommand {
   static override summary = 'List installed backbones: id, task, parameters, context length, pretraining corpus';
   static override examples = ['<%= config.bin %> backbones', '<%= config.bin %> backbones --task forecast --json'];
@@ -19,10 +26,11 @@ export default class Backbones extends HeadstartCommand {
       .filter((i) => !flags.task || i.task === flags.task);
     this.say(
       renderTable(
-        ['id', 'task', 'parameters', 'context', 'max horizon', 'weights', 'pretraining corpus'],
-        infos.map((i) => [i.id, i.task, i.parameters.toLocaleString('en-US'), String(i.contextLength), String(i.maxHorizon ?? '-'), i.hasWeights ? `v${i.version}` : 'none', i.corpus]),
+        ['id', 'task', 'parameters', 'context', 'max h', 'weights', 'pretraining corpus'],
+        infos.map((i) => [i.id, i.task, i.parameters.toLocaleString('en-US'), String(i.contextLength), String(i.maxHorizon ?? '-'), i.hasWeights ? `v${i.version}` : 'none', shorten(i.corpus, CORPUS_WIDTH)]),
       ),
     );
+    this.say('(corpus descriptions are shortened to fit 100 columns; --json has them whole)');
     this.say(`backend: ${this.backend.active}`);
     return { backbones: infos, backend: this.backend.active };
   }

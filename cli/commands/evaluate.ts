@@ -40,7 +40,7 @@ export default class Evaluate extends HeadstartCommand {
     strict: Flags.boolean({ description: "recommend models: reject events whose item is not in the model's catalogue instead of ignoring them" }),
     model: Flags.string({ description: 'model folder written by `transfer`', required: true }),
     'per-series': Flags.boolean({ description: 'include per-series metrics in --json output' }),
-    plot: Flags.string({ description: 'write an SVG of history, actuals and forecasts (model, seasonal naive) for the first series' }),
+    plot: Flags.string({ description: 'forecast models: write an SVG of history, actuals and forecasts (model, seasonal naive) for the first --plot-series series' }),
     'plot-series': Flags.integer({ description: 'how many series to plot', default: 6 }),
   };
 

@@ -186,9 +186,11 @@ export type WeightsDescription = Pick<WeightsManifest, 'backbone' | 'version' | 
 export async function pretrainAndSave(
   o: PretrainRunOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void },
   loop: Pick<PretrainLoopOptions, 'variables' | 'trainLoss' | 'heldOutLoss' | 'sampler'>,
-  networks: { backbone: tf.LayersModel } & Record<string, tf.LayersModel>,
+  networks: Record<string, tf.LayersModel>,
   description: WeightsDescription,
   extraFiles: Record<string, string | Uint8Array> = {},
+  /** The network whose parameters the manifest counts (the backbone, or the head of a head-only run). */
+  counted = 'backbone',
 ): Promise<PretrainSummary> {
   let manifest: WeightsManifest | undefined;
   const settings = { steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, emaDecay: o.emaDecay ?? 0, backbone: description.backbone };
@@ -201,7 +203,7 @@ export async function pretrainAndSave(
       steps: state.step,
       batchSize: o.batchSize,
       wallSeconds: state.wallSeconds,
-      parameters: networks.backbone.countParams(),
+      parameters: networks[counted]!.countParams(),
       finalLoss: { trainEma: state.trainEma, heldOut: loop.heldOutLoss() },
     }, extraFiles);
   });

@@ -30,6 +30,8 @@ export interface ForecasterMeta {
   combination?: Combination;
   /** Intermittent series: their recent median (auto, the default) or the model's forecast. */
   intermittent?: IntermittentMode;
+  /** The quantile levels asked for, when the head forecasts more (a pretrained head's grid). */
+  quantiles?: number[];
 }
 
 export interface SeriesForecast {
@@ -63,9 +65,9 @@ export class Forecaster {
     return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
   }
 
-  /** Quantile levels the head forecasts ([0.5] for a point head). */
+  /** Quantile levels this forecaster reports: those asked for, else the head's ([0.5] for a point head). */
   get quantileLevels(): number[] {
-    return quantileLevels(this.meta.head);
+    return this.meta.quantiles ?? quantileLevels(this.meta.head);
   }
 
   /**
@@ -76,7 +78,8 @@ export class Forecaster {
    * clipping all keep them ordered.
    */
   predictQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][][] {
-    const levels = this.quantileLevels;
+    const levels = quantileLevels(this.meta.head);
+    const reported = this.quantileLevels.map((l) => levels.findIndex((p) => Math.abs(p - l) < 1e-9));
     const H = this.meta.horizon;
     const raw = this.predictRaw(dataset, cuts, batchSize);
     const point = this.predict(dataset, cuts, batchSize);
@@ -91,7 +94,7 @@ export class Forecaster {
       const other = method !== 'model' ? this.partner?.forecastQuantiles?.(history, H, dataset.seasonalPeriod, levels) : undefined;
       const q = !other ? own : method === 'partner' ? other : own.map((r, k) => r.map((v, h) => (v + other[k]![h]!) / 2));
       const clip = clipsAtZero(mode, history);
-      return q.map((r) => r.map((v, h) => {
+      return reported.map((k) => q[k]!.map((v, h) => {
         const shifted = v - q[mid]![h]! + point[i]![h]!;
         return clip ? Math.max(0, shifted) : shifted;
       }));
@@ -101,7 +104,7 @@ export class Forecaster {
   /** The network's own point forecasts (its median for a quantile head), in data units. */
   predictModel(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
     const H = this.meta.horizon;
-    const mid = this.quantileLevels.indexOf(0.5);
+    const mid = quantileLevels(this.meta.head).indexOf(0.5);
     return this.predictRaw(dataset, cuts, batchSize).map((row) => row.slice(mid * H, (mid + 1) * H));
   }
 

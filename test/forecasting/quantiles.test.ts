@@ -75,7 +75,8 @@ describe('transfer with --quantiles', () => {
       expect(r.interval).toBeCloseTo(0.8, 12);
       expect(r.coverage[0]!).toBeLessThanOrEqual(r.coverage[2]!);
     }
-    await expect(service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 4, quantiles: [0.1, 0.9] })).rejects.toThrow(/zero-shot quantiles/);
+    // Zero-shot needs a pretrained quantile head at the levels asked for.
+    await expect(service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 4, quantiles: [0.33, 0.5] })).rejects.toThrow(/zero-shot quantiles need a quantile head pretrained/);
   });
 });
 
@@ -98,5 +99,25 @@ describe('scoreQuantiles', () => {
     // MSIS (alpha .2): a width 3, scale 1 -> 3; b width 2, scale: history 2,2,2,2 has no change -> NaN, left out
     expect(r.MSIS).toBeCloseTo(3, 12);
     expect(r.interval).toBeCloseTo(0.8, 12);
+  });
+});
+
+describe('zero-shot quantiles from the shipped quantile head', () => {
+  it('reports the levels asked for, never crossing, median equal to the point forecast', async () => {
+    const ds = seasonalDataset({ series: 4, length: 60 });
+    const o = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 6, quantiles: [0.1, 0.5, 0.9], combine: 'none' });
+    const f = o.forecaster;
+    expect(f.quantileLevels).toEqual([0.1, 0.5, 0.9]);
+    const cuts = ds.series.map((s, i) => ({ series: i, cut: s.values.length - 6 }));
+    const q = f.predictQuantiles(ds, cuts);
+    const point = f.predict(ds, cuts);
+    q.forEach((levels, i) => {
+      expect(levels).toHaveLength(3);
+      for (let h = 0; h < 6; h++) {
+        expect(levels[1]![h]!).toBeCloseTo(point[i]![h]!, 6);
+        expect(levels[0]![h]!).toBeLessThan(levels[1]![h]!);
+        expect(levels[1]![h]!).toBeLessThan(levels[2]![h]!);
+      }
+    });
   });
 });

@@ -34,7 +34,7 @@ export function copyWeights(src: string = PATCH_MIXER_WEIGHTS): string | undefin
     seen = true;
     const dst = tempDir('headstart-weights-');
     try {
-      for (const f of readdirSync(src)) cpSync(join(src, f), join(dst, f));
+      for (const f of readdirSync(src)) cpSync(join(src, f), join(dst, f), { recursive: true });
       if (consistent(dst)) return dst;
     } catch {
       // the folder was swapped mid-copy; retry

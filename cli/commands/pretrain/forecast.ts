@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
+import { parseQuantileLevels } from '../../../plugins/forecasting/heads/quantile-forecast-head.js';
 import { readCorpusSpec } from '../../../plugins/forecasting/pretraining/corpus-spec.js';
 import { SYNTHETIC_RECIPES, type SyntheticRecipe } from '../../../plugins/forecasting/pretraining/window-sampler.js';
 import type { ForecastPretrainOptions } from '../../../plugins/forecasting/pretraining/pretrain-patch-mixer.js';
@@ -21,6 +22,7 @@ export default class PretrainForecast extends PretrainCommand {
     'order-column': Flags.string({ description: 'column that orders rows within a series (file order if absent)' }),
     'time-column': Flags.string({ description: 'decimal-time column whose step gives each series\' seasonal period (1/12 -> 12, 1/4 -> 4, else 1)' }),
     'corpus-spec': Flags.string({ description: 'JSON file listing corpus files with their own columns and seasonal periods (paths relative to it); see benchmarks/corpora/' }),
+    'quantile-head': Flags.string({ description: 'train only a quantile head at these levels (e.g. 0.1,0.2,…,0.9) on the frozen encoder of --init-from; write it to <weights>/quantile-head/ for zero-shot quantiles' }),
     'init-from': Flags.string({ description: 'continue pretraining from this weights folder of the same backbone (its manifest\'s steps and sha256 are recorded)' }),
     synthetic: Flags.integer({ description: 'number of KernelSynth-style synthetic series', default: 200000 }),
     'synthetic-ratio': Flags.string({ description: 'share of each batch from synthetic series', default: '0.5' }),
@@ -37,6 +39,7 @@ export default class PretrainForecast extends PretrainCommand {
       ],
       recipe: flags['synthetic-recipe'] as SyntheticRecipe,
       initFrom: flags['init-from'],
+      quantileHead: flags['quantile-head'] !== undefined ? parseQuantileLevels(flags['quantile-head']) : undefined,
       synthetic: flags.synthetic,
       syntheticRatio: Number(flags['synthetic-ratio']),
     });

@@ -3,7 +3,9 @@ import { injectable } from 'inversify';
 import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
-import { readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
+import { hasWeights, readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
+import { QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
+import { join } from 'node:path';
 import { buildPatchMixerNetwork, type PatchMixerConfig } from './patch-mixer-network.js';
 import { linearForecastHeadFrom } from '../heads/linear-forecast-head.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
@@ -106,6 +108,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       parameters,
       corpus: weights.corpus,
       hasWeights: weights.hasWeights,
+      ...(hasWeights(join(this.weightsDir, 'quantile-head')) ? { pretrainedHeadOptions: { quantiles: String(shippedWeights(join(this.weightsDir, 'quantile-head')).manifest!.config.quantileLevels) } } : {}),
     };
     return this.infoCache;
   }
@@ -122,6 +125,19 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       headNet,
     );
     return new PatchMixerModel(info, network, head);
+  }
+
+  /**
+   * The quantile head pretrained on this encoder (`<weights>/quantile-head/`, written by
+   * `pretrain forecast --quantile-head`), for zero-shot quantiles; undefined when none is shipped.
+   */
+  async pretrainedQuantileHead(): Promise<QuantileForecastHeadModel | undefined> {
+    const dir = join(this.weightsDir, 'quantile-head');
+    if (!hasWeights(dir)) return undefined;
+    const manifest = readCompatibleWeights(dir, { id: this.id, version: PATCH_MIXER_VERSION, config: this.config });
+    const network = await loadNetwork(dir, 'quantile_head', manifest.files);
+    const config = { head: 'quantile-forecast', embeddingSize: this.describe().embeddingSize, outputs: this.config.maxHorizon, covariates: [], options: { levels: String(manifest.config.quantileLevels) } };
+    return new QuantileForecastHeadModel(config, network);
   }
 
   exampleInput(batchSize: number, seed: number): ForecastInput {

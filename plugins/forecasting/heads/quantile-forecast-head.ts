@@ -172,3 +172,27 @@ function cumulativeFrom(median: tf.Tensor, increments: tf.Tensor, n: number, H: 
   }
   return out;
 }
+
+/**
+ * Copies a pretrained quantile head (same levels, a longer horizon) into `target`: the median layer
+ * through the point head's warm start, each spread layer level block by level block, cut to the
+ * target's horizon.
+ */
+export function quantileWarmStart(target: tf.LayersModel, source: QuantileForecastHeadModel, config: HeadConfig): void {
+  warmStart(target, source.network, config);
+  const H = config.outputs;
+  const Hs = source.config.outputs;
+  for (const name of ['spread_below', 'spread_above']) {
+    const src = source.network.layers.find((l) => l.name === name);
+    const dst = target.layers.find((l) => l.name === name);
+    if (!src || !dst) continue;
+    const [kernel, bias] = src.getWeights() as [tf.Tensor2D, tf.Tensor1D];
+    const n = bias.shape[0] / Hs;
+    const cut = tf.tidy(() => [
+      tf.concat(Array.from({ length: n }, (_, k) => tf.slice(kernel, [0, k * Hs], [-1, H])), 1),
+      tf.concat(Array.from({ length: n }, (_, k) => tf.slice(bias, [k * Hs], [H])), 0),
+    ]);
+    dst.setWeights(cut);
+    tf.dispose(cut);
+  }
+}

@@ -5,6 +5,8 @@ import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training
 import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
 import { PatchMixerBackbone, PatchMixerMBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
+import { QuantileForecastHead, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
+import { UsageError } from '../../../core/errors.js';
 import { readCorpusFile, isHeldOut, type CorpusFileOptions, type CorpusSeries } from './corpus.js';
 import { PERIOD_BUCKETS } from '../data/period.js';
 import { WindowSampler, type PretrainBatch, type SyntheticRecipe } from './window-sampler.js';
@@ -21,6 +23,12 @@ export interface ForecastPretrainOptions extends PretrainRunOptions {
   recipe?: SyntheticRecipe;
   /** Start from this weights folder of the same backbone (continued pretraining) instead of a random init. */
   initFrom?: string;
+  /**
+   * Train only a quantile head at these levels on the frozen encoder of `initFrom` (its point head as
+   * the median's start); writes a weights folder holding just that head (`quantile_head`), which the
+   * backbone reads from `<weights>/quantile-head/` for zero-shot quantiles.
+   */
+  quantileHead?: number[];
 }
 
 const HOLDOUT_FRACTION = 0.05;
@@ -64,7 +72,11 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     const embeddingSize = backbone.outputs[0]!.shape[1] as number;
     const head = start?.pretrainedHead ?? new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [] }, { seed: o.seed + 7 });
     const startedFrom = o.initFrom ? `; continued from ${this.backboneId} weights of ${readWeightsManifest(o.initFrom).steps} steps (backbone.weights.bin sha256 ${readWeightsManifest(o.initFrom).files['backbone.weights.bin']?.slice(0, 12)}…)` : '';
-    const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
+    if (o.quantileHead && !start) throw new UsageError('--quantile-head trains a head on a pretrained encoder: pass --init-from <weights folder>', 'bad-usage');
+    const quantile = (o.quantileHead
+      ? new QuantileForecastHead().create({ head: 'quantile-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [], options: { levels: o.quantileHead.join(',') } }, { seed: o.seed + 7, warmStart: head })
+      : undefined) as QuantileForecastHeadModel | undefined;
+    const vars = (quantile ? quantile.network.trainableWeights : [...backbone.trainableWeights, ...head.network.trainableWeights]).map((w) => w.read() as tf.Variable);
     const loss = (b: PretrainBatch, training: boolean) => {
       const L = cfg.contextLength;
       const H = cfg.maxHorizon;
@@ -74,6 +86,11 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       const m = tf.tensor2d(b.targetMask, [b.size, H]);
       const period = tf.tensor2d(b.period, [b.size, PERIOD_BUCKETS]);
       const hidden = backbone.apply([ctx, mask, period], { training }) as tf.Tensor2D;
+      if (quantile) {
+        // Only the head's variables train (the encoder is frozen); steps beyond a series' end do not count.
+        const pred = quantile.predict({ hidden }, { context: ctx, mask, period }, training);
+        return maskedPinball(quantile, pred, y, m, tf.tensor1d(b.weight));
+      }
       const pred = head.predict({ hidden }, { context: ctx, mask, period }, training);
       // Masked, MASE-weighted MAE: targets beyond a series' end do not count, and each window's
       // error is divided by its context's seasonal-naive error, as MASE does.
@@ -81,17 +98,29 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       return tf.div(tf.sum(tf.mul(tf.abs(tf.sub(pred, y)), w)), tf.maximum(tf.sum(m), 1)) as tf.Scalar;
     };
     const heldOutLoss = () => (holdoutBatch ? tf.tidy(() => loss(holdoutBatch, false).dataSync()[0]!) : NaN);
-    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss, sampler: sampler.random }, { backbone, head: head.network }, {
+    const networks: Record<string, tf.LayersModel> = quantile ? { quantile_head: quantile.network } : { backbone, head: head.network };
+    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss, sampler: sampler.random }, networks, {
       backbone: this.backboneId,
       version: PATCH_MIXER_VERSION,
-      config: { ...cfg },
+      config: { ...cfg, ...(o.quantileHead ? { quantileLevels: o.quantileHead.join(',') } : {}) },
       corpus: {
         description: `${o.synthetic} ${o.recipe === 'demand' ? 'synthetic series (half KernelSynth-style, half demand-shaped: multi-seasonal, level shifts, counts, intermittent)' : 'KernelSynth-style synthetic series'} + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)${startedFrom}`,
         sources: o.corpus.map((c) => basename(c.path)),
         synthetic: o.synthetic,
       },
-    });
+    }, {}, quantile ? 'quantile_head' : 'backbone');
   }
+}
+
+/** Twice the pinball loss over levels and the observed target steps, weighted per window. */
+function maskedPinball(head: QuantileForecastHeadModel, pred: tf.Tensor, y: tf.Tensor2D, observed: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
+  const Q = head.levels.length;
+  const H = y.shape[1];
+  const diff = tf.sub(tf.reshape(y, [-1, 1, H]), tf.reshape(pred, [-1, Q, H]));
+  const q = tf.reshape(tf.tensor1d(head.levels), [1, Q, 1]);
+  const pin = tf.mul(2, tf.maximum(tf.mul(q, diff), tf.mul(tf.sub(q, 1), diff)));
+  const w = tf.reshape(tf.mul(observed, tf.reshape(weight, [-1, 1])), [-1, 1, H]);
+  return tf.div(tf.sum(tf.mul(pin, w)), tf.maximum(tf.mul(tf.sum(observed), Q), 1)) as tf.Scalar;
 }
 
 /** Pretrains patch-mixer-m (the 256-step context). */

@@ -13,6 +13,7 @@ import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { baselineQuantiles, scoreQuantiles, type QuantileScores } from './quantile-scoring.js';
+import { quantileWarmStart, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
@@ -105,9 +106,17 @@ export class ForecastService {
     const spec = { contextLength: info.contextLength, horizon: o.horizon, covariates };
 
     const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
-    const headKind = this.registry.get<Head<ForecastInput>>('head', this.headFor(o, strategy.name));
-    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(o.quantiles ? { options: { levels: o.quantiles.join(',') } } : {}) };
+    // A pretrained quantile head whose levels include the ones asked for starts every warm-started
+    // strategy (zero-shot needs it); other levels start from the point head's median only.
+    const pretrainedQuantiles = o.quantiles && strategy.warmStartHead ? await this.pretrainedQuantileHead(backbone, o.quantiles) : undefined;
+    const headKind = this.registry.get<Head<ForecastInput>>('head', this.headFor(o, strategy.name, pretrainedQuantiles !== undefined));
+    const levels = pretrainedQuantiles?.levels ?? o.quantiles;
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(levels ? { options: { levels: levels.join(',') } } : {}) };
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
+    if (pretrainedQuantiles) {
+      quantileWarmStart(head.network, pretrainedQuantiles, headConfig);
+      pretrainedQuantiles.network.dispose();
+    }
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
@@ -126,6 +135,7 @@ export class ForecastService {
       training: { ...training, history: undefined } as ForecasterMeta['training'],
       nonNegative: o.nonNegative ?? 'auto',
       intermittent: o.intermittent ?? 'auto',
+      ...(o.quantiles ? { quantiles: o.quantiles } : {}),
     };
     const forecaster = new Forecaster(model, meta);
     const chosen = this.chooseCombination(dataset, forecaster, cuts.val, o.combine ?? DEFAULTS.combine, o.partner ?? 'ets');
@@ -149,13 +159,22 @@ export class ForecastService {
   }
 
   /** The head id: the one asked for, the quantile head when quantiles are asked for, else the linear head. */
-  private headFor(o: TransferOptions, strategy: StrategyName): string {
+  private headFor(o: TransferOptions, strategy: StrategyName, hasPretrainedQuantiles: boolean): string {
     if (!o.quantiles) return o.head ?? 'linear-forecast';
     if (o.head !== undefined && o.head !== 'quantile-forecast') throw new UsageError(`--quantiles needs the quantile-forecast head, not --head ${o.head}`, 'bad-quantiles');
-    if (strategy === 'zero-shot') {
-      throw new UsageError('zero-shot quantiles need a backbone pretrained with a quantile head, and the shipped ones have point heads; use --strategy probe (about a minute) or drop --quantiles', 'bad-quantiles');
+    if (strategy === 'zero-shot' && !hasPretrainedQuantiles) {
+      throw new UsageError(`zero-shot quantiles need a quantile head pretrained on ${o.backbone} at the levels asked for (${o.quantiles.join(', ')}); use its pretrained levels (pretrainedHeadOptions.quantiles in \`headstart backbones --json\`), --strategy probe (about a minute), or drop --quantiles`, 'bad-quantiles');
     }
     return 'quantile-forecast';
+  }
+
+  /** The backbone's pretrained quantile head, when it has one whose levels include `wanted`. */
+  private async pretrainedQuantileHead(backbone: Backbone<ForecastInput>, wanted: number[]): Promise<QuantileForecastHeadModel | undefined> {
+    const source = backbone as Partial<{ pretrainedQuantileHead(): Promise<QuantileForecastHeadModel | undefined> }>;
+    const head = source.pretrainedQuantileHead ? await source.pretrainedQuantileHead() : undefined;
+    if (head && wanted.every((l) => head.levels.some((p) => Math.abs(p - l) < 1e-9))) return head;
+    head?.network.dispose();
+    return undefined;
   }
 
   /**

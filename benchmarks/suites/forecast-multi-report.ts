@@ -1,4 +1,5 @@
 import { geometricMean, mean } from '../../core/evaluation/aggregate.js';
+import type { QuantileScores } from '../../plugins/forecasting/services/quantile-scoring.js';
 
 /** One scored run of the multi-dataset benchmark. */
 export interface MultiRun {
@@ -18,6 +19,8 @@ export interface MultiRun {
   /** The combination the validation windows chose, and what each candidate scored there. */
   chosen?: string;
   valRelMASE?: Record<string, number | undefined>;
+  /** With --quantiles: WQL, MSIS and coverage of the test window. */
+  quantileScores?: QuantileScores;
 }
 
 export interface MultiSummary {
@@ -28,7 +31,9 @@ export interface MultiSummary {
   /** Mean seconds per origin. */
   seconds: Record<string, Record<string, number>>;
   /** Geometric mean over the datasets the method ran on, and how many. */
-  overall: Record<string, { relMASE: number; datasets: number; seconds: number }>;
+  overall: Record<string, { relMASE: number; datasets: number; seconds: number; relWQL?: number }>;
+  /** relWQL[method][dataset]: WQL / seasonal naive's WQL, geometric mean over origins and seeds (with --quantiles). */
+  relWQL: Record<string, Record<string, number>>;
 }
 
 const BASELINE_ORDER = ['naive', 'seasonal-naive', 'ets', 'tsb'];
@@ -56,11 +61,27 @@ export function summariseMulti(runs: MultiRun[]): MultiSummary {
     const values = Object.values(relMASE[m]!);
     overall[m] = { relMASE: geometricMean(values), datasets: values.length, seconds: Object.values(seconds[m]!).reduce((a, b) => a + b, 0) };
   }
+  const relWQL: MultiSummary['relWQL'] = {};
+  for (const m of methods) {
+    relWQL[m] = {};
+    for (const d of datasetNames) {
+      const ratios = runs
+        .filter((r) => r.method === m && r.dataset === d && r.quantileScores)
+        .map((r) => {
+          const ref = runs.find((x) => x.method === 'seasonal-naive' && x.dataset === d && x.origin === r.origin && x.quantileScores);
+          return ref ? r.quantileScores!.WQL / ref.quantileScores!.WQL : NaN;
+        })
+        .filter(Number.isFinite);
+      if (ratios.length) relWQL[m]![d] = geometricMean(ratios);
+    }
+    const values = Object.values(relWQL[m]!);
+    if (values.length) overall[m]!.relWQL = geometricMean(values);
+  }
   const datasets = datasetNames.map((name) => {
     const rs = runs.filter((r) => r.dataset === name && r.origin === 0);
     return { name, frequency: rs[0]?.frequency ?? '', series: rs[0]?.series ?? 0, horizon: rs[0]?.horizon ?? 0, origins: new Set(runs.filter((r) => r.dataset === name).map((r) => r.origin)).size };
   });
-  return { datasets, methods, relMASE, seconds, overall };
+  return { datasets, methods, relMASE, seconds, overall, relWQL };
 }
 
 const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(3));
@@ -71,11 +92,13 @@ export function multiMarkdown(s: MultiSummary, info: { backend: string; suite: s
     '',
     info.suite,
     '',
+    'Rel. WQL (with --quantiles): weighted quantile loss over all series divided by seasonal naive\'s (residual quantiles), geometric mean over origins, then datasets.',
+    '',
     'Relative MASE: geometric mean over series of MASE / seasonal-naive MASE (per-series ratios floored at 0.01), then over origins (and seeds); below 1 beats seasonal naive. "Geo-mean" is over the datasets the method ran on.',
     '',
-    '| method | geo-mean rel. MASE | datasets | seconds (sum over datasets, per origin) |',
-    '|---|---|---|---|',
-    ...s.methods.map((m) => `| ${m} | ${f3(s.overall[m]!.relMASE)} | ${s.overall[m]!.datasets} | ${s.overall[m]!.seconds.toFixed(1)} |`),
+    '| method | geo-mean rel. MASE | geo-mean rel. WQL | datasets | seconds (sum over datasets, per origin) |',
+    '|---|---|---|---|---|',
+    ...s.methods.map((m) => `| ${m} | ${f3(s.overall[m]!.relMASE)} | ${f3(s.overall[m]!.relWQL)} | ${s.overall[m]!.datasets} | ${s.overall[m]!.seconds.toFixed(1)} |`),
     '',
     `| dataset | freq | series | h | origins | ${s.methods.join(' | ')} |`,
     `|---|---|---|---|---|${s.methods.map(() => '---').join('|')}|`,

@@ -26,6 +26,8 @@ import type { ForecastBaseline, StrategyName } from '../../core/interfaces/index
 import type { CombineMethod } from '../../plugins/forecasting/output-policy.js';
 import { parseArgs, machineInfo, writeResults, resultsDir, projectRoot, useWeightsFolder } from '../harness/index.js';
 import { readSuite, loadSuiteDataset, atOrigin } from './forecast-multi-data.js';
+import { parseQuantileLevels } from '../../plugins/forecasting/heads/quantile-forecast-head.js';
+import { baselineQuantiles, scoreQuantiles } from '../../plugins/forecasting/services/quantile-scoring.js';
 import { summariseMulti, multiMarkdown, type MultiRun } from './forecast-multi-report.js';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -39,6 +41,7 @@ const args = parseArgs(process.argv.slice(2), {
   'train-origins': { type: 'number', default: 1, integer: true, min: 1, description: 'origins for the trained strategies' },
   datasets: { type: 'list', description: 'only these datasets of the suite' },
   out: { type: 'string', description: 'results folder (default benchmarks/results)' },
+  quantiles: { type: 'string', description: 'also forecast and score these quantile levels (e.g. 0.1,0.5,0.9): WQL, MSIS, coverage, beside the baselines\' quantiles' },
   weights: { type: 'string', description: 'score the (single) --backbones backbone with this weights folder instead of its shipped one' },
   tag: { type: 'string', description: 'suffix for the method names (e.g. a candidate weights folder)' },
   fresh: { type: 'boolean', default: false },
@@ -48,14 +51,26 @@ const args = parseArgs(process.argv.slice(2), {
 /** A partner that fits each history once: the same ETS forecasts serve the mean and the selection. */
 function memoised(b: ForecastBaseline): ForecastBaseline {
   const cache = new Map<string, number[]>();
+  const qcache = new Map<string, number[][]>();
+  const keyOf = (history: number[], horizon: number, m: number) => `${history.length}|${horizon}|${m}|${history[0]}|${history[history.length - 1]}|${history[history.length >> 1]}`;
   return {
     id: b.id, task: b.task, description: b.description,
     forecast(history, horizon, m) {
-      const key = `${history.length}|${horizon}|${m}|${history[0]}|${history[history.length - 1]}|${history[history.length >> 1]}`;
+      const key = keyOf(history, horizon, m);
       let f = cache.get(key);
       if (!f) cache.set(key, (f = b.forecast(history, horizon, m)));
       return f;
     },
+    ...(b.forecastQuantiles
+      ? {
+          forecastQuantiles(history: number[], horizon: number, m: number, levels: readonly number[]) {
+            const key = `${keyOf(history, horizon, m)}|${levels.join(',')}`;
+            let q = qcache.get(key);
+            if (!q) qcache.set(key, (q = b.forecastQuantiles!(history, horizon, m, levels)));
+            return q;
+          },
+        }
+      : {}),
   };
 }
 
@@ -83,6 +98,7 @@ async function main(): Promise<void> {
   };
   const selected = suite.datasets.filter((d) => !args.datasets?.length || args.datasets.includes(d.name));
   const train = args.quick ? { epochs: 2, maxStepsPerEpoch: 5 } : {};
+  const levels = args.quantiles !== undefined ? parseQuantileLevels(args.quantiles) : undefined;
   for (const d of selected) {
     const full = await loadSuiteDataset(d, suite.dir);
     const H = d.horizon;
@@ -90,9 +106,12 @@ async function main(): Promise<void> {
       const ds = atOrigin(full, H, origin);
       if (ds.series.length === 0) continue;
       const base = { dataset: d.name, frequency: ds.frequency, origin, series: ds.series.length, horizon: H };
+      const testCuts = service.testCuts(ds, H);
+      const probabilistic = (name: string, forecasts: number[][][] | undefined) => (levels && forecasts ? { quantileScores: scoreQuantiles(name, ds, testCuts, levels, forecasts, H) } : {});
       if (!have.has(key({ dataset: d.name, origin, method: 'ets', seed: 0 }))) {
         for (const row of service.evaluate(ds, H, [])) {
-          await record({ ...base, method: row.name, seed: 0, relMASE: row.relMASE, MASE: row.report.aggregate.MASE!, seconds: row.trainSeconds });
+          const b = registry.get<ForecastBaseline>('baseline', row.name);
+          await record({ ...base, method: row.name, seed: 0, relMASE: row.relMASE, MASE: row.report.aggregate.MASE!, seconds: row.trainSeconds, ...probabilistic(row.name, levels ? baselineQuantiles(b, ds, testCuts, H, levels) : undefined) });
         }
       }
       const ets = memoised(registry.get<ForecastBaseline>('baseline', 'ets'));
@@ -107,7 +126,7 @@ async function main(): Promise<void> {
             const t0 = performance.now();
             let o: Awaited<ReturnType<ForecastService['transfer']>>;
             try {
-              o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...train });
+              o = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...(levels ? { quantiles: levels } : {}), ...train });
             } catch (e) {
               // A dataset too short to train on is a finding for this strategy, not the end of the suite.
               if ((e as { code?: string }).code !== 'too-short') throw e;
@@ -122,7 +141,7 @@ async function main(): Promise<void> {
             for (const [method, combine] of variants) {
               f.meta.combination = { ...chosen, method: combine };
               const [row] = service.evaluate(ds, H, [{ name: method, forecaster: f, trainSeconds: o.training.seconds }], []);
-              await record({ ...base, method, seed, relMASE: row!.relMASE, MASE: row!.report.aggregate.MASE!, seconds: combine === 'model' ? o.training.seconds + row!.predictSeconds : transferSeconds + row!.predictSeconds, bestEpoch: o.training.bestEpoch, chosen: chosen.method, valRelMASE: chosen.validation });
+              await record({ ...base, method, seed, ...probabilistic(method, levels ? f.predictQuantiles(ds, testCuts) : undefined), relMASE: row!.relMASE, MASE: row!.report.aggregate.MASE!, seconds: combine === 'model' ? o.training.seconds + row!.predictSeconds : transferSeconds + row!.predictSeconds, bestEpoch: o.training.bestEpoch, chosen: chosen.method, valRelMASE: chosen.validation });
             }
             f.dispose();
           }

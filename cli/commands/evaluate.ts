@@ -21,6 +21,11 @@ import { writeFileAtomic } from '../../core/io/atomic.js';
 import { forecastPlotSvg } from '../../plugins/forecasting/services/forecast-plot.js';
 import { baselineForecasts } from '../../plugins/forecasting/services/scoring.js';
 
+/** The outermost quantiles as a plotted band, labelled with their levels. */
+function intervalOf(q: number[][][], levels: number[]): { lo: number[][]; hi: number[][]; label: string } {
+  return { lo: q.map((c) => c[0]!), hi: q.map((c) => c[c.length - 1]!), label: `q${levels[0]}–q${levels[levels.length - 1]}` };
+}
+
 export default class Evaluate extends HeadstartCommand {
   static override summary = 'Score a saved model on its test data beside the baselines (forecast: last horizon of every series; recommend: each user\'s last event)';
   static override description =
@@ -69,7 +74,7 @@ export default class Evaluate extends HeadstartCommand {
       const cuts = service.testCuts(dataset, forecaster.meta.horizon);
       const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
       const methods = [
-        { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts) },
+        { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts), ...(quantiles ? { interval: intervalOf(forecaster.predictQuantiles(dataset, cuts), forecaster.quantileLevels) } : {}) },
         { name: 'seasonal naive', forecasts: baselineForecasts(snaive, dataset, cuts, forecaster.meta.horizon).forecasts },
       ];
       await writeFileAtomic(flags.plot, forecastPlotSvg(dataset, cuts, forecaster.meta.horizon, methods, flags['plot-series']));

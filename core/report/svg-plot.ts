@@ -59,9 +59,15 @@ export function lineChartSvg(c: ChartSpec): string {
   c.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
     const pts = [...s.points].sort((a, b) => a.x - b.x);
+    // A series with an interval at every point gets a shaded band; scattered intervals get bars.
+    const band = pts.length > 1 && pts.every((p) => p.lo !== undefined && p.hi !== undefined);
+    if (band) {
+      const outline = [...pts.map((p) => `${X(p.x)},${Y(p.hi!)}`), ...[...pts].reverse().map((p) => `${X(p.x)},${Y(p.lo!)}`)];
+      out.push(`<polygon fill="${color}" fill-opacity="0.18" stroke="none" points="${outline.join(' ')}"/>`);
+    }
     out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${X(p.x)},${Y(p.y)}`).join(' ')}"/>`);
     for (const p of pts) {
-      if (p.lo !== undefined && p.hi !== undefined) out.push(`<line x1="${X(p.x)}" x2="${X(p.x)}" y1="${Y(p.lo)}" y2="${Y(p.hi)}" stroke="${color}"/>`);
+      if (!band && p.lo !== undefined && p.hi !== undefined) out.push(`<line x1="${X(p.x)}" x2="${X(p.x)}" y1="${Y(p.lo)}" y2="${Y(p.hi)}" stroke="${color}"/>`);
       out.push(`<circle cx="${X(p.x)}" cy="${Y(p.y)}" r="3.5" fill="${color}"/>`);
     }
     out.push(`<line x1="${W - m.r + 12}" x2="${W - m.r + 36}" y1="${legendY}" y2="${legendY}" stroke="${color}" stroke-width="2"/><text x="${W - m.r + 42}" y="${legendY + 4}">${esc(s.name)}</text>`);

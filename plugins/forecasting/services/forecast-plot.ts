@@ -6,6 +6,8 @@ export interface PlottedMethod {
   name: string;
   /** One forecast per cut, in data units. */
   forecasts: number[][];
+  /** Optional interval per cut (lowest and highest quantile), drawn as a band around the forecast. */
+  interval?: { lo: number[][]; hi: number[][]; label: string };
 }
 
 /**
@@ -21,7 +23,10 @@ export function forecastPlotSvg(ds: ForecastDataset, cuts: Cut[], horizon: numbe
     const actual = s.values.slice(start, c.cut + horizon).map((y, k) => ({ x: start + k - c.cut, y }));
     const series = [
       { name: 'actual', points: actual },
-      ...methods.map((m) => ({ name: m.name, points: m.forecasts[i]!.map((y, h) => ({ x: h, y })) })),
+      ...methods.map((m) => ({
+        name: m.interval ? `${m.name} (${m.interval.label})` : m.name,
+        points: m.forecasts[i]!.map((y, h) => ({ x: h, y, ...(m.interval ? { lo: m.interval.lo[i]![h]!, hi: m.interval.hi[i]![h]! } : {}) })),
+      })),
     ];
     return lineChartSvg({ title: s.id, xLabel: 'steps from the forecast origin', yLabel: '', series, width, height });
   });

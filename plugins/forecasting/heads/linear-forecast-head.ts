@@ -16,15 +16,7 @@ export class LinearForecastHeadModel implements HeadModel<ForecastInput> {
   ) {}
 
   predict(encoding: Encoding, input: ForecastInput, training: boolean): tf.Tensor {
-    return tf.tidy(() => {
-      const feeds: tf.Tensor[] = [encoding.hidden, seasonalAnchor(input.context, input.mask, input.period, this.config.outputs)];
-      if (this.config.covariates.length > 0) {
-        if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
-        const [b] = input.covariates.shape;
-        feeds.push(tf.reshape(input.covariates, [b, -1]));
-      }
-      return this.network.apply(feeds, { training }) as tf.Tensor;
-    });
+    return tf.tidy(() => this.network.apply(headFeeds(this.config, encoding, input), { training }) as tf.Tensor);
   }
 
   exampleTarget(batchSize: number, seed: number): tf.Tensor {
@@ -57,6 +49,16 @@ export class LinearForecastHead implements Head<ForecastInput> {
   wrap(config: HeadConfig, network: tf.LayersModel): HeadModel<ForecastInput> {
     return new LinearForecastHeadModel(config, network);
   }
+}
+
+/** What a network built on headInputs is fed: the encoding, the anchor and the flattened covariates. */
+export function headFeeds(config: HeadConfig, encoding: Encoding, input: ForecastInput): tf.Tensor[] {
+  const feeds: tf.Tensor[] = [encoding.hidden, seasonalAnchor(input.context, input.mask, input.period, config.outputs)];
+  if (config.covariates.length > 0) {
+    if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
+    feeds.push(tf.reshape(input.covariates, [input.covariates.shape[0], -1]));
+  }
+  return feeds;
 }
 
 /**

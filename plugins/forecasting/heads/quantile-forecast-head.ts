@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { Linear } from '../../../core/nn/index.js';
 import { UsageError } from '../../../core/errors.js';
-import { seasonalAnchor } from './seasonal-anchor.js';
-import { headInputs, warmStart } from './linear-forecast-head.js';
+import { headFeeds, headInputs, warmStart } from './linear-forecast-head.js';
 import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
 
 /** Quantile levels of a head config (`options.levels`, "0.1,0.5,0.9"), ascending, always with the median. */
@@ -40,14 +39,7 @@ export class QuantileForecastHeadModel implements HeadModel<ForecastInput> {
   }
 
   predict(encoding: Encoding, input: ForecastInput, training: boolean): tf.Tensor {
-    return tf.tidy(() => {
-      const feeds: tf.Tensor[] = [encoding.hidden, seasonalAnchor(input.context, input.mask, input.period, this.config.outputs)];
-      if (this.config.covariates.length > 0) {
-        if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
-        feeds.push(tf.reshape(input.covariates, [input.covariates.shape[0], -1]));
-      }
-      return this.network.apply(feeds, { training }) as tf.Tensor;
-    });
+    return tf.tidy(() => this.network.apply(headFeeds(this.config, encoding, input), { training }) as tf.Tensor);
   }
 
   exampleTarget(batchSize: number, seed: number): tf.Tensor {

@@ -59,10 +59,22 @@ export class Forecaster {
 
   /** Forecasts (in data units) for each cut: the model, combined and clipped as the meta says. */
   predict(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
+    return this.pointFrom(dataset, cuts, this.medianOf(this.predictRaw(dataset, cuts, batchSize)));
+  }
+
+  /** The output policy (combination, intermittent rule, clipping) over the network's point forecasts. */
+  private pointFrom(dataset: ForecastDataset, cuts: Cut[], model: number[][]): number[][] {
     const method = this.meta.combination?.method ?? 'model';
     if (method !== 'model' && !this.partner) throw new ModelError(`this model combines with baseline '${this.meta.combination!.partner}', which is not registered; install the plugin that provides it`, 'missing-partner');
     const partner = method === 'model' ? undefined : cuts.map((c) => this.partner!.forecast(dataset.series[c.series]!.values.slice(0, c.cut), this.meta.horizon, dataset.seasonalPeriod));
-    return applyOutputPolicy(dataset, cuts, this.predictModel(dataset, cuts, batchSize), { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
+    return applyOutputPolicy(dataset, cuts, model, { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
+  }
+
+  /** The median block of each raw output row (the whole row for a point head). */
+  private medianOf(raw: number[][]): number[][] {
+    const H = this.meta.horizon;
+    const mid = quantileLevels(this.meta.head).indexOf(0.5);
+    return raw.map((row) => row.slice(mid * H, (mid + 1) * H));
   }
 
   /** Quantile levels this forecaster reports: those asked for, else the head's ([0.5] for a point head). */
@@ -78,15 +90,20 @@ export class Forecaster {
    * clipping all keep them ordered.
    */
   predictQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][][] {
+    return this.predictWithQuantiles(dataset, cuts, batchSize).quantiles;
+  }
+
+  /** Point and quantile forecasts from one pass of the network (see predict and predictQuantiles). */
+  predictWithQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): { point: number[][]; quantiles: number[][][] } {
     const levels = quantileLevels(this.meta.head);
     const reported = this.quantileLevels.map((l) => levels.findIndex((p) => Math.abs(p - l) < 1e-9));
     const H = this.meta.horizon;
     const raw = this.predictRaw(dataset, cuts, batchSize);
-    const point = this.predict(dataset, cuts, batchSize);
+    const point = this.pointFrom(dataset, cuts, this.medianOf(raw));
     const mid = levels.indexOf(0.5);
     const mode = this.meta.nonNegative ?? 'auto';
     const method = this.meta.combination?.method ?? 'model';
-    return raw.map((row, i) => {
+    const quantiles = raw.map((row, i) => {
       const c = cuts[i]!;
       const history = dataset.series[c.series]!.values.slice(0, c.cut);
       const own = levels.map((_, k) => row.slice(k * H, (k + 1) * H));
@@ -99,13 +116,12 @@ export class Forecaster {
         return clip ? Math.max(0, shifted) : shifted;
       }));
     });
+    return { point, quantiles };
   }
 
   /** The network's own point forecasts (its median for a quantile head), in data units. */
   predictModel(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][] {
-    const H = this.meta.horizon;
-    const mid = quantileLevels(this.meta.head).indexOf(0.5);
-    return this.predictRaw(dataset, cuts, batchSize).map((row) => row.slice(mid * H, (mid + 1) * H));
+    return this.medianOf(this.predictRaw(dataset, cuts, batchSize));
   }
 
   /** Every output of the network (all quantile levels) for each cut, in data units, batched so memory stays bounded. */
@@ -148,8 +164,9 @@ export class Forecaster {
       }
     }
     const cuts = extended.series.map((s, i) => ({ series: i, cut: s.values.length }));
-    const values = this.predict(extended, cuts);
-    const quantiles = this.quantileLevels.length > 1 ? this.predictQuantiles(extended, cuts) : undefined;
+    const both = this.quantileLevels.length > 1 ? this.predictWithQuantiles(extended, cuts) : undefined;
+    const values = both?.point ?? this.predict(extended, cuts);
+    const quantiles = both?.quantiles;
     return extended.series.map((s, i) => ({
       seriesId: s.id,
       timestamps: nextTimestamps(s.timestamps[s.timestamps.length - 1]!, dataset.frequency, H),

@@ -92,6 +92,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   describe(): BackboneInfo {
     if (this.infoCache) return this.infoCache;
     const weights = shippedWeights(this.weightsDir);
+    const quantileWeights = shippedWeights(join(this.weightsDir, 'quantile-head'));
     const CONFIG = this.config;
     const probe = buildPatchMixerNetwork(CONFIG, 1);
     const parameters = probe.countParams();
@@ -108,7 +109,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       parameters,
       corpus: weights.corpus,
       hasWeights: weights.hasWeights,
-      ...(hasWeights(join(this.weightsDir, 'quantile-head')) ? { pretrainedHeadOptions: { quantiles: String(shippedWeights(join(this.weightsDir, 'quantile-head')).manifest!.config.quantileLevels) } } : {}),
+      ...(quantileWeights.manifest ? { pretrainedHeadOptions: { quantiles: String(quantileWeights.manifest.config.quantileLevels) } } : {}),
     };
     return this.infoCache;
   }

@@ -49,16 +49,21 @@ export class QuantileForecastHeadModel implements HeadModel<ForecastInput> {
   /** Mean pinball loss over levels and steps; target [batch, horizon]. */
   loss(prediction: tf.Tensor, target: tf.Tensor, weight?: tf.Tensor1D): tf.Scalar {
     return tf.tidy(() => {
-      const H = this.config.outputs;
-      const Q = this.levels.length;
-      const pred = tf.reshape(prediction, [-1, Q, H]);
-      const diff = tf.sub(tf.reshape(target, [-1, 1, H]), pred); // y − ŷ
-      const q = tf.reshape(tf.tensor1d(this.levels), [1, Q, 1]);
-      const pin = tf.maximum(tf.mul(q, diff), tf.mul(tf.sub(q, 1), diff));
-      // Twice the pinball loss, so the median's term equals the point head's absolute error.
-      const perRow = tf.mul(2, tf.mean(pin, [1, 2]));
+      const perRow = tf.mean(this.pinballTerms(prediction, target), [1, 2]);
       return tf.mean(weight ? tf.mul(perRow, weight) : perRow) as tf.Scalar;
     });
+  }
+
+  /**
+   * Twice the pinball loss of every level and step, [batch, levels, horizon] (twice, so the median's
+   * term equals the point head's absolute error); target [batch, horizon].
+   */
+  pinballTerms(prediction: tf.Tensor, target: tf.Tensor): tf.Tensor3D {
+    const H = this.config.outputs;
+    const Q = this.levels.length;
+    const diff = tf.sub(tf.reshape(target, [-1, 1, H]), tf.reshape(prediction, [-1, Q, H])); // y − ŷ
+    const q = tf.reshape(tf.tensor1d(this.levels), [1, Q, 1]);
+    return tf.mul(2, tf.maximum(tf.mul(q, diff), tf.mul(tf.sub(q, 1), diff))) as tf.Tensor3D;
   }
 
   /** Splits one output row (level-major) into one row per level. */

@@ -116,9 +116,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
 function maskedPinball(head: QuantileForecastHeadModel, pred: tf.Tensor, y: tf.Tensor2D, observed: tf.Tensor2D, weight: tf.Tensor1D): tf.Scalar {
   const Q = head.levels.length;
   const H = y.shape[1];
-  const diff = tf.sub(tf.reshape(y, [-1, 1, H]), tf.reshape(pred, [-1, Q, H]));
-  const q = tf.reshape(tf.tensor1d(head.levels), [1, Q, 1]);
-  const pin = tf.mul(2, tf.maximum(tf.mul(q, diff), tf.mul(tf.sub(q, 1), diff)));
+  const pin = head.pinballTerms(pred, y);
   const w = tf.reshape(tf.mul(observed, tf.reshape(weight, [-1, 1])), [-1, 1, H]);
   return tf.div(tf.sum(tf.mul(pin, w)), tf.maximum(tf.mul(tf.sum(observed), Q), 1)) as tf.Scalar;
 }

@@ -22,7 +22,7 @@ import { useBackend } from '../../core/backend.js';
 import { createContainer } from '../../core/container.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
-import type { RecommendService, RankedMethod } from '../../plugins/recommendation/services/recommend-service.js';
+import type { RecommendService, RankedMethod, Recommender } from '../../plugins/recommendation/services/recommend-service.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
 import { shippedWeights } from '../../core/io/weights-manifest.js';
@@ -33,7 +33,7 @@ import { useWeightsFolder } from '../harness/weights.js';
 import { machineInfo, machineSummary } from '../harness/machine.js';
 import { resultsDir, writeResults } from '../harness/results.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
-import { summariseRecsys, recsysMarkdown, recsysChartSvg, type RecsysRun } from './recommend-data-savings-report.js';
+import { summariseRecsys, recsysMarkdown, recsysChartSvg, COUNTING_SUFFIX, type RecsysRun } from './recommend-data-savings-report.js';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -101,6 +101,23 @@ async function loadRuns(): Promise<RecsysRun[]> {
 }
 
 const metric = (row: RankedMethod, name: string) => row.report.aggregate[name] ?? NaN;
+
+/**
+ * The model alone (method = strategy) and, when transfer chose a combination with counting on
+ * validation, the combination (strategy + counting), each with its evaluation seconds. A model share
+ * of 1 means the combination is the model alone: its row repeats the model's figures.
+ */
+function evaluateVariants(service: RecommendService, C: number, split: EventsSplit, strategy: string, recommender: Recommender): [RankedMethod, number][] {
+  const timed = (name: string, r: Recommender): [RankedMethod, number] => {
+    const t0 = performance.now();
+    const [row] = service.evaluate(C, split, [{ name, recommender: r }], {}, []);
+    return [row!, (performance.now() - t0) / 1000];
+  };
+  const alone = timed(strategy, { ...recommender, blend: undefined });
+  if (!recommender.blend) return [alone];
+  if (recommender.blend.modelWeight >= 1) return [alone, [{ ...alone[0], name: `${strategy}${COUNTING_SUFFIX}`, blend: { ...recommender.blend } }, alone[1]]];
+  return [alone, timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
+}
 
 async function main(): Promise<void> {
   mkdirSync(resultsDir(), { recursive: true });
@@ -174,9 +191,9 @@ async function main(): Promise<void> {
         if (!args['skip-reference']) {
           if (strategies.includes('zero-shot') && weights.hasWeights && !have.has(key({ method: 'zero-shot', fraction, seed }))) {
             const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
-            const t0 = performance.now();
-            const [r] = service.evaluate(C, split, [{ name: 'zero-shot', recommender: z.recommender }], {}, []);
-            await record(row(r!, { trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000, weightsSteps: weights.manifest?.steps }));
+            for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender)) {
+              await record(row(r, { trainSeconds: 0, evalSeconds, weightsSteps: weights.manifest?.steps, ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}) }));
+            }
             z.recommender.model.dispose();
           }
           for (const id of service.recommendBaselineIds()) {
@@ -195,20 +212,20 @@ async function main(): Promise<void> {
             continue;
           }
           const o = await service.transfer(C, split, { ...transferOpts, strategy });
-          const t0 = performance.now();
-          const [r] = service.evaluate(C, split, [{ name: strategy, recommender: o.recommender }], {}, []);
-          const evalSeconds = (performance.now() - t0) / 1000;
-          await record(
-            row(r!, {
-              trainSeconds: o.training.seconds,
-              evalSeconds,
-              epochs: o.training.epochsRun,
-              bestEpoch: o.training.bestEpoch,
-              trainableParameters: o.training.trainableParameters,
-              budget: b,
-              weightsSteps: strategy === 'scratch' ? undefined : weights.manifest?.steps,
-            }),
-          );
+          for (const [r, evalSeconds] of evaluateVariants(service, C, split, strategy, o.recommender)) {
+            await record(
+              row(r, {
+                trainSeconds: o.training.seconds,
+                evalSeconds,
+                epochs: o.training.epochsRun,
+                bestEpoch: o.training.bestEpoch,
+                trainableParameters: o.training.trainableParameters,
+                budget: b,
+                weightsSteps: strategy === 'scratch' ? undefined : weights.manifest?.steps,
+                ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}),
+              }),
+            );
+          }
           o.recommender.model.dispose();
         }
       }

@@ -7,7 +7,7 @@ import type { RecommendService } from '../../plugins/recommendation/services/rec
 import type { EventsDataset } from '../../core/interfaces/index.js';
 import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
 import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
-import { leaveOneOut } from '../../plugins/recommendation/data/splits.js';
+import { leaveOneOut, temporalSplit } from '../../plugins/recommendation/data/splits.js';
 import { RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/services/report.js';
 import { HeadstartCommand } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
@@ -96,11 +96,12 @@ export default class Evaluate extends HeadstartCommand {
     const { recommender, meta } = await service.load(flags.model);
     const raw = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, eventsLoadOptions(flags, meta.data));
     const { dataset } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
-    const split = leaveOneOut(dataset);
+    // Scored under the split the model was trained with (folders from before it was recorded: leave-one-out).
+    const split = meta.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
     for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
     const rows = service.evaluate(dataset.items.length, split, [{ name: `${meta.strategy} (${meta.backbone.id})`, recommender }], { excludeSeen: flags['exclude-seen'] });
-    this.say(`${split.test.length} test users, ${dataset.items.length} items, full ranking${flags['exclude-seen'] ? ', seen items excluded' : ''}, backend ${this.backend.active}`);
+    this.say(`${split.test.length} test users, ${dataset.items.length} items, ${split.kind} split, full ranking${flags['exclude-seen'] ? ', seen items excluded' : ''}, backend ${this.backend.active}`);
     this.say(renderTable(RANKING_HEADER, rankingRows(rows)));
-    return { backend: this.backend.active, users: split.test.length, items: dataset.items.length, excludeSeen: flags['exclude-seen'], results: rankingSummary(rows) };
+    return { backend: this.backend.active, split: split.kind, users: split.test.length, items: dataset.items.length, excludeSeen: flags['exclude-seen'], results: rankingSummary(rows) };
   }
 }

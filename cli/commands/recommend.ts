@@ -39,7 +39,11 @@ export default class Recommend extends HeadstartCommand {
     for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
     const users = dataset.users.filter((u) => u.items.length > 0);
     const skipped = dataset.users.length - users.length;
-    if (skipped > 0) this.logToStderr(`notice: ${skipped} user(s) with no event of a catalogue item got no recommendations`);
+    const notices = [...dataset.notices];
+    if (skipped > 0) {
+      notices.push(`${skipped} user(s) with no event of a catalogue item got no recommendations`);
+      this.logToStderr(`notice: ${notices[notices.length - 1]}`);
+    }
     const t0 = performance.now();
     const recs = service.recommend(recommender, users, flags.k, { includeSeen: flags['include-seen'] });
     const seconds = (performance.now() - t0) / 1000;
@@ -47,6 +51,6 @@ export default class Recommend extends HeadstartCommand {
     for (const r of recs) r.items.forEach((item, i) => lines.push(`${csvCell(r.user)},${i + 1},${csvCell(meta.catalogue.items[item]!)},${r.scores[i]!.toPrecision(6)}`));
     await writeFileAtomic(flags.out, lines.join('\n') + '\n');
     this.say(`${recs.length} users × top ${flags.k} in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);
-    return { out: flags.out, users: recs.length, k: flags.k, skippedUsers: skipped, unknownEvents, unknownItems, seconds, backend: this.backend.active };
+    return { out: flags.out, users: recs.length, k: flags.k, skippedUsers: skipped, notices, unknownEvents, unknownItems, seconds, backend: this.backend.active };
   }
 }

@@ -58,6 +58,11 @@ export interface TrainOptions {
   maxStepsPerEpoch?: number;
   /** Keep the epoch that scores best on this metric (epoch 0 included); default: the lowest validation loss. */
   selectBy?: EpochSelector;
+  /**
+   * Wall-clock budget of the optimiser steps: when reached, the epoch in progress ends early, is
+   * validated like any other, and training stops. Results then depend on the machine's speed.
+   */
+  maxSeconds?: number;
   onProgress?: (p: TrainProgress) => void;
 }
 
@@ -85,4 +90,6 @@ export interface TrainResult {
   history: { epoch: number; trainLoss: number; valLoss: number; valScore?: number }[];
   seconds: number;
   trainableParameters: number;
+  /** Set when the time budget (maxSeconds) ended training. */
+  stoppedByTime?: boolean;
 }

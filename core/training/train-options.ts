@@ -18,6 +18,7 @@ export function resolveTrainOptions(
     patience: o.patience ?? defaults.patience,
     maxStepsPerEpoch: o.maxStepsPerEpoch ?? defaults.maxStepsPerEpoch,
     selectBy: o.selectBy,
+    maxSeconds: o.maxSeconds,
     onProgress: o.onProgress,
   };
 }

@@ -47,9 +47,12 @@ export class Trainer {
     let best = { ...validate(), epoch: 0, weights: allVars.map((v) => tf.keep(v.clone())) };
     const history: TrainResult['history'] = [];
     let epoch = 0;
+    const deadline = o.maxSeconds !== undefined ? started + o.maxSeconds * 1000 : Infinity;
+    let stoppedByTime = false;
     for (epoch = 1; epoch <= o.epochs; epoch++) {
       rng.shuffle(order);
       let sum = 0;
+      let ran = 0;
       for (let s = 0; s < steps; s++) {
         const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
         const l = tf.tidy(() => {
@@ -65,18 +68,24 @@ export class Trainer {
           throw new UsageError(`training diverged at epoch ${epoch}, step ${s + 1} (loss ${l}); lower --learning-rate or check the data for extreme values`, 'diverged');
         }
         sum += l;
+        ran = s + 1;
         o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
         if (s % 8 === 7) await new Promise((r) => setImmediate(r));
+        if (performance.now() >= deadline) {
+          stoppedByTime = true;
+          break;
+        }
       }
       const v = validate();
-      history.push({ epoch, trainLoss: sum / steps, valLoss: v.loss, ...(v.score === undefined ? {} : { valScore: v.score }) });
-      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / steps, valLoss: v.loss, valScore: v.score });
+      history.push({ epoch, trainLoss: sum / ran, valLoss: v.loss, ...(v.score === undefined ? {} : { valScore: v.score }) });
+      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / ran, valLoss: v.loss, valScore: v.score });
       if (v.rank > best.rank + 1e-6) {
         tf.dispose(best.weights);
         best = { ...v, epoch, weights: allVars.map((x) => tf.keep(x.clone())) };
       } else if (epoch - best.epoch >= o.patience) {
         break;
       }
+      if (stoppedByTime) break;
     }
     allVars.forEach((v, i) => v.assign(best.weights[i]!));
     tf.dispose(best.weights);
@@ -92,6 +101,7 @@ export class Trainer {
       history,
       seconds: (performance.now() - started) / 1000,
       trainableParameters,
+      ...(stoppedByTime ? { stoppedByTime } : {}),
     };
   }
 

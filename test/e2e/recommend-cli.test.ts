@@ -59,14 +59,32 @@ describe('transfer recommend → evaluate → recommend', () => {
     expect(markov.metrics['HR@10']).toBeGreaterThan(0.5);
   });
 
+  it('a temporal model is evaluated under the temporal split; the counting combination and --train-share are reported', async () => {
+    const temporal = join(dir, 'model-temporal');
+    const t = await cli(['transfer', 'recommend', '--events', events, ...QUICK, '--split', 'temporal', '--train-share', '0.5', '--validation-users', '10', '--out', temporal, '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const trained = JSON.parse(t.stdout) as { combine: { with: string; modelWeight: number; ndcgByWeight: { modelWeight: number; ndcg: number }[] }; notices: string[]; validation: { name: string; metrics: { cases: number } }[] };
+    expect(trained.combine.with).toBe('counting');
+    expect(trained.combine.ndcgByWeight.map((c) => c.modelWeight)).toContain(trained.combine.modelWeight);
+    expect(trained.notices.join(' ')).toMatch(/training on \d+ of \d+ users \(50%/);
+    expect(trained.validation[0]!.metrics.cases).toBeLessThanOrEqual(10);
+    const manifest = JSON.parse(readFileSync(join(temporal, 'manifest.json'), 'utf8')) as { meta: { split: string; blend?: { modelWeight: number } } };
+    expect(manifest.meta.split).toBe('temporal');
+    expect(manifest.meta.blend?.modelWeight).toBe(trained.combine.modelWeight);
+    const e = await cli(['evaluate', '--model', temporal, '--events', events, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect((JSON.parse(e.stdout) as { split: string }).split).toBe('temporal');
+  });
+
   it('recommend scores users never seen in training, skips their items, and counts unknown items', async () => {
     const recent = join(dir, 'recent.csv');
     writeFileSync(recent, ['user_id,item_id,timestamp', 'new1,i3,1', 'new1,i4,2', 'new1,zzz,3', 'new2,i9,5', 'new3,unknown-only,1'].join('\n') + '\n');
     const out = join(dir, 'recs.csv');
     const r = await cli(['recommend', '--model', model, '--events', recent, '--k', '5', '--out', out, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout) as { users: number; unknownEvents: number; unknownItems: number; skippedUsers: number };
+    const summary = JSON.parse(r.stdout) as { users: number; unknownEvents: number; unknownItems: number; skippedUsers: number; notices: string[] };
     expect(summary).toMatchObject({ users: 2, unknownEvents: 2, unknownItems: 2, skippedUsers: 1 });
+    expect(summary.notices.join(' ')).toMatch(/1 user\(s\) with no event of a catalogue item got no recommendations/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('user_id,rank,item_id,score');
     const rows = lines.slice(1).map((l) => l.split(','));

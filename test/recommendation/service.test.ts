@@ -71,7 +71,7 @@ describe('recommend service', () => {
 
   it("epoch selection by validation NDCG@10 keeps the epoch that ranks the validation cases best, and the kept model ranks them so", async () => {
     const N = target.items.length;
-    const { recommender, training } = await service.transfer(N, split, { strategy: 'scratch', seed: 3, ...quick, epochSelection: 'ndcg' });
+    const { recommender, training } = await service.transfer(N, split, { strategy: 'scratch', seed: 3, ...quick, epochSelection: 'ndcg', combine: 'none' });
     expect(training.selectedBy).toBe('val NDCG@10');
     const scores = training.history.map((h) => h.valScore!);
     expect(scores).toHaveLength(training.epochsRun);
@@ -106,6 +106,53 @@ describe('recommend service', () => {
     pretrained.network.dispose();
     pretrained.pretrainedHead!.network.dispose();
     recommender.model.dispose();
+  });
+
+  it('combined with counting: the weight chosen ranks validation at least as well as the model alone and counting alone; weight 0 ranks exactly as the counting baseline', async () => {
+    const N = target.items.length;
+    const { recommender, blendChoice } = await service.transfer(N, split, { strategy: 'probe', seed: 3, ...quick });
+    expect(blendChoice).toBeDefined();
+    const at = (w: number) => blendChoice!.ndcgByWeight.find((c) => c.modelWeight === w)!.ndcg;
+    const chosen = at(blendChoice!.modelWeight);
+    expect(chosen).toBeGreaterThanOrEqual(at(0));
+    expect(chosen).toBeGreaterThanOrEqual(at(1));
+    expect(recommender.blend!.modelWeight).toBe(blendChoice!.modelWeight);
+    // The validation scores are those of the validation cases, ranked with training statistics: recompute the two ends.
+    const validation = { ...split, beforeTest: split.train, test: split.validation };
+    const alone = { ...recommender, blend: undefined };
+    const [model] = service.evaluate(N, validation, [{ name: 'model', recommender: alone }], { ks: [10] }, []);
+    expect(model!.report.aggregate['NDCG@10']).toBeCloseTo(at(1), 6);
+    const counting = service.evaluate(N, validation, [], { ks: [10] }, ['cooccurrence'])[0]!;
+    expect(counting.report.aggregate['NDCG@10']).toBeCloseTo(at(0), 6);
+    // Weight 0 on the test cases: every case ranked exactly as by the counting baseline.
+    const zero = { ...recommender, blend: { modelWeight: 0, historyLast: false } };
+    const [z] = service.evaluate(N, split, [{ name: 'w0', recommender: zero }], {}, []);
+    const [c] = service.evaluate(N, split, [], {}, ['cooccurrence']);
+    expect(z!.report.perItem).toEqual(c!.report.perItem);
+    expect(Object.keys(z!.report.perItem!).length).toBe(split.test.length);
+    // --combine none: the model alone.
+    const none = await service.transfer(N, split, { strategy: 'zero-shot', seed: 3, ...quick, combine: 'none' });
+    expect(none.recommender.blend).toBeUndefined();
+    expect(none.blendChoice).toBeUndefined();
+    none.recommender.model.dispose();
+    recommender.model.dispose();
+  });
+
+  it('a blended model folder keeps its weight: reloaded, it ranks the test cases as before', async () => {
+    const N = target.items.length;
+    const { recommender } = await service.transfer(N, split, { strategy: 'zero-shot', seed: 3, ...quick });
+    recommender.blend = { modelWeight: 0.4, historyLast: false };
+    const before = service.evaluate(N, split, [{ name: 'z', recommender }], {}, [])[0]!;
+    const out = join(dir, 'blended');
+    await service.save(recommender, out, { items: target.items, source: 'target.csv', data: {}, split: 'leave-one-out' });
+    const { recommender: again, meta } = await service.load(out);
+    expect(meta.blend).toEqual({ modelWeight: 0.4, historyLast: false });
+    expect(meta.split).toBe('leave-one-out');
+    const after = service.evaluate(N, split, [{ name: 'z', recommender: again }], {}, [])[0]!;
+    expect(after.report.aggregate).toEqual(before.report.aggregate);
+    expect(after.blend?.modelWeight).toBe(0.4);
+    recommender.model.dispose();
+    again.model.dispose();
   });
 
   it('probe keeps the pretrained backbone frozen; fine-tune changes it', async () => {

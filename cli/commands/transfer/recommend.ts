@@ -5,7 +5,9 @@ import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/module.js';
 import { RECOMMEND_DEFAULTS, type RecommendService } from '../../../plugins/recommendation/services/recommend-service.js';
 import type { DataAdapter, EventsDataset, EventsSplit } from '../../../core/interfaces/index.js';
 import type { EventsLoadOptions } from '../../../plugins/recommendation/data/events-loader.js';
-import { leaveOneOut, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
+import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
+import { UsageError } from '../../../core/errors.js';
+import { blendSummary } from '../../../plugins/recommendation/services/report.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
@@ -30,6 +32,9 @@ export default class TransferRecommend extends HeadstartCommand {
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'item-transfer': Flags.string({ description: "same-catalogue: these events use the backbone's pretraining catalogue (same item ids, e.g. a small log of the same shop), so items start from its item embeddings (at least half must match); never: new item embeddings", options: ['never', 'same-catalogue'], default: 'never' }),
     'select-by': Flags.string({ description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of up to 2,000 validation cases after each epoch)', options: ['loss', 'ndcg'], default: 'loss' }),
+    combine: Flags.string({ description: 'counting: combine the trained model with co-occurrence counting on the same statistics, the share chosen on validation ranking (never worse than either on validation); none: the model alone', options: ['counting', 'none'], default: 'counting' }),
+    'validation-users': Flags.integer({ description: 'validation cases (a seeded sample of users) for early stopping, the combination and the validation table', default: RECOMMEND_DEFAULTS.validationUsers }),
+    'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...trainingFlags(RECOMMEND_DEFAULTS),
   };
@@ -39,12 +44,15 @@ export default class TransferRecommend extends HeadstartCommand {
     await this.setup(flags.backend);
     const load = eventsLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, load);
-    const split: EventsSplit = flags.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
+    const share = flags['train-share'] !== undefined ? Number(flags['train-share']) : undefined;
+    if (share !== undefined && !(share > 0 && share <= 1)) throw new UsageError(`--train-share ${flags['train-share']}: must be in (0, 1]`);
+    const whole: EventsSplit = flags.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
+    const split = capValidation(share !== undefined ? restrictTrainingUsers(whole, share, flags.seed) : whole, flags['validation-users'], flags.seed + 1);
     for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
     const N = dataset.items.length;
     const bar = this.progress(flags.strategy);
-    const { recommender, training, itemsTransferred } = await service.transfer(N, split, {
+    const { recommender, training, itemsTransferred, blendChoice } = await service.transfer(N, split, {
       backbone: flags.backbone,
       head: flags.head,
       strategy: flags.strategy as 'probe',
@@ -53,23 +61,29 @@ export default class TransferRecommend extends HeadstartCommand {
       items: dataset.items,
       itemTransfer: flags['item-transfer'] as 'never' | 'same-catalogue',
       epochSelection: flags['select-by'] as 'loss' | 'ndcg',
+      combine: flags.combine as 'counting' | 'none',
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
     });
     bar.done();
     // Validation ranking beside the baselines, all fit on the training events only.
     const validation = service.evaluate(N, { ...split, beforeTest: split.train, test: split.validation }, [{ name: flags.strategy, recommender }]);
     const warnings = validationWarnings(validation[0]!, validation.slice(1));
+    if (training.epochsRun > 0 && training.bestEpoch === 0) {
+      warnings.push(`${flags.strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${flags.strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
+    }
     // The saved model scores with statistics of every event before the test targets.
     service.refit(recommender, split.beforeTest);
     const { history: _history, ...summary } = training;
-    await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary });
+    await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary, split: split.kind });
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
     if (itemsTransferred > 0) this.say(`same catalogue: ${itemsTransferred} of ${N} items start from their pretrained embeddings`);
-    this.say(`trained ${training.epochsRun} epochs (kept ${training.bestEpoch}, by ${training.selectedBy}) in ${training.seconds.toFixed(1)}s, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
+    this.say(`trained ${training.epochsRun} epochs (kept ${training.bestEpoch}, by ${training.selectedBy}) in ${training.seconds.toFixed(1)}s${training.stoppedByTime ? ' (time budget reached)' : ''}, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
+    const combined = blendChoice ? blendSummary(blendChoice) : undefined;
+    if (combined) this.say(combined.text);
     this.say('validation (full ranking):');
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     for (const w of warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);
-    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }
 }

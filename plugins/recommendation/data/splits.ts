@@ -125,3 +125,11 @@ export function restrictTrainingUsers(split: EventsSplit, fraction: number, seed
   if (split.trainTimes) out.trainTimes = split.trainTimes.map((s, i) => (chosen.has(i) ? s : []));
   return out;
 }
+
+/** The split with at most `cases` validation cases, a seeded sample in their original order (all when fewer). */
+export function capValidation(split: EventsSplit, cases: number, seed: number): EventsSplit {
+  if (!(Number.isInteger(cases) && cases >= 1)) throw new UsageError(`validation cases must be a whole number >= 1, got ${cases}`);
+  if (split.validation.length <= cases) return split;
+  const keep = new Set(new Rng(seed).shuffle(split.validation.map((_, i) => i)).slice(0, cases));
+  return { ...split, validation: split.validation.filter((_, i) => keep.has(i)), notices: [...split.notices, `validating on a sample of ${cases} of ${split.validation.length} users (--validation-users)`] };
+}

@@ -17,6 +17,7 @@ import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
+import { blendedScorer, chooseBlend, countingScorerOf, historyLastFor, type BlendChoice, type CountingBlend } from './counting-blend.js';
 
 export interface RecommendTransferOptions {
   strategy: StrategyName;
@@ -47,6 +48,11 @@ export interface RecommendTransferOptions {
    * NDCG@10 on up to SELECTION_CASES validation cases: the loss can fall while the ranking gets worse.
    */
   epochSelection?: 'loss' | 'ndcg';
+  /**
+   * 'counting' (default): after training, combine the model with co-occurrence counting on its own
+   * statistics, the share chosen on validation ranking (see CountingBlend); 'none': the model alone.
+   */
+  combine?: 'counting' | 'none';
 }
 
 /** Validation cases (a seeded subset) that the 'ndcg' epoch selection ranks after every epoch. */
@@ -66,6 +72,8 @@ export interface Recommender {
   featurizer: EventFeaturizer;
   /** The aggregates those statistics come from (what a saved model keeps). */
   fit: FitStatistics;
+  /** Combination with counting chosen on validation; absent: the model alone. */
+  blend?: CountingBlend;
 }
 
 /** Top-k recommendations of one history. */
@@ -80,6 +88,8 @@ export interface RecommendTransferOutcome {
   training: TrainResult;
   /** Items that started from their pretrained embeddings (same-catalogue transfer); 0 for a new catalogue. */
   itemsTransferred: number;
+  /** Validation NDCG@10 of each model share tried, when combined with counting. */
+  blendChoice?: BlendChoice;
 }
 
 /** One row of an evaluation: a transferred model or a baseline, on the same test cases. */
@@ -87,6 +97,8 @@ export interface RankedMethod {
   name: string;
   kind: 'transfer' | 'baseline';
   report: EvaluationReport;
+  /** A transferred model's combination with counting, if any. */
+  blend?: CountingBlend;
 }
 
 export interface RecommendEvaluateOptions {
@@ -96,7 +108,7 @@ export interface RecommendEvaluateOptions {
   ks?: number[];
 }
 
-export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 20, batchSize: 128, patience: 3, maxStepsPerEpoch: 200 };
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 20, batchSize: 128, patience: 3, maxStepsPerEpoch: 200, validationUsers: 2000 };
 
 /**
  * Recommendation use cases over the container's components: transfer (a new head on a backbone,
@@ -160,7 +172,14 @@ export class RecommendService {
     const model = new TaskModel(backboneModel, head);
     const selectBy = o.epochSelection === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed) : undefined;
     const training = await this.trainer.fit(model, strategy, trainSet, valSet, { ...resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate), selectBy });
-    return { recommender: { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit }, training, itemsTransferred };
+    const recommender: Recommender = { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit };
+    let blendChoice: BlendChoice | undefined;
+    if ((o.combine ?? 'counting') === 'counting' && split.validation.length > 0) {
+      const historyLast = historyLastFor(split.train);
+      blendChoice = chooseBlend(modelScorer(model, featurizer, L), countingScorerOf(fit, historyLast), split.validation);
+      recommender.blend = { modelWeight: blendChoice.modelWeight, historyLast };
+    }
+    return { recommender, training, itemsTransferred, blendChoice };
   }
 
   /** Registered baselines of the recommend task. */
@@ -182,8 +201,8 @@ export class RecommendService {
         throw new UsageError(`model "${name}" was trained on a catalogue of ${recommender.catalogueSize} items, the data has ${catalogueSize}; evaluate it on data of its own catalogue`, 'catalogue-mismatch');
       }
       this.refit(recommender, split.beforeTest);
-      const ranked = rankCases(modelScorer(recommender.model, recommender.featurizer, recommender.contextLength), split.test, catalogueSize, userName, ranking);
-      rows.push({ name, kind: 'transfer', report: summariseRanking(ranked, o.ks) });
+      const ranked = rankCases(this.scorer(recommender), split.test, catalogueSize, userName, ranking);
+      rows.push({ name, kind: 'transfer', report: summariseRanking(ranked, o.ks), ...(recommender.blend ? { blend: { ...recommender.blend } } : {}) });
     }
     for (const id of baselineIds) {
       const scorer = this.registry.get<RecommendBaseline>('baseline', id).fit({ catalogueSize, sequences: split.beforeTest });
@@ -193,10 +212,17 @@ export class RecommendService {
     return rows;
   }
 
-  /** Refits the statistics the head scores with (and its featurizer) on these events of its catalogue. */
+  /** Refits the statistics the head (and its counting part) scores with, and its featurizer, on these events of its catalogue. */
   refit(recommender: Recommender, sequences: readonly (readonly number[])[]): void {
     const neighbours = (recommender.model.head as NextItemHeadModel).scorer.neighbours;
     this.applyStatistics(recommender, fitStatisticsOf(sequences, fitTransitions(sequences, recommender.catalogueSize), neighbours));
+    if (recommender.blend) recommender.blend.historyLast = historyLastFor(sequences);
+  }
+
+  /** Full-catalogue scores of a recommender as it ranks: the model, combined with counting when it has a blend. */
+  scorer(recommender: Recommender): (cases: RankingCase[]) => Float32Array {
+    const model = modelScorer(recommender.model, recommender.featurizer, recommender.contextLength);
+    return recommender.blend ? blendedScorer(model, countingScorerOf(recommender.fit, recommender.blend.historyLast), recommender.blend) : model;
   }
 
   private applyStatistics(recommender: Pick<Recommender, 'model' | 'headConfig' | 'catalogueSize'> & Partial<Recommender>, fit: FitStatistics): asserts recommender is Recommender {
@@ -208,7 +234,7 @@ export class RecommendService {
   }
 
   /** Saves a model folder: networks, catalogue item ids, the statistics it scores with, training summary. */
-  async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training'] }): Promise<void> {
+  async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training']; split?: RecommenderMeta['split'] }): Promise<void> {
     const backbone = this.backbone(recommender.model.backbone.info.id).describe();
     const { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes } = info.data;
     await saveRecommender(recommender, dir, {
@@ -216,13 +242,14 @@ export class RecommendService {
       catalogue: { source: info.source, items: info.items },
       data: { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes },
       training: info.training,
+      ...(info.split ? { split: info.split } : {}),
     });
   }
 
   /** Reloads a model folder with the statistics saved in it. */
   async load(dir: string): Promise<{ recommender: Recommender; meta: RecommenderMeta }> {
     const { model, fit, meta } = await loadRecommender(this.registry, dir);
-    const recommender = { model, strategy: meta.strategy, catalogueSize: fit.counts.length, contextLength: meta.contextLength, headConfig: meta.head };
+    const recommender = { model, strategy: meta.strategy, catalogueSize: fit.counts.length, contextLength: meta.contextLength, headConfig: meta.head, ...(meta.blend ? { blend: { ...meta.blend } } : {}) };
     this.applyStatistics(recommender, fit);
     return { recommender, meta };
   }
@@ -233,7 +260,7 @@ export class RecommendService {
    */
   recommend(recommender: Recommender, histories: { user: string; items: number[]; times?: number[] }[], k: number, o: { includeSeen?: boolean; batchSize?: number } = {}): Recommendation[] {
     const N = recommender.catalogueSize;
-    const score = modelScorer(recommender.model, recommender.featurizer, recommender.contextLength);
+    const score = this.scorer(recommender);
     const batchSize = o.batchSize ?? 256;
     const excluded = new Uint8Array(N);
     const out: Recommendation[] = [];

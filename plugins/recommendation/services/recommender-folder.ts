@@ -6,6 +6,7 @@ import { TaskModel } from '../../../core/task/task-model.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { decodeFitStatistics, encodeFitStatistics, type FitStatistics } from '../data/stats-io.js';
 import type { Recommender } from './recommend-service.js';
+import type { CountingBlend } from './counting-blend.js';
 
 /** What a recommendation model folder records beside its networks. */
 export interface RecommenderMeta {
@@ -18,16 +19,20 @@ export interface RecommenderMeta {
   /** How the training file's columns were read (reused by evaluate / recommend unless overridden). */
   data: Pick<EventsLoadOptions, 'userColumn' | 'itemColumn' | 'timestampColumn' | 'positionColumn' | 'eventTypeColumn' | 'eventTypes'>;
   training?: Omit<TrainResult, 'history'>;
+  /** The model's combination with counting (absent: the model alone). */
+  blend?: CountingBlend;
+  /** How the events were split when the model was trained (evaluate splits the same way). */
+  split?: 'leave-one-out' | 'temporal';
 }
 
 const STATISTICS = 'statistics.bin';
 
 /** Writes networks, the catalogue statistics (aggregate counts only) and the manifest, atomically. */
-export async function saveRecommender(r: Recommender, dir: string, meta: Omit<RecommenderMeta, 'head' | 'strategy' | 'contextLength'>): Promise<void> {
+export async function saveRecommender(r: Recommender, dir: string, meta: Omit<RecommenderMeta, 'head' | 'strategy' | 'contextLength' | 'blend'>): Promise<void> {
   if (meta.catalogue.items.length !== r.catalogueSize) {
     throw new Error(`saveRecommender: ${meta.catalogue.items.length} item ids for a catalogue of ${r.catalogueSize}`);
   }
-  const full: RecommenderMeta = { ...meta, head: r.headConfig, strategy: r.strategy, contextLength: r.contextLength };
+  const full: RecommenderMeta = { ...meta, head: r.headConfig, strategy: r.strategy, contextLength: r.contextLength, ...(r.blend ? { blend: r.blend } : {}) };
   await saveModelFolder(dir, 'recommend', full, { backbone: r.model.backbone.network, head: r.model.head.network }, { [STATISTICS]: encodeFitStatistics(r.fit) });
 }
 
@@ -44,6 +49,9 @@ export async function loadRecommender(registry: Registry, dir: string): Promise<
   const meta = manifest.meta;
   const backbone = registry.backboneFor<RecommendInput>('recommend', meta.backbone.id);
   requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer recommend');
+  if (meta.blend !== undefined && !(typeof meta.blend.modelWeight === 'number' && meta.blend.modelWeight >= 0 && meta.blend.modelWeight <= 1 && typeof meta.blend.historyLast === 'boolean')) {
+    throw new ModelError(`${dir}/manifest.json: meta.blend must be { modelWeight in [0, 1], historyLast: true|false }; re-run \`headstart transfer recommend\``, 'model-corrupt');
+  }
   const fit = decodeFitStatistics(readModelFile(dir, manifest, STATISTICS), `${dir}/${STATISTICS}`);
   if (fit.counts.length !== meta.catalogue.items.length || meta.head.outputs !== fit.counts.length) {
     throw new ModelError(`${dir}: catalogue statistics (${fit.counts.length} items) do not match the manifest (${meta.catalogue.items.length}); the folder is corrupted — re-run \`headstart transfer recommend\``, 'model-corrupt');

@@ -1,4 +1,5 @@
 import type { RankedMethod } from './recommend-service.js';
+import { blendLabel, type BlendChoice } from './counting-blend.js';
 
 /** Columns of the recommendation score table (CLI and benchmarks). */
 export const RANKING_HEADER = ['method', 'HR@10', 'NDCG@10', 'MRR@10', 'NDCG@20', 'coverage@10', 'cases'];
@@ -8,13 +9,13 @@ const fmt = (v: number | undefined, digits = 4) => (v === undefined || Number.is
 export function rankingRows(rows: readonly RankedMethod[]): string[][] {
   return rows.map((r) => {
     const a = r.report.aggregate;
-    return [r.kind === 'baseline' ? `${r.name} (baseline)` : r.name, fmt(a['HR@10']), fmt(a['NDCG@10']), fmt(a['MRR@10']), fmt(a['NDCG@20']), fmt(a['coverage@10'], 3), String(a.cases ?? '-')];
+    return [r.kind === 'baseline' ? `${r.name} (baseline)` : blendLabel(r.name, r.blend), fmt(a['HR@10']), fmt(a['NDCG@10']), fmt(a['MRR@10']), fmt(a['NDCG@20']), fmt(a['coverage@10'], 3), String(a.cases ?? '-')];
   });
 }
 
 /** The --json form: name, kind and aggregate metrics of each row. */
 export function rankingSummary(rows: readonly RankedMethod[]) {
-  return rows.map((r) => ({ name: r.name, kind: r.kind, metrics: r.report.aggregate }));
+  return rows.map((r) => ({ name: r.name, kind: r.kind, ...(r.blend ? { combine: { with: 'counting', modelWeight: r.blend.modelWeight } } : {}), metrics: r.report.aggregate }));
 }
 
 /**
@@ -26,4 +27,17 @@ export function validationWarnings(model: RankedMethod, baselines: readonly Rank
   return baselines
     .filter((b) => (b.report.aggregate[metric] ?? NaN) > mine)
     .map((b) => `${model.name} ranks worse than the ${b.name} baseline on validation (${metric} ${fmt(mine)} vs ${fmt(b.report.aggregate[metric])}); consider more data, another strategy, or the baseline`);
+}
+
+/** One line (and its --json form) on the counting combination chosen on validation. */
+export function blendSummary(choice: BlendChoice): { text: string; json: { with: 'counting'; modelWeight: number; ndcgByWeight: BlendChoice['ndcgByWeight'] } } {
+  const at = (w: number) => choice.ndcgByWeight.find((c) => c.modelWeight === w)?.ndcg;
+  const chosen = at(choice.modelWeight);
+  const text =
+    choice.modelWeight >= 1
+      ? `combined with counting: the model alone ranks validation best (NDCG@10 ${fmt(at(1))}; counting alone ${fmt(at(0))})`
+      : choice.modelWeight <= 0
+        ? `combined with counting: counting alone ranks validation best (NDCG@10 ${fmt(at(0))} vs the model's ${fmt(at(1))}), so the saved model ranks as the counting baseline — the training did not pay on this data`
+        : `combined with counting: model share ${choice.modelWeight.toFixed(2)} chosen on validation (NDCG@10 ${fmt(chosen)}; model alone ${fmt(at(1))}, counting alone ${fmt(at(0))})`;
+  return { text, json: { with: 'counting', modelWeight: choice.modelWeight, ndcgByWeight: choice.ndcgByWeight } };
 }

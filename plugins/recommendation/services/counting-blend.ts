@@ -1,0 +1,129 @@
+import type { RankingCase } from '../../../core/interfaces/index.js';
+import { targetRank, ndcgAt } from '../../../core/evaluation/ranking-metrics.js';
+import { CooccurrenceScorer, RARE_REPEAT_SHARE, repeatShare } from '../baselines/cooccurrence.js';
+import type { FitStatistics } from '../data/stats-io.js';
+import type { Neighbours } from '../data/stats.js';
+
+/**
+ * A learned next-item model combined with co-occurrence counting on the same statistics:
+ * p(j) = w · p_model(j) + (1 − w) · p_counting(j), where p_counting is the counting score normalised
+ * over the catalogue. w is chosen on validation ranking from BLEND_WEIGHTS, and w = 0 ranks exactly as
+ * the counting baseline, so on the validation cases the combination is never worse than counting or
+ * than the model alone; training only pays where it moves the validation ranking.
+ */
+export interface CountingBlend {
+  /** w: the model's share of the probability (1: the model alone, 0: counting alone). */
+  modelWeight: number;
+  /** Counting ranks a history's own items last (the fitted events almost never repeat one). */
+  historyLast: boolean;
+}
+
+/** The candidate model weights, tried on validation. */
+export const BLEND_WEIGHTS: readonly number[] = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
+
+/** Keeps log(0) finite for items both parts give no mass (a history item under historyLast, say). */
+const FLOOR = 1e-12;
+
+const EMPTY_NEIGHBOURS = (n: number): Neighbours => ({ perItem: 0, ids: new Int32Array(0), weights: new Float32Array(0), totals: new Float32Array(n) });
+
+/** The counting baseline on a model's own statistics (a head without co-occurrence counts scores transitions only). */
+export function countingScorerOf(fit: FitStatistics, historyLast: boolean): CooccurrenceScorer {
+  return new CooccurrenceScorer(fit.transitions, fit.neighbours ?? EMPTY_NEIGHBOURS(fit.counts.length), fit.counts, historyLast);
+}
+
+/** Whether counting should rank history items last on these events (as the counting baseline decides). */
+export function historyLastFor(sequences: readonly (readonly number[])[]): boolean {
+  return repeatShare(sequences) < RARE_REPEAT_SHARE;
+}
+
+/** Row-wise softmax of logits (in float64), into `out`. */
+function softmaxInto(logits: ArrayLike<number>, out: Float64Array): void {
+  let max = -Infinity;
+  for (let j = 0; j < out.length; j++) if (logits[j]! > max) max = logits[j]!;
+  let sum = 0;
+  for (let j = 0; j < out.length; j++) sum += out[j] = Math.exp(logits[j]! - max);
+  for (let j = 0; j < out.length; j++) out[j]! /= sum;
+}
+
+/** Counting scores as probabilities (negative "rank last" scores get none), into `out`. */
+function normaliseInto(scores: ArrayLike<number>, out: Float64Array): void {
+  let sum = 0;
+  for (let j = 0; j < out.length; j++) sum += out[j] = Math.max(scores[j]!, 0);
+  if (sum > 0) for (let j = 0; j < out.length; j++) out[j]! /= sum;
+}
+
+/**
+ * One row of blended scores (log-probabilities; w = 1 and w = 0 return the model's and the counting
+ * scores unchanged, so their rankings are exactly those of the parts).
+ */
+export function blendRow(model: Float64Array, counting: Float64Array, rawModel: ArrayLike<number>, rawCounting: ArrayLike<number>, w: number, out: Float32Array): void {
+  if (w >= 1) for (let j = 0; j < out.length; j++) out[j] = rawModel[j]!;
+  else if (w <= 0) for (let j = 0; j < out.length; j++) out[j] = rawCounting[j]!;
+  else for (let j = 0; j < out.length; j++) out[j] = Math.log(w * model[j]! + (1 - w) * counting[j]! + FLOOR);
+}
+
+/** A batch scorer (rows [cases × catalogue]) for the model combined with counting under `blend`. */
+export function blendedScorer(modelScores: (cases: RankingCase[]) => Float32Array, counting: CooccurrenceScorer, blend: CountingBlend): (cases: RankingCase[]) => Float32Array {
+  const w = blend.modelWeight;
+  if (w >= 1) return modelScores;
+  const n = counting.catalogueSize;
+  const pm = new Float64Array(n);
+  const pc = new Float64Array(n);
+  return (cases) => {
+    const c = counting.scoreBatch(cases.map((x) => x.history));
+    if (w <= 0) return c;
+    const m = modelScores(cases);
+    const out = new Float32Array(cases.length * n);
+    for (let r = 0; r < cases.length; r++) {
+      const mr = m.subarray(r * n, (r + 1) * n);
+      const cr = c.subarray(r * n, (r + 1) * n);
+      softmaxInto(mr, pm);
+      normaliseInto(cr, pc);
+      blendRow(pm, pc, mr, cr, w, out.subarray(r * n, (r + 1) * n));
+    }
+    return out;
+  };
+}
+
+/** Validation NDCG@10 of every candidate weight, and the weight chosen (the best; on a tie, the larger model share). */
+export interface BlendChoice {
+  modelWeight: number;
+  ndcgByWeight: { modelWeight: number; ndcg: number }[];
+}
+
+/**
+ * Scores the cases once with the model and with counting, then ranks every candidate weight's blend.
+ * `cases` are validation cases whose targets the statistics behind both scorers have not counted.
+ */
+export function chooseBlend(modelScores: (cases: RankingCase[]) => Float32Array, counting: CooccurrenceScorer, cases: readonly RankingCase[], batchSize = 256): BlendChoice {
+  const n = counting.catalogueSize;
+  const sums = BLEND_WEIGHTS.map(() => 0);
+  const pm = new Float64Array(n);
+  const pc = new Float64Array(n);
+  const row = new Float32Array(n);
+  for (let start = 0; start < cases.length; start += batchSize) {
+    const batch = cases.slice(start, start + batchSize);
+    const m = modelScores(batch);
+    const c = counting.scoreBatch(batch.map((x) => x.history));
+    batch.forEach((x, r) => {
+      const mr = m.subarray(r * n, (r + 1) * n);
+      const cr = c.subarray(r * n, (r + 1) * n);
+      softmaxInto(mr, pm);
+      normaliseInto(cr, pc);
+      BLEND_WEIGHTS.forEach((w, i) => {
+        blendRow(pm, pc, mr, cr, w, row);
+        sums[i]! += ndcgAt(targetRank(row, x.target).rank, 10);
+      });
+    });
+  }
+  const ndcgByWeight = BLEND_WEIGHTS.map((w, i) => ({ modelWeight: w, ndcg: cases.length ? sums[i]! / cases.length : NaN }));
+  let best = ndcgByWeight[ndcgByWeight.length - 1]!;
+  for (const c of [...ndcgByWeight].reverse()) if (c.ndcg > best.ndcg) best = c;
+  return { modelWeight: best.modelWeight, ndcgByWeight };
+}
+
+/** How a blended model is named in tables: "fine-tune + counting (w 0.30)". */
+export function blendLabel(name: string, blend: CountingBlend | undefined): string {
+  if (!blend || blend.modelWeight >= 1) return name;
+  return blend.modelWeight <= 0 ? `${name} → counting (w 0)` : `${name} + counting (w ${blend.modelWeight.toFixed(2)})`;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { blendLabel, blendRow, blendedScorer, chooseBlend, countingScorerOf } from '../../plugins/recommendation/services/counting-blend.js';
+import { fitStatisticsOf } from '../../plugins/recommendation/data/stats-io.js';
+import { fitTransitions } from '../../plugins/recommendation/data/stats.js';
+import type { RankingCase } from '../../core/interfaces/index.js';
+
+describe('counting blend', () => {
+  it('blendRow is log(w·p_model + (1 − w)·p_counting), and the two ends return the parts unchanged', () => {
+    const pm = Float64Array.from([0.7, 0.2, 0.1]);
+    const pc = Float64Array.from([0, 0.25, 0.75]);
+    const rawModel = [2, 0.5, -1];
+    const rawCounting = [-1, 0.5, 1.5];
+    const out = new Float32Array(3);
+    blendRow(pm, pc, rawModel, rawCounting, 0.4, out);
+    expect(Array.from(out)).toEqual([Math.log(0.28 + 1e-12), Math.log(0.08 + 0.15 + 1e-12), Math.log(0.04 + 0.45 + 1e-12)].map(Math.fround));
+    blendRow(pm, pc, rawModel, rawCounting, 1, out);
+    expect(Array.from(out)).toEqual(rawModel);
+    blendRow(pm, pc, rawModel, rawCounting, 0, out);
+    expect(Array.from(out)).toEqual(rawCounting);
+  });
+
+  it('chooseBlend picks the validation-best weight; a model that knows the targets wins, a useless one leaves counting', () => {
+    // Three items in a cycle 0 -> 1 -> 2 -> 0: counting knows the successor of every item.
+    const sequences = Array.from({ length: 20 }, (_, u) => Array.from({ length: 6 }, (_, t) => (u + t) % 3));
+    const fit = fitStatisticsOf(sequences, fitTransitions(sequences, 3), 2);
+    const counting = countingScorerOf(fit, false);
+    // Targets break the cycle (always item 0): counting is wrong on two histories of three.
+    const cases: RankingCase[] = [0, 1, 2].map((last, user) => ({ user, history: [last], target: 0 }));
+    const oracle = (cs: RankingCase[]) => Float32Array.from(cs.flatMap((c) => [0, 1, 2].map((j) => (j === c.target ? 5 : 0))));
+    const good = chooseBlend(oracle, counting, cases);
+    expect(good.modelWeight).toBe(1);
+    expect(good.ndcgByWeight.find((c) => c.modelWeight === 1)!.ndcg).toBe(1);
+    expect(good.ndcgByWeight.find((c) => c.modelWeight === 0)!.ndcg).toBeLessThan(1);
+    // A constant model ranks ties against the target; counting (w 0) is as good as anything.
+    const flat = chooseBlend((cs) => new Float32Array(cs.length * 3), counting, cases);
+    const best = Math.max(...flat.ndcgByWeight.map((c) => c.ndcg));
+    expect(flat.ndcgByWeight.find((c) => c.modelWeight === flat.modelWeight)!.ndcg).toBe(best);
+    expect(flat.ndcgByWeight.find((c) => c.modelWeight === 1)!.ndcg).toBeLessThan(best);
+    // The scorer under weight 0 returns the counting scores themselves.
+    const zero = blendedScorer(oracle, counting, { modelWeight: 0, historyLast: false })(cases);
+    expect(Array.from(zero)).toEqual(Array.from(counting.scoreBatch(cases.map((c) => c.history))));
+  });
+
+  it('labels say what ranks', () => {
+    expect(blendLabel('probe', undefined)).toBe('probe');
+    expect(blendLabel('probe', { modelWeight: 1, historyLast: false })).toBe('probe');
+    expect(blendLabel('probe', { modelWeight: 0.3, historyLast: false })).toBe('probe + counting (w 0.30)');
+    expect(blendLabel('probe', { modelWeight: 0, historyLast: true })).toBe('probe → counting (w 0)');
+  });
+});

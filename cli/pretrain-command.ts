@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from './base-command.js';
+import { checkOutput, forceFlag } from './flags/output.js';
 import type { Pretrainer, PretrainRunOptions, PretrainSummary } from '../core/interfaces/index.js';
 
 /** Flags of the pretraining loop, shared by every `pretrain <task>` command. */
@@ -14,6 +15,7 @@ export const pretrainRunFlags = {
   'ema-decay': Flags.string({ description: 'save an exponential moving average of the weights with this decay (e.g. 0.999); 0 saves the last step\'s weights', default: '0' }),
   out: Flags.string({ description: 'output folder for weights + manifest', required: true }),
   resume: Flags.boolean({ description: 'continue an interrupted run from the state its last checkpoint kept in <out>.resume/ (same flags otherwise)' }),
+  ...forceFlag,
 };
 
 type RunFlags = {
@@ -28,11 +30,13 @@ type RunFlags = {
   'ema-decay': string;
   out: string;
   resume?: boolean;
+  force?: boolean;
 };
 
 /** What every pretrain command does around its task-specific options: resolve, run with progress, report. */
 export abstract class PretrainCommand extends HeadstartCommand {
   protected async pretrain<T extends PretrainRunOptions>(task: string, backbone: string, flags: RunFlags, specific: Omit<T, keyof PretrainRunOptions>): Promise<PretrainSummary> {
+    checkOutput(flags);
     await this.setup(flags.backend);
     const pretrainer = this.registry.get<Pretrainer<T>>('pretrainer', backbone);
     const bar = this.progress(`pretrain ${backbone}`);
@@ -46,6 +50,7 @@ export abstract class PretrainCommand extends HeadstartCommand {
       stopAfter: flags['stop-after'],
       emaDecay: Number(flags['ema-decay']),
       resume: flags.resume,
+      force: flags.force,
     };
     const summary = await pretrainer.run({
       ...(specific as T),

@@ -1,3 +1,4 @@
+import { checkNotInput } from '../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
@@ -26,6 +27,7 @@ export default class Forecast extends HeadstartCommand {
 
   async run() {
     const { flags } = await this.parse(Forecast);
+    checkNotInput(flags);
     await this.setup(flags.backend);
     const service = this.container.get<ForecastService>(FORECAST_SERVICE);
     const forecaster = await service.load(flags.model);

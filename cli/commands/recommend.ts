@@ -1,3 +1,4 @@
+import { checkNotInput } from '../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
@@ -30,6 +31,7 @@ export default class Recommend extends HeadstartCommand {
 
   async run() {
     const { flags } = await this.parse(Recommend);
+    checkNotInput(flags);
     if (flags.k < 1) throw new UsageError(`--k ${flags.k}: must be at least 1`);
     await this.setup(flags.backend);
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);

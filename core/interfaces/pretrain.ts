@@ -20,6 +20,8 @@ export interface PretrainRunOptions {
   emaDecay?: number;
   /** Continue from the full training state the last checkpoint kept beside the output folder (`<out>.resume/`). */
   resume?: boolean;
+  /** Replace an existing output folder even if headstart did not write it. */
+  force?: boolean;
 }
 
 /** Progress of a long pretraining run. */

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic } from './atomic.js';
+import { writeDirAtomic, writeFileAtomic, type DirWriteOptions } from './atomic.js';
 import { loadNetwork, saveNetwork } from './layers-io.js';
 import { sha256 } from './sha256.js';
 import { ModelError } from '../errors.js';
@@ -26,7 +26,7 @@ const MANIFEST = 'manifest.json';
  * Writes backbone + head networks, any extra data files (e.g. catalogue statistics) and the manifest
  * into `dir`, atomically (all or nothing). Every file's sha256 goes into the manifest.
  */
-export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: TMeta, networks: Record<string, tf.LayersModel>, extraFiles: Record<string, Uint8Array> = {}): Promise<void> {
+export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: TMeta, networks: Record<string, tf.LayersModel>, extraFiles: Record<string, Uint8Array> = {}, o: DirWriteOptions = {}): Promise<void> {
   await writeDirAtomic(dir, async (tmp) => {
     const files: Record<string, string> = {};
     for (const [name, net] of Object.entries(networks)) Object.assign(files, await saveNetwork(net, tmp, name));
@@ -36,7 +36,7 @@ export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: 
     }
     const manifest: ModelFolderManifest<TMeta> = { format: 'headstart-model', formatVersion: MODEL_FORMAT_VERSION, coreVersion: CORE_VERSION, task, savedAt: new Date().toISOString(), meta, files };
     await writeFileAtomic(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
-  });
+  }, o);
 }
 
 /** Reads and checks a model folder's manifest: right format, compatible version, and the expected task when given. */

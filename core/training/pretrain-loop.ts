@@ -3,7 +3,7 @@ import { sha256 } from '../io/sha256.js';
 import { join } from 'node:path';
 import type { PretrainProgress, PretrainRunOptions, PretrainSummary } from '../interfaces/index.js';
 import { saveNetwork } from '../io/layers-io.js';
-import { writeDirAtomic, writeFileAtomic } from '../io/atomic.js';
+import { writeDirAtomic, writeFileAtomic, type DirWriteOptions } from '../io/atomic.js';
 import { WEIGHTS_MANIFEST, type WeightsManifest } from '../io/weights-manifest.js';
 import { currentBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
@@ -162,6 +162,7 @@ export async function saveWeightsFolder(
   networks: Record<string, tf.LayersModel>,
   manifest: Omit<WeightsManifest, 'files' | 'backend' | 'createdAt'>,
   extraFiles: Record<string, string | Uint8Array> = {},
+  o: DirWriteOptions = {},
 ): Promise<WeightsManifest> {
   const full: WeightsManifest = { ...manifest, backend: currentBackend()?.active ?? tf.getBackend(), createdAt: new Date().toISOString(), files: {} };
   await writeDirAtomic(out, async (dir) => {
@@ -171,7 +172,7 @@ export async function saveWeightsFolder(
       full.files[name] = sha256(data);
     }
     await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(full, null, 2) + '\n');
-  });
+  }, o);
   return full;
 }
 
@@ -205,7 +206,7 @@ export async function pretrainAndSave(
       wallSeconds: state.wallSeconds,
       parameters: networks[counted]!.countParams(),
       finalLoss: { trainEma: state.trainEma, heldOut: loop.heldOutLoss() },
-    }, extraFiles);
+    }, extraFiles, { force: o.force });
   });
   return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
 }

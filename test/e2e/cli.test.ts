@@ -286,6 +286,31 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
     expect(err.error.message).toMatch(/no-such-flag/);
   });
 
+  it('--out on a folder of unrelated files is refused before training, and every file stays; --force replaces it', async () => {
+    const out = outDir('foreign');
+    writeFileSync(join(out, 'notes.txt'), 'keep me');
+    const line = expectOneLineError(await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'scratch', '--epochs', '1', '--out', out]));
+    expect(line).toMatch(/--out .*foreign: the folder holds files headstart did not write.*--force/);
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+    const forced = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'scratch', '--epochs', '1', '--out', out, '--force']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(readdirSync(out)).toContain('manifest.json');
+  });
+
+  it('--out naming the input file is refused (also with --force), and the input stays', async () => {
+    const out = outDir('input-as-out');
+    const copy = join(out, 'sales.csv');
+    writeFileSync(copy, readFileSync(data));
+    for (const extra of [[], ['--force']]) {
+      const line = expectOneLineError(await cli(['transfer', 'forecast', '--data', copy, '--horizon', String(H), '--strategy', 'scratch', '--epochs', '1', '--out', copy, ...extra]));
+      expect(line).toMatch(/--out .*sales\.csv is the --data input/);
+    }
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(data, 'utf8'));
+    const again = expectOneLineError(await cli(['forecast', '--model', model, '--data', copy, '--out', copy]));
+    expect(again).toMatch(/is the --data input/);
+    expect(readFileSync(copy, 'utf8')).toBe(readFileSync(data, 'utf8'));
+  });
+
   it('--batch-size 0 names the flag instead of a raw divide-by-zero', async () => {
     const out = outDir('batch0');
     const r = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'scratch', '--batch-size', '0', '--out', join(out, 'model'), '--json']);

@@ -1,3 +1,4 @@
+import { checkOutput, forceFlag } from '../../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { forecastDataFlags, forecastLoadOptions, savedColumns } from '../../flags/forecast-data.js';
@@ -25,6 +26,7 @@ export default class TransferForecast extends HeadstartCommand {
     strategy: Flags.string({ description: 'zero-shot, probe (frozen backbone), fine-tune, scratch (random init)', options: STRATEGY_NAMES, default: 'probe' }),
     horizon: Flags.integer({ description: 'steps to forecast', required: true }),
     out: Flags.string({ description: 'model folder to write', required: true }),
+    ...forceFlag,
     ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
     quantiles: Flags.string({ description: 'also forecast these quantile levels, e.g. 0.1,0.5,0.9 (a quantile head trained with the pinball loss; never crossing; the point forecast is the median)' }),
@@ -37,6 +39,7 @@ export default class TransferForecast extends HeadstartCommand {
 
   async run() {
     const { flags } = await this.parse(TransferForecast);
+    checkOutput(flags);
     await this.setup(flags.backend);
     const loadOptions = forecastLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv').load(flags.data, loadOptions);
@@ -60,7 +63,7 @@ export default class TransferForecast extends HeadstartCommand {
       onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
     });
     bar.done();
-    await service.save(outcome.forecaster, flags.out);
+    await service.save(outcome.forecaster, flags.out, { force: flags.force });
     const t = outcome.training;
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.series.length} series (${dataset.frequency}, period ${dataset.seasonalPeriod}), horizon ${flags.horizon}${outcome.forecaster.meta.covariates ? `, covariates ${outcome.forecaster.meta.covariates.names.join(', ')}` : ''}`);
     this.say(`trained ${t.epochsRun} epochs (best ${t.bestEpoch}) in ${t.seconds.toFixed(1)}s, ${t.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);

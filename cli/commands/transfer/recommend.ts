@@ -7,6 +7,7 @@ import type { DataAdapter, EventsDataset, EventsSplit } from '../../../core/inte
 import type { EventsLoadOptions } from '../../../plugins/recommendation/data/events-loader.js';
 import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
 import { UsageError } from '../../../core/errors.js';
+import { checkOutput, forceFlag, sourceOf } from '../../flags/output.js';
 import { blendSummary } from '../../../plugins/recommendation/services/report.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
@@ -36,11 +37,13 @@ export default class TransferRecommend extends HeadstartCommand {
     'validation-users': Flags.integer({ description: 'validation cases (a seeded sample of users) for early stopping, the combination and the validation table', default: RECOMMEND_DEFAULTS.validationUsers }),
     'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
+    ...forceFlag,
     ...trainingFlags(RECOMMEND_DEFAULTS),
   };
 
   async run() {
     const { flags } = await this.parse(TransferRecommend);
+    checkOutput(flags);
     await this.setup(flags.backend);
     const load = eventsLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, load);
@@ -74,7 +77,7 @@ export default class TransferRecommend extends HeadstartCommand {
     // The saved model scores with statistics of every event before the test targets.
     service.refit(recommender, split.beforeTest);
     const { history: _history, ...summary } = training;
-    await service.save(recommender, flags.out, { items: dataset.items, source: flags.events, data: load, training: summary, split: split.kind });
+    await service.save(recommender, flags.out, { items: dataset.items, source: sourceOf(flags.events), data: load, training: summary, split: split.kind, force: flags.force });
     this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
     if (itemsTransferred > 0) this.say(`same catalogue: ${itemsTransferred} of ${N} items start from their pretrained embeddings`);
     this.say(`trained ${training.epochsRun} epochs (kept ${training.bestEpoch}, by ${training.selectedBy}) in ${training.seconds.toFixed(1)}s${training.stoppedByTime ? ' (time budget reached)' : ''}, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);

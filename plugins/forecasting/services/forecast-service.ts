@@ -259,8 +259,9 @@ export class ForecastService {
     return this.registry.all<{ task?: string }>('baseline').filter((r) => r.component.task === 'forecast').map((r) => r.id);
   }
 
-  async save(f: Forecaster, dir: string): Promise<void> {
-    await saveModelFolder(dir, 'forecast', f.meta, { backbone: f.model.backbone.network, head: f.model.head.network });
+  /** Writes the model folder atomically; an existing `dir` that is not a headstart folder is refused unless `force`. */
+  async save(f: Forecaster, dir: string, o: { force?: boolean } = {}): Promise<void> {
+    await saveModelFolder(dir, 'forecast', f.meta, { backbone: f.model.backbone.network, head: f.model.head.network }, {}, o);
   }
 
   /** Reloads a model folder; checks format, task, backbone version and every file's sha256. */

@@ -234,7 +234,7 @@ export class RecommendService {
   }
 
   /** Saves a model folder: networks, catalogue item ids, the statistics it scores with, training summary. */
-  async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training']; split?: RecommenderMeta['split'] }): Promise<void> {
+  async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training']; split?: RecommenderMeta['split']; force?: boolean }): Promise<void> {
     const backbone = this.backbone(recommender.model.backbone.info.id).describe();
     const { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes } = info.data;
     await saveRecommender(recommender, dir, {
@@ -243,7 +243,7 @@ export class RecommendService {
       data: { userColumn, itemColumn, timestampColumn, positionColumn, eventTypeColumn, eventTypes },
       training: info.training,
       ...(info.split ? { split: info.split } : {}),
-    });
+    }, { force: info.force });
   }
 
   /** Reloads a model folder with the statistics saved in it. */

@@ -2,6 +2,7 @@ import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainRes
 import type { Registry } from '../../../core/registry.js';
 import { loadModelNetworks, readModelFile, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ModelError } from '../../../core/errors.js';
+import type { DirWriteOptions } from '../../../core/io/atomic.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { decodeFitStatistics, encodeFitStatistics, type FitStatistics } from '../data/stats-io.js';
@@ -28,12 +29,12 @@ export interface RecommenderMeta {
 const STATISTICS = 'statistics.bin';
 
 /** Writes networks, the catalogue statistics (aggregate counts only) and the manifest, atomically. */
-export async function saveRecommender(r: Recommender, dir: string, meta: Omit<RecommenderMeta, 'head' | 'strategy' | 'contextLength' | 'blend'>): Promise<void> {
+export async function saveRecommender(r: Recommender, dir: string, meta: Omit<RecommenderMeta, 'head' | 'strategy' | 'contextLength' | 'blend'>, o: DirWriteOptions = {}): Promise<void> {
   if (meta.catalogue.items.length !== r.catalogueSize) {
     throw new Error(`saveRecommender: ${meta.catalogue.items.length} item ids for a catalogue of ${r.catalogueSize}`);
   }
   const full: RecommenderMeta = { ...meta, head: r.headConfig, strategy: r.strategy, contextLength: r.contextLength, ...(r.blend ? { blend: r.blend } : {}) };
-  await saveModelFolder(dir, 'recommend', full, { backbone: r.model.backbone.network, head: r.model.head.network }, { [STATISTICS]: encodeFitStatistics(r.fit) });
+  await saveModelFolder(dir, 'recommend', full, { backbone: r.model.backbone.network, head: r.model.head.network }, { [STATISTICS]: encodeFitStatistics(r.fit) }, o);
 }
 
 /** A reloaded folder's parts; RecommendService.load applies the statistics to the head. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeEventsCsv } from '../helpers/fixtures.js';
 import { cli, ensureBuilt, expectOneLineError } from '../helpers/cli.js';
+import { Rng } from '../../core/random.js';
 
 let dir: string;
 let events: string;
@@ -116,6 +117,43 @@ describe('the shipped sasrec-s weights', () => {
     expect(res.validation.map((v) => v.name)).toContain('markov');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { meta: { backbone: { id: string } } };
     expect(manifest.meta.backbone.id).toBe('sasrec-s');
+  });
+});
+
+describe('assess recommend', () => {
+  it('ranks every backbone × strategy and the baselines on a sample, and says whether transfer pays', async () => {
+    const r = await cli(['assess', 'recommend', '--events', events, '--backbones', 'sasrec-s', '--strategies', 'zero-shot,scratch', '--sample-users', '40', '--epochs', '1', '--steps-per-epoch', '3', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { descriptors: { users: number; repeatShare: number }; rows: { name: string; kind: string; ndcg10: number }[]; verdict: string; advice: string };
+    expect(out.descriptors.users).toBe(40);
+    expect(out.rows.map((x) => x.name).sort()).toEqual(['cooccurrence', 'markov', 'most-popular', 'sasrec-s scratch', 'sasrec-s zero-shot']);
+    for (let i = 1; i < out.rows.length; i++) expect(out.rows[i - 1]!.ndcg10).toBeGreaterThanOrEqual(out.rows[i]!.ndcg10);
+    const top = out.rows[0]!;
+    expect(out.verdict).toBe(top.kind === 'transfer' ? 'transfer-pays' : top.kind === 'scratch' ? 'scratch-better' : 'baseline-better');
+    expect(out.advice).toContain(top.name);
+  });
+});
+
+describe('negative transfer', () => {
+  it('on a log whose signal sits ten events back (beyond every pretrained feature), transfer warns that scratch ranks better', async () => {
+    // Each user's target is set by the item 10 events earlier; the events in between are noise.
+    const rows = ['user_id,item_id,timestamp'];
+    const rng = new Rng(7);
+    for (let u = 0; u < 300; u++) {
+      const x = rng.int(10);
+      const noise = () => Array.from({ length: 9 }, () => 10 + rng.int(20));
+      const seq = [x, ...noise(), 10 + ((2 * x) % 20), ...noise(), 10 + ((2 * x + 1) % 20)];
+      seq.forEach((item, t) => rows.push(`u${u},i${item},${1000 + 100 * u + t}`));
+    }
+    const far = join(dir, 'far.csv');
+    writeFileSync(far, rows.join('\n') + '\n');
+    const r = await cli(['transfer', 'recommend', '--events', far, '--strategy', 'zero-shot', '--combine', 'none', '--epochs', '10', '--steps-per-epoch', '20', '--batch-size', '32', '--out', join(dir, 'far-model'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { negativeTransfer: boolean; warnings: string[]; validation: { name: string; metrics: Record<string, number> }[] };
+    const ndcg = (name: string) => out.validation.find((v) => v.name === name)!.metrics['NDCG@10']!;
+    expect(ndcg('scratch (comparison)')).toBeGreaterThan(ndcg('zero-shot'));
+    expect(out.negativeTransfer).toBe(true);
+    expect(out.warnings[0]).toMatch(/^negative transfer: zero-shot ranks validation worse than the same model trained from scratch/);
   });
 });
 

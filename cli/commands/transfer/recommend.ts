@@ -8,7 +8,7 @@ import type { EventsLoadOptions } from '../../../plugins/recommendation/data/eve
 import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
 import { UsageError } from '../../../core/errors.js';
 import { checkOutput, forceFlag, sourceOf } from '../../flags/output.js';
-import { blendSummary } from '../../../plugins/recommendation/services/report.js';
+import { blendSummary, scratchWarning } from '../../../plugins/recommendation/services/report.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
@@ -33,6 +33,7 @@ export default class TransferRecommend extends HeadstartCommand {
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'item-transfer': Flags.string({ description: "same-catalogue: these events use the backbone's pretraining catalogue (same item ids, e.g. a small log of the same shop), so items start from its item embeddings (at least half must match); never: new item embeddings", options: ['never', 'same-catalogue'], default: 'never' }),
     'select-by': Flags.string({ description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of up to 2,000 validation cases after each epoch)', options: ['loss', 'ndcg'], default: 'loss' }),
+    'compare-scratch': Flags.boolean({ description: 'also train the same model from scratch with the same budget and warn when the pretrained start ranks validation worse (negative transfer); --no-compare-scratch skips it', default: true, allowNo: true }),
     combine: Flags.string({ description: 'counting: combine the trained model with co-occurrence counting on the same statistics, the share chosen on validation ranking (never worse than either on validation); none: the model alone', options: ['counting', 'none'], default: 'counting' }),
     'validation-users': Flags.integer({ description: 'validation cases (a seeded sample of users) for early stopping, the combination and the validation table', default: RECOMMEND_DEFAULTS.validationUsers }),
     'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
@@ -54,8 +55,7 @@ export default class TransferRecommend extends HeadstartCommand {
     for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
     const N = dataset.items.length;
-    const bar = this.progress(flags.strategy);
-    const { recommender, training, itemsTransferred, blendChoice } = await service.transfer(N, split, {
+    const options = {
       backbone: flags.backbone,
       head: flags.head,
       strategy: flags.strategy as 'probe',
@@ -65,12 +65,28 @@ export default class TransferRecommend extends HeadstartCommand {
       itemTransfer: flags['item-transfer'] as 'never' | 'same-catalogue',
       epochSelection: flags['select-by'] as 'loss' | 'ndcg',
       combine: flags.combine as 'counting' | 'none',
-      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
-    });
-    bar.done();
+    };
+    const train = async (strategy: string) => {
+      const bar = this.progress(strategy === flags.strategy ? strategy : `${strategy} (comparison)`);
+      const outcome = await service.transfer(N, split, {
+        ...options,
+        strategy: strategy as 'probe',
+        onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
+      });
+      bar.done();
+      return outcome;
+    };
+    const { recommender, training, itemsTransferred, blendChoice } = await train(flags.strategy);
+    // The same model from scratch, same data and budget: does the pretrained start pay here?
+    const scratch = flags['compare-scratch'] && flags.strategy !== 'scratch' ? await train('scratch') : undefined;
     // Validation ranking beside the baselines, all fit on the training events only.
-    const validation = service.evaluate(N, { ...split, beforeTest: split.train, test: split.validation }, [{ name: flags.strategy, recommender }]);
-    const warnings = validationWarnings(validation[0]!, validation.slice(1));
+    const validation = service.validate(N, split, [{ name: flags.strategy, recommender }, ...(scratch ? [{ name: 'scratch (comparison)', recommender: scratch.recommender }] : [])]);
+    scratch?.recommender.model.dispose();
+    const mine = validation[0]!;
+    const baselines = validation.filter((r) => r.kind === 'baseline');
+    const warnings = validationWarnings(mine, baselines);
+    const negative = scratch ? scratchWarning(mine, validation[1]!) : undefined;
+    if (negative) warnings.unshift(negative);
     if (training.epochsRun > 0 && training.bestEpoch === 0) {
       warnings.push(`${flags.strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${flags.strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
     }
@@ -87,6 +103,6 @@ export default class TransferRecommend extends HeadstartCommand {
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     for (const w of warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);
-    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }
 }

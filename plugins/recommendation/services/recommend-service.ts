@@ -108,7 +108,7 @@ export interface RecommendEvaluateOptions {
   ks?: number[];
 }
 
-export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 20, batchSize: 128, patience: 3, maxStepsPerEpoch: 200, validationUsers: 2000 };
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, validationUsers: 2000 };
 
 /**
  * Recommendation use cases over the container's components: transfer (a new head on a backbone,
@@ -210,6 +210,14 @@ export class RecommendService {
       rows.push({ name: id, kind: 'baseline', report: summariseRanking(ranked, o.ks) });
     }
     return rows;
+  }
+
+  /**
+   * Ranks models on the split's validation cases beside the baselines, every method fit on the
+   * training events only (what transfer selects and combines on).
+   */
+  validate(catalogueSize: number, split: EventsSplit, recommenders: { name: string; recommender: Recommender }[], baselineIds = this.recommendBaselineIds()): RankedMethod[] {
+    return this.evaluate(catalogueSize, { ...split, beforeTest: split.train, test: split.validation }, recommenders, {}, baselineIds);
   }
 
   /** Refits the statistics the head (and its counting part) scores with, and its featurizer, on these events of its catalogue. */

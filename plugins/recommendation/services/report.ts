@@ -41,3 +41,14 @@ export function blendSummary(choice: BlendChoice): { text: string; json: { with:
         : `combined with counting: model share ${choice.modelWeight.toFixed(2)} chosen on validation (NDCG@10 ${fmt(chosen)}; model alone ${fmt(at(1))}, counting alone ${fmt(at(0))})`;
   return { text, json: { with: 'counting', modelWeight: choice.modelWeight, ndcgByWeight: choice.ndcgByWeight } };
 }
+
+/**
+ * Negative transfer: the pretrained start ranks validation worse than the same model trained from
+ * scratch on the same data and budget (transfer between distant domains can hurt).
+ */
+export function scratchWarning(transferred: RankedMethod, scratch: RankedMethod, metric = 'NDCG@10'): string | undefined {
+  const mine = transferred.report.aggregate[metric] ?? NaN;
+  const theirs = scratch.report.aggregate[metric] ?? NaN;
+  if (!(theirs > mine)) return undefined;
+  return `negative transfer: ${transferred.name} ranks validation worse than the same model trained from scratch with the same budget (${metric} ${fmt(mine)} vs ${fmt(theirs)}); this log is far from the pretraining data — use --strategy scratch, or the baseline if it ranks best`;
+}

@@ -38,7 +38,8 @@ export abstract class HeadstartCommand extends Command {
   }
 
   protected progress(label: string): ProgressBar {
-    return new ProgressBar(label, Boolean(process.stderr.isTTY) && !this.jsonEnabled());
+    // On a terminal --json keeps the screen for the result; on a pipe stderr gets plain progress lines either way.
+    return new ProgressBar(label, !(process.stderr.isTTY && this.jsonEnabled()));
   }
 
   /** Human output only; --json prints the command's return value instead. */

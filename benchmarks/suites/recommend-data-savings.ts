@@ -49,7 +49,7 @@ const args = parseArgs(
     steps: { type: 'number', integer: true, min: 1, description: 'override the per-fraction max steps per epoch' },
     patience: { type: 'number', integer: true, min: 1, description: 'override the per-fraction patience' },
     batch: { type: 'number', default: 128, integer: true, min: 1 },
-    'select-by': { type: 'string', default: 'loss', choices: ['loss', 'ndcg'], description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of the validation cases)' },
+    'select-by': { type: 'string', default: 'ndcg', choices: ['loss', 'ndcg'], description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of the validation cases)' },
     'val-cases': { type: 'number', default: 1000, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping' },
     'test-cases': { type: 'number', integer: true, min: 1, description: 'rank only this many test cases (seeded; default all users; --quick 2000)' },
     quick: { type: 'boolean', default: false, description: 'pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick"' },
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
   const key = (r: Pick<RecsysRun, 'method' | 'fraction' | 'seed'>) => `${r.method}|${r.fraction}|${r.seed}`;
   const have = new Set(done.map(key));
   const record = async (run: RecsysRun) => {
+    if (have.has(key(run))) return;
     await appendFile(RUNS_FILE, JSON.stringify(run) + '\n');
     done.push(run);
     have.add(key(run));
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
 
         // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
         if (!args['skip-reference']) {
-          if (strategies.includes('zero-shot') && weights.hasWeights && !have.has(key({ method: 'zero-shot', fraction, seed }))) {
+          if (strategies.includes('zero-shot') && weights.hasWeights && !(have.has(key({ method: 'zero-shot', fraction, seed })) && have.has(key({ method: `zero-shot${COUNTING_SUFFIX}`, fraction, seed })))) {
             const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
             for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender)) {
               await record(row(r, { trainSeconds: 0, evalSeconds, weightsSteps: weights.manifest?.steps, ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}) }));
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
         }
 
         for (const strategy of strategies) {
-          if (strategy === 'zero-shot' || have.has(key({ method: strategy, fraction, seed }))) continue;
+          if (strategy === 'zero-shot' || (have.has(key({ method: strategy, fraction, seed })) && have.has(key({ method: `${strategy}${COUNTING_SUFFIX}`, fraction, seed })))) continue;
           if (strategy !== 'scratch' && !weights.hasWeights) {
             console.log(`skipping ${strategy}: ${backboneId} has no pretrained weights`);
             continue;

@@ -49,8 +49,9 @@ export default class Demo extends HeadstartCommand {
       combine: flags.combine as CombineOption,
       onProgress: (s, p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `${s} epoch ${p.epoch}`),
       onStrategyDone: (s) => {
-        bar.done(`${s} done`);
-        bar = this.progress('next');
+        bar.done();
+        const next = strategies[strategies.indexOf(s) + 1];
+        if (next) bar = this.progress(next);
       },
     });
     bar.done();

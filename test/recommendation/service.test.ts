@@ -108,14 +108,18 @@ describe('recommend service', () => {
     recommender.model.dispose();
   });
 
-  it('combined with counting: the weight chosen ranks validation at least as well as the model alone and counting alone; weight 0 ranks exactly as the counting baseline', async () => {
+  it('combined with counting: the weight chosen is counting alone or the validation-best weight; weight 0 ranks exactly as the counting baseline', async () => {
     const N = target.items.length;
-    const { recommender, blendChoice } = await service.transfer(N, split, { strategy: 'probe', seed: 3, ...quick });
+    const { recommender, blendChoice, training } = await service.transfer(N, split, { strategy: 'probe', seed: 3, ...quick });
+    expect(training.selectedBy).toBe('val NDCG@10 with counting');
     expect(blendChoice).toBeDefined();
     const at = (w: number) => blendChoice!.ndcgByWeight.find((c) => c.modelWeight === w)!.ndcg;
     const chosen = at(blendChoice!.modelWeight);
+    const best = Math.max(...blendChoice!.ndcgByWeight.map((c) => c.ndcg));
+    if (blendChoice!.modelWeight > 0) expect(chosen).toBe(best);
     expect(chosen).toBeGreaterThanOrEqual(at(0));
-    expect(chosen).toBeGreaterThanOrEqual(at(1));
+    // The kept epoch is the one whose best combination ranked validation best.
+    expect(training.bestValScore).toBeCloseTo(best, 6);
     expect(recommender.blend!.modelWeight).toBe(blendChoice!.modelWeight);
     // The validation scores are those of the validation cases, ranked with training statistics: recompute the two ends.
     const validation = { ...split, beforeTest: split.train, test: split.validation };
@@ -162,7 +166,7 @@ describe('recommend service', () => {
     const probe = await service.transfer(N, split, { strategy: 'probe', seed: 3, ...quick });
     expect(probe.training.epochsRun).toBeGreaterThan(0);
     probe.recommender.model.backbone.network.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(before[i]));
-    const fine = await service.transfer(N, split, { strategy: 'fine-tune', seed: 3, ...quick, learningRate: 3e-3 });
+    const fine = await service.transfer(N, split, { strategy: 'fine-tune', seed: 3, ...quick, learningRate: 3e-3, epochSelection: 'loss' });
     const changed = fine.recommender.model.backbone.network.getWeights().some((w, i) => w.dataSync().some((v, j) => v !== before[i]![j]));
     expect(changed).toBe(true);
     pretrained.network.dispose();

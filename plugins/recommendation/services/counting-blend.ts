@@ -8,8 +8,8 @@ import type { Neighbours } from '../data/stats.js';
  * A learned next-item model combined with co-occurrence counting on the same statistics:
  * p(j) = w · p_model(j) + (1 − w) · p_counting(j), where p_counting is the counting score normalised
  * over the catalogue. w is chosen on validation ranking from BLEND_WEIGHTS, and w = 0 ranks exactly as
- * the counting baseline, so on the validation cases the combination is never worse than counting or
- * than the model alone; training only pays where it moves the validation ranking.
+ * the counting baseline: the model gets a share only where it measurably improves the validation
+ * ranking over counting (see chooseBlend), so training pays only where it moves the ranking.
  */
 export interface CountingBlend {
   /** w: the model's share of the probability (1: the model alone, 0: counting alone). */
@@ -85,19 +85,29 @@ export function blendedScorer(modelScores: (cases: RankingCase[]) => Float32Arra
   };
 }
 
-/** Validation NDCG@10 of every candidate weight, and the weight chosen (the best; on a tie, the larger model share). */
+/** Validation NDCG@10 of every candidate weight, and the weight chosen. */
 export interface BlendChoice {
   modelWeight: number;
   ndcgByWeight: { modelWeight: number; ndcg: number }[];
 }
 
 /**
+ * Standard errors of a paired difference a weight must beat counting alone by to be chosen: on a
+ * few hundred validation cases the best of a dozen weights often wins by chance, and then ranks the
+ * test cases worse than counting. Counting is the default until the data says otherwise.
+ */
+export const BLEND_MARGIN_SE = 1;
+
+/**
  * Scores the cases once with the model and with counting, then ranks every candidate weight's blend.
- * `cases` are validation cases whose targets the statistics behind both scorers have not counted.
+ * The chosen weight is the best one if it beats counting alone (w = 0) by BLEND_MARGIN_SE standard
+ * errors of the per-case difference, else 0. `cases` are validation cases whose targets the
+ * statistics behind both scorers have not counted.
  */
 export function chooseBlend(modelScores: (cases: RankingCase[]) => Float32Array, counting: CooccurrenceScorer, cases: readonly RankingCase[], batchSize = 256): BlendChoice {
   const n = counting.catalogueSize;
-  const sums = BLEND_WEIGHTS.map(() => 0);
+  const W = BLEND_WEIGHTS.length;
+  const perCase = new Float64Array(cases.length * W);
   const pm = new Float64Array(n);
   const pc = new Float64Array(n);
   const row = new Float32Array(n);
@@ -112,14 +122,31 @@ export function chooseBlend(modelScores: (cases: RankingCase[]) => Float32Array,
       normaliseInto(cr, pc);
       BLEND_WEIGHTS.forEach((w, i) => {
         blendRow(pm, pc, mr, cr, w, row);
-        sums[i]! += ndcgAt(targetRank(row, x.target).rank, 10);
+        perCase[(start + r) * W + i] = ndcgAt(targetRank(row, x.target).rank, 10);
       });
     });
   }
-  const ndcgByWeight = BLEND_WEIGHTS.map((w, i) => ({ modelWeight: w, ndcg: cases.length ? sums[i]! / cases.length : NaN }));
-  let best = ndcgByWeight[ndcgByWeight.length - 1]!;
-  for (const c of [...ndcgByWeight].reverse()) if (c.ndcg > best.ndcg) best = c;
-  return { modelWeight: best.modelWeight, ndcgByWeight };
+  const mean = (i: number) => {
+    let s = 0;
+    for (let k = 0; k < cases.length; k++) s += perCase[k * W + i]!;
+    return cases.length ? s / cases.length : NaN;
+  };
+  const ndcgByWeight = BLEND_WEIGHTS.map((w, i) => ({ modelWeight: w, ndcg: mean(i) }));
+  // The best weight; on a tie, the larger model share.
+  let best = W - 1;
+  for (let i = W - 1; i >= 0; i--) if (ndcgByWeight[i]!.ndcg > ndcgByWeight[best]!.ndcg) best = i;
+  const diffs = Array.from({ length: cases.length }, (_, k) => perCase[k * W + best]! - perCase[k * W]!);
+  return { modelWeight: best > 0 && clearlyPositive(diffs) ? BLEND_WEIGHTS[best]! : 0, ndcgByWeight };
+}
+
+/** Whether the mean of paired differences exceeds `margin` standard errors of it (and is positive). */
+export function clearlyPositive(diffs: readonly number[], margin = BLEND_MARGIN_SE): boolean {
+  const n = diffs.length;
+  if (n === 0) return false;
+  const mean = diffs.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return mean > 0;
+  const variance = diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (n - 1);
+  return mean > 0 && mean > margin * Math.sqrt(variance / n);
 }
 
 /** How a blended model is named in tables: "fine-tune + counting (w 0.30)". */

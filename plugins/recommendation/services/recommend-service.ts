@@ -16,6 +16,7 @@ import { featuresOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
+import type { CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 import { blendedScorer, chooseBlend, countingScorerOf, historyLastFor, type BlendChoice, type CountingBlend } from './counting-blend.js';
 
@@ -44,8 +45,9 @@ export interface RecommendTransferOptions {
    */
   itemTransfer?: 'never' | 'same-catalogue';
   /**
-   * What chooses the epoch to keep: 'loss' (default), the validation cross-entropy; 'ndcg', full-ranking
-   * NDCG@10 on up to SELECTION_CASES validation cases: the loss can fall while the ranking gets worse.
+   * What chooses the epoch to keep: 'ndcg' (default), full-ranking NDCG@10 on up to SELECTION_CASES
+   * validation cases (of the combination with counting, when combined): the loss can fall while the
+   * ranking gets worse; 'loss', the validation cross-entropy.
    */
   epochSelection?: 'loss' | 'ndcg';
   /**
@@ -108,7 +110,7 @@ export interface RecommendEvaluateOptions {
   ks?: number[];
 }
 
-export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, validationUsers: 2000 };
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, validationUsers: 2000, epochSelection: 'ndcg' as const };
 
 /**
  * Recommendation use cases over the container's components: transfer (a new head on a backbone,
@@ -170,14 +172,15 @@ export class RecommendService {
     backboneModel.pretrainedHead?.network.dispose();
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
-    const selectBy = o.epochSelection === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed) : undefined;
+    const combine = (o.combine ?? 'counting') === 'counting' && split.validation.length > 0;
+    const counting = combine ? countingScorerOf(fit, historyLastFor(split.train)) : undefined;
+    const selectBy = (o.epochSelection ?? RECOMMEND_DEFAULTS.epochSelection) === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed, counting) : undefined;
     const training = await this.trainer.fit(model, strategy, trainSet, valSet, { ...resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate), selectBy });
     const recommender: Recommender = { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit };
     let blendChoice: BlendChoice | undefined;
-    if ((o.combine ?? 'counting') === 'counting' && split.validation.length > 0) {
-      const historyLast = historyLastFor(split.train);
-      blendChoice = chooseBlend(modelScorer(model, featurizer, L), countingScorerOf(fit, historyLast), split.validation);
-      recommender.blend = { modelWeight: blendChoice.modelWeight, historyLast };
+    if (counting) {
+      blendChoice = chooseBlend(modelScorer(model, featurizer, L), counting, split.validation);
+      recommender.blend = { modelWeight: blendChoice.modelWeight, historyLast: counting.historyLast };
     }
     return { recommender, training, itemsTransferred, blendChoice };
   }
@@ -297,13 +300,17 @@ export function sameCatalogueMap(items: readonly string[], sourceItems: readonly
   return known >= SAME_CATALOGUE_SHARE * items.length && known > 0 ? map : undefined;
 }
 
-/** Full-ranking NDCG@10 of the model on a seeded subset of the validation cases (higher is better). */
-function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturizer, contextLength: number, validation: readonly RankingCase[], catalogueSize: number, seed: number): EpochSelector {
+/**
+ * Full-ranking NDCG@10 of the model on a seeded subset of the validation cases (higher is better);
+ * with `counting`, of its best combination with counting (what the saved model will rank with).
+ */
+function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturizer, contextLength: number, validation: readonly RankingCase[], catalogueSize: number, seed: number, counting?: CooccurrenceScorer): EpochSelector {
   const cases = validation.length <= SELECTION_CASES ? validation : new Rng(seed + 17).shuffle(validation.slice()).slice(0, SELECTION_CASES);
   return {
-    name: 'val NDCG@10',
+    name: counting ? 'val NDCG@10 with counting' : 'val NDCG@10',
     score: () => {
       if (cases.length === 0) return NaN;
+      if (counting) return Math.max(...chooseBlend(modelScorer(model, featurizer, contextLength), counting, cases).ndcgByWeight.map((c) => c.ndcg));
       const ranked = rankCases(modelScorer(model, featurizer, contextLength), cases, catalogueSize, (c) => String(c.user), { ks: [10] });
       return summariseRanking(ranked, [10]).aggregate['NDCG@10']!;
     },

@@ -1,0 +1,13 @@
+import { createContainer, builtinPlugins, useBackend, FORECAST_SERVICE, loadForecastCsv } from 'headstart';
+import { writeFileSync } from 'node:fs';
+const rows = ['series_id,timestamp,value'];
+for (const s of ['a', 'b']) for (let t = 0; t < 60; t++) rows.push(`${s},${2015 + Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}-01,${100 + t + 10 * Math.sin(t / 2)}`);
+writeFileSync('tiny.csv', rows.join('\n') + '\n');
+await useBackend('auto');
+const service = createContainer(builtinPlugins).get(FORECAST_SERVICE);
+const data = await loadForecastCsv('tiny.csv', {});
+const { forecaster } = await service.transfer(data, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 6 });
+const table = service.evaluate(data, 6, [{ name: 'zero-shot', forecaster, trainSeconds: 0 }]);
+await service.save(forecaster, 'model');
+const future = (await service.load('model')).forecastFuture(data);
+console.log(JSON.stringify({ methods: table.map((r) => r.name), series: future.length }));

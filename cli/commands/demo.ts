@@ -1,5 +1,5 @@
+import { packagePath } from '../../core/io/package-root.js';
 import { Flags } from '@oclif/core';
-import { fileURLToPath } from 'node:url';
 import { HeadstartCommand } from '../base-command.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
@@ -12,7 +12,7 @@ import { STRATEGY_NAMES } from '../../core/training/strategies.js';
 import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/output-policy.js';
 import { DEFAULTS } from '../../plugins/forecasting/services/forecast-service.js';
 
-const DEMO_DATA = fileURLToPath(new URL('../../plugins/forecasting/datasets/chicago_ridership.csv', import.meta.url));
+const DEMO_DATA = packagePath(import.meta.url, 'plugins', 'forecasting', 'datasets', 'chicago_ridership.csv');
 const DEMO_COVARIATES = ['temp', 'percip', 'weather_rain', 'weather_snow', 'Cubs_Home', 'WhiteSox_Home', 'Bears_Home', 'Bulls_Home', 'Blackhawks_Home'];
 
 export default class Demo extends HeadstartCommand {

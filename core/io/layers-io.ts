@@ -56,8 +56,9 @@ export async function loadNetwork(dir: string, name: string, expected?: Record<s
   if (expected) {
     for (const [file, bytes] of [[`${name}.json`, jsonBytes], [`${name}.weights.bin`, weightBytes]] as const) {
       const want = expected[file];
+      if (want === undefined) throw new ModelError(`${join(dir, file)}: not listed in the manifest's file digests, so it cannot be verified; restore the folder or re-run the command that produced it`, 'weights-unlisted');
       const got = sha256(bytes);
-      if (want !== undefined && want !== got) {
+      if (want !== got) {
         throw new ModelError(`${join(dir, file)}: sha256 ${got.slice(0, 12)}… does not match the manifest (${want.slice(0, 12)}…); the file is corrupted or was modified — restore it or re-run the command that produced it`, 'weights-tampered');
       }
     }

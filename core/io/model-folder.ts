@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeDirAtomic, writeFileAtomic, type DirWriteOptions } from './atomic.js';
 import { loadNetwork, saveNetwork } from './layers-io.js';
 import { sha256 } from './sha256.js';
+import { hasValidDigest, manifestDigest } from './manifest-digest.js';
 import { ModelError } from '../errors.js';
 import { CORE_VERSION, MODEL_FORMAT_VERSION } from '../version.js';
 import type { TaskKind } from '../interfaces/index.js';
@@ -16,9 +17,12 @@ export interface ModelFolderManifest<TMeta> {
   task: TaskKind;
   savedAt: string;
   meta: TMeta;
-  /** sha256 of each network file. */
+  /** sha256 of each file of the folder. */
   files: Record<string, string>;
+  /** sha256 of this manifest's JSON without `digest` (as written): the manifest is checked like every other file. */
+  digest?: string;
 }
+
 
 const MANIFEST = 'manifest.json';
 
@@ -35,6 +39,7 @@ export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: 
       files[name] = sha256(bytes);
     }
     const manifest: ModelFolderManifest<TMeta> = { format: 'headstart-model', formatVersion: MODEL_FORMAT_VERSION, coreVersion: CORE_VERSION, task, savedAt: new Date().toISOString(), meta, files };
+    manifest.digest = manifestDigest(manifest);
     await writeFileAtomic(join(tmp, MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
   }, o);
 }
@@ -54,6 +59,10 @@ export function readModelManifest<TMeta>(dir: string, task?: TaskKind): ModelFol
   if (m.formatVersion !== MODEL_FORMAT_VERSION) {
     throw new ModelError(`${dir}: saved with model format ${m.formatVersion} (headstart ${m.coreVersion}); this headstart ${CORE_VERSION} reads format ${MODEL_FORMAT_VERSION} — re-run \`headstart transfer\` with this version`, 'model-incompatible');
   }
+  if (!hasValidDigest(m)) {
+    throw new ModelError(`${path}: the manifest does not match its digest (${m.digest === undefined ? 'none recorded' : 'edited or corrupted'}); a model folder is read only as written — re-run \`headstart transfer\``, 'model-tampered');
+  }
+  if (typeof m.files !== 'object' || m.files === null) throw new ModelError(`${path}: no file digests; re-run \`headstart transfer\``, 'model-corrupt');
   if (task !== undefined && m.task !== task) throw new ModelError(`${dir}: a ${m.task} model, but this command needs a ${task} model`, 'model-incompatible');
   return m;
 }

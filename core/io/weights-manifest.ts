@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelError } from '../errors.js';
+import { hasValidDigest } from './manifest-digest.js';
 
 /** The record shipped beside pretrained weights: enough for anyone to re-run the pretraining. */
 export interface WeightsManifest {
@@ -22,6 +23,8 @@ export interface WeightsManifest {
   createdAt: string;
   /** sha256 of every weight file, checked at load. */
   files: Record<string, string>;
+  /** sha256 of this manifest without `digest` (see manifestDigest). */
+  digest?: string;
 }
 
 export const WEIGHTS_MANIFEST = 'manifest.json';
@@ -35,11 +38,15 @@ export function readWeightsManifest(dir: string): WeightsManifest {
   if (!existsSync(path)) {
     throw new ModelError(`${path}: no weights manifest; this backbone has no pretrained weights — use --strategy scratch or run \`headstart pretrain\``, 'weights-missing');
   }
+  let manifest: WeightsManifest;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as WeightsManifest;
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as WeightsManifest;
   } catch {
     throw new ModelError(`${path}: manifest is not valid JSON; restore the plugin's weights folder`, 'weights-corrupt');
   }
+  if (!hasValidDigest(manifest)) throw new ModelError(`${path}: the weights manifest does not match its digest (edited, or written by an older headstart); restore the weights folder or re-run the pretraining command`, 'weights-tampered');
+  if (typeof manifest.files !== 'object' || manifest.files === null || Object.keys(manifest.files).length === 0) throw new ModelError(`${path}: the weights manifest lists no file digests; restore the weights folder`, 'weights-corrupt');
+  return manifest;
 }
 
 /** What a backbone's describe() reports about its shipped weights: whether they exist and their corpus. */

@@ -1,3 +1,4 @@
+import { manifestDigest } from '../io/manifest-digest.js';
 import * as tf from '@tensorflow/tfjs';
 import { sha256 } from '../io/sha256.js';
 import { join } from 'node:path';
@@ -171,6 +172,7 @@ export async function saveWeightsFolder(
       await writeFileAtomic(join(dir, name), data);
       full.files[name] = sha256(data);
     }
+    full.digest = manifestDigest(full);
     await writeFileAtomic(join(dir, WEIGHTS_MANIFEST), JSON.stringify(full, null, 2) + '\n');
   }, o);
   return full;

@@ -9,6 +9,7 @@ import { HeadstartError, ModelError, UsageError } from '../../core/errors.js';
 import type { Backbone, ForecastInput, Registration } from '../../core/interfaces/index.js';
 import type { ModelFolderManifest } from '../../core/io/model-folder.js';
 import { sha256 } from '../../core/io/sha256.js';
+import { manifestDigest } from '../../core/io/manifest-digest.js';
 import { Registry } from '../../core/registry.js';
 import { CORE_VERSION, MODEL_FORMAT_VERSION } from '../../core/version.js';
 import { covariateStats } from '../../plugins/forecasting/data/windows.js';
@@ -40,6 +41,12 @@ afterAll(() => {
 });
 
 const manifestOf = (folder: string) => JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as ModelFolderManifest<ForecasterMeta>;
+
+/** Rewrites a folder's manifest with a matching digest: what a genuine folder with these values would hold. */
+function writeManifest(folder: string, m: object): void {
+  const { digest: _d, ...rest } = m as Record<string, unknown>;
+  writeFileSync(join(folder, 'manifest.json'), JSON.stringify({ ...rest, digest: manifestDigest(rest) }));
+}
 
 /** A copy of the saved model to damage. */
 function copyModel(name: string): string {
@@ -148,7 +155,7 @@ describe('damaged or foreign model folders', () => {
   it('another formatVersion is model-incompatible, naming both versions', async () => {
     const out = copyModel('format-999');
     const m = manifestOf(out);
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...m, formatVersion: 999 }));
+    writeManifest(out, ({ ...m, formatVersion: 999 }));
     const err = await failure(service.load(out));
     expect(err).toBeInstanceOf(ModelError);
     expect(err.code).toBe('model-incompatible');
@@ -156,12 +163,43 @@ describe('damaged or foreign model folders', () => {
     expect(err.message).toContain(String(MODEL_FORMAT_VERSION));
   });
 
+  it('an edited manifest is refused: a changed value, a removed digest, a removed file entry', async () => {
+    const edited = copyModel('edited-horizon');
+    const m = manifestOf(edited);
+    writeFileSync(join(edited, 'manifest.json'), JSON.stringify({ ...m, meta: { ...m.meta, horizon: 1e9 } }));
+    await expect(service.load(edited)).rejects.toMatchObject({ code: 'model-tampered' });
+    const bare = copyModel('no-digest');
+    const { digest: _d, ...rest } = manifestOf(bare);
+    writeFileSync(join(bare, 'manifest.json'), JSON.stringify(rest));
+    await expect(service.load(bare)).rejects.toMatchObject({ code: 'model-tampered', message: expect.stringContaining('none recorded') });
+    // Even with the digest recomputed, a file the manifest no longer lists is not loaded unverified.
+    const unlisted = copyModel('unlisted');
+    const u = manifestOf(unlisted);
+    const { ['head.weights.bin']: _gone, ...files } = u.files;
+    writeManifest(unlisted, { ...u, files });
+    await expect(service.load(unlisted)).rejects.toMatchObject({ code: 'weights-unlisted', message: expect.stringContaining('head.weights.bin') });
+  });
+
+  it('absurd settings are refused before anything is allocated, even in a manifest with a valid digest', async () => {
+    for (const [name, meta] of [
+      ['horizon', { horizon: 1e9 }],
+      ['contextLength', { contextLength: 1e9 }],
+      ['seasonalPeriod', { seasonalPeriod: -3 }],
+      ['quantiles', { quantiles: [0.9, 0.1] }],
+    ] as const) {
+      const out = copyModel(`absurd-${name}`);
+      const m = manifestOf(out);
+      writeManifest(out, { ...m, meta: { ...m.meta, ...meta } });
+      await expect(service.load(out), name).rejects.toMatchObject({ code: 'model-out-of-range', message: expect.stringContaining(`meta.${name}`) });
+    }
+  });
+
   it('a manifest of another task or format is model-incompatible; invalid JSON is model-corrupt', async () => {
     const other = copyModel('other-task');
-    writeFileSync(join(other, 'manifest.json'), JSON.stringify({ ...manifestOf(other), task: 'recommend' }));
+    writeManifest(other, ({ ...manifestOf(other), task: 'recommend' }));
     expect((await failure(service.load(other))).code).toBe('model-incompatible');
     const foreign = copyModel('foreign');
-    writeFileSync(join(foreign, 'manifest.json'), JSON.stringify({ ...manifestOf(foreign), format: 'something-else' }));
+    writeManifest(foreign, ({ ...manifestOf(foreign), format: 'something-else' }));
     expect((await failure(service.load(foreign))).code).toBe('model-incompatible');
     const broken = copyModel('broken');
     writeFileSync(join(broken, 'manifest.json'), '{"format":');
@@ -194,7 +232,7 @@ describe('damaged or foreign model folders', () => {
   it('a manifest naming an uninstalled backbone lists the installed ones', async () => {
     const out = copyModel('unknown-backbone');
     const m = manifestOf(out);
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...m, meta: { ...m.meta, backbone: { id: 'giant-9000', version: '1.0.0' } } }));
+    writeManifest(out, ({ ...m, meta: { ...m.meta, backbone: { id: 'giant-9000', version: '1.0.0' } } }));
     const err = await failure(service.load(out));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toContain('giant-9000');

@@ -1,3 +1,4 @@
+import { manifestDigest } from '../../core/io/manifest-digest.js';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,10 +53,12 @@ const base = (out: string): RecommendPretrainOptions & { out: string; command: s
   command: 'headstart pretrain recommend --steps 4',
 });
 
-function editManifest(path: string, edit: (m: Record<string, unknown> & { config: Record<string, unknown> }) => void): void {
+/** Edits a weights manifest and, unless `keepDigest`, re-digests it (as a genuine manifest with those values would be). */
+function editManifest(path: string, edit: (m: Record<string, unknown> & { config: Record<string, unknown> }) => void, keepDigest = false): void {
   const file = join(path, WEIGHTS_MANIFEST);
   const m = JSON.parse(readFileSync(file, 'utf8'));
   edit(m);
+  if (!keepDigest) m.digest = manifestDigest(m);
   writeFileSync(file, JSON.stringify(m));
 }
 
@@ -121,6 +124,13 @@ describe('sasrec-s pretrainer', () => {
     writeFileSync(join(out, WEIGHTS_MANIFEST), original);
     editManifest(out, (m) => (m.config.width = 32));
     await refuse(/\(width=32, expected 64\)/);
+    writeFileSync(join(out, WEIGHTS_MANIFEST), original);
+    // Hand-edited (digest not recomputed), or a file's digest dropped from the list: refused, never loaded unverified.
+    editManifest(out, (m) => (m.steps = 999), true);
+    await refuse(/does not match its digest/);
+    writeFileSync(join(out, WEIGHTS_MANIFEST), original);
+    editManifest(out, (m) => delete (m.files as Record<string, string>)['head.weights.bin']);
+    await refuse(/head\.weights\.bin: not listed in the manifest's file digests/);
     writeFileSync(join(out, WEIGHTS_MANIFEST), original);
     const bytes = readFileSync(join(out, 'head.weights.bin'));
     bytes[3] = bytes[3]! ^ 0xff;

@@ -1,6 +1,6 @@
+import { packagePath } from '../../../core/io/package-root.js';
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
 import { hasWeights, readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
@@ -22,7 +22,7 @@ export interface PatchMixerSpec {
   weightsDir: string;
 }
 
-const shippedFolder = (id: string) => fileURLToPath(new URL(`../weights/${id}/`, import.meta.url));
+const shippedFolder = (id: string) => packagePath(import.meta.url, 'plugins', 'forecasting', 'weights', id);
 
 export const PATCH_MIXER_S: PatchMixerSpec = {
   id: 'patch-mixer-s',

@@ -1,3 +1,4 @@
+import { MetaChecks } from '../../../core/io/meta-checks.js';
 import { inject, injectable } from 'inversify';
 import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import { TOKENS } from '../../../core/tokens.js';
@@ -269,7 +270,14 @@ export class ForecastService {
     const manifest = readModelManifest<ForecasterMeta>(dir, 'forecast');
     const meta = manifest.meta;
     const backbone = this.backbone(meta.backbone.id);
-    requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer');
+    const info = backbone.describe();
+    requireBackboneVersion(dir, meta.backbone, info.version, 'headstart transfer');
+    const check = new MetaChecks(`${dir}/manifest.json`);
+    check.equal('meta.contextLength', meta.contextLength, info.contextLength);
+    check.int('meta.horizon', meta.horizon, 1, info.maxHorizon ?? 10_000);
+    check.int('meta.seasonalPeriod', meta.seasonalPeriod, 1, 100_000);
+    check.int('meta.head.outputs', meta.head.outputs, 1, 100_000);
+    if (meta.quantiles !== undefined) check.levels('meta.quantiles', meta.quantiles);
     const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
     const head = this.registry.get<Head<ForecastInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
     const partner = meta.combination && meta.combination.method !== 'model' ? this.registry.get<ForecastBaseline>('baseline', meta.combination.partner) : undefined;

@@ -1,5 +1,5 @@
+import { packagePath } from '../../../core/io/package-root.js';
 import { injectable } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { EVENT_FEATURES } from '../data/features.js';
 import { buildNextitnetNetwork, type NextitnetConfig } from './nextitnet-network.js';
 import { EventEncoderBackbone, type EventEncoderSpec } from './event-encoder.js';
@@ -11,7 +11,7 @@ export const NEXTITNET_VERSION = '1.0.0';
 export const NEXTITNET_CONFIG: NextitnetConfig = { contextLength: 32, features: EVENT_FEATURES, width: 64, blocks: 2, kernelSize: 3, dropout: 0.2 };
 
 /** Where the shipped weights of this backbone live (copied beside the compiled file by the build). */
-export const NEXTITNET_WEIGHTS = fileURLToPath(new URL('../weights/nextitnet-s/', import.meta.url));
+export const NEXTITNET_WEIGHTS = packagePath(import.meta.url, 'plugins', 'recommendation', 'weights', 'nextitnet-s');
 
 export const NEXTITNET_SPEC: EventEncoderSpec<NextitnetConfig> = {
   id: 'nextitnet-s',

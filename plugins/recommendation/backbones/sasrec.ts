@@ -1,5 +1,5 @@
+import { packagePath } from '../../../core/io/package-root.js';
 import { injectable } from 'inversify';
-import { fileURLToPath } from 'node:url';
 import { EVENT_FEATURES } from '../data/features.js';
 import { buildSasrecNetwork, type SasrecConfig } from './sasrec-network.js';
 import { EventEncoderBackbone, type EventEncoderSpec } from './event-encoder.js';
@@ -10,7 +10,7 @@ export const SASREC_VERSION = '1.0.0';
 export const SASREC_CONFIG: SasrecConfig = { contextLength: 32, features: EVENT_FEATURES, width: 64, heads: 2, blocks: 2, ffn: 128, dropout: 0.2 };
 
 /** Where the shipped weights of this backbone live (copied beside the compiled file by the build). */
-export const SASREC_WEIGHTS = fileURLToPath(new URL('../weights/sasrec-s/', import.meta.url));
+export const SASREC_WEIGHTS = packagePath(import.meta.url, 'plugins', 'recommendation', 'weights', 'sasrec-s');
 
 export const SASREC_SPEC: EventEncoderSpec<SasrecConfig> = {
   id: 'sasrec-s',

@@ -1,3 +1,4 @@
+import { MetaChecks } from '../../../core/io/meta-checks.js';
 import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainResult } from '../../../core/interfaces/index.js';
 import type { Registry } from '../../../core/registry.js';
 import { loadModelNetworks, readModelFile, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
@@ -49,7 +50,19 @@ export async function loadRecommender(registry: Registry, dir: string): Promise<
   const manifest = readModelManifest<RecommenderMeta>(dir, 'recommend');
   const meta = manifest.meta;
   const backbone = registry.backboneFor<RecommendInput>('recommend', meta.backbone.id);
-  requireBackboneVersion(dir, meta.backbone, backbone.describe().version, 'headstart transfer recommend');
+  const info = backbone.describe();
+  requireBackboneVersion(dir, meta.backbone, info.version, 'headstart transfer recommend');
+  const check = new MetaChecks(`${dir}/manifest.json`);
+  check.equal('meta.contextLength', meta.contextLength, info.contextLength);
+  const items = check.int('meta.head.outputs', meta.head.outputs, 1, 50_000_000);
+  const itemDim = check.int('meta.head.options.itemDim', meta.head.options?.itemDim ?? 64, 1, 4096);
+  check.int('meta.head.options.successors', meta.head.options?.successors ?? 32, 1, 4096);
+  check.int('meta.head.options.neighbours', meta.head.options?.neighbours ?? 0, 0, 4096);
+  // Item embeddings in and out, and a batch of 256 users' scores over the catalogue.
+  check.memory(`a catalogue of ${items} items`, 4 * items * (2 * itemDim + 256));
+  if (!Array.isArray(meta.catalogue?.items) || meta.catalogue.items.length !== items) {
+    throw new ModelError(`${dir}/manifest.json: the catalogue lists ${meta.catalogue?.items?.length ?? 'no'} item ids for a head of ${items} items; re-run \`headstart transfer recommend\``, 'model-corrupt');
+  }
   if (meta.blend !== undefined && !(typeof meta.blend.modelWeight === 'number' && meta.blend.modelWeight >= 0 && meta.blend.modelWeight <= 1 && typeof meta.blend.historyLast === 'boolean')) {
     throw new ModelError(`${dir}/manifest.json: meta.blend must be { modelWeight in [0, 1], historyLast: true|false }; re-run \`headstart transfer recommend\``, 'model-corrupt');
   }

@@ -6,7 +6,7 @@ import type { ForecastService } from '../../plugins/forecasting/services/forecas
 import { compareStrategies } from '../../plugins/forecasting/services/compare.js';
 import type { DataAdapter, ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/services/report.js';
+import { SCORE_HEADER, markedScoreRows, readingOf, scoreSummary } from '../../plugins/forecasting/services/report.js';
 import { renderTable } from '../../core/report/table.js';
 import { STRATEGY_NAMES } from '../../core/training/strategies.js';
 import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/output-policy.js';
@@ -55,12 +55,20 @@ export default class Demo extends HeadstartCommand {
       },
     });
     bar.done();
-    this.say(renderTable(SCORE_HEADER, scoreRows(cmp.rows)));
+    this.say(renderTable(SCORE_HEADER.map((h) => (h === 'MAE' || h === 'RMSE' ? `${h} (rides)` : h)), markedScoreRows(cmp.rows)));
+    this.say('* best on the test window (lowest rel. MASE).');
     if (flags.combine !== 'none') this.say(`Each strategy's forecast is ${flags.combine === 'mean' ? 'averaged with' : 'combined (by validation) with'} ETS's (--combine ${flags.combine}); --combine none shows each model alone.`);
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
     const windows = cmp.validation[0]?.windowsPerSeries ?? 1;
     this.say(`validation (the ${windows * flags.horizon} days before the test window, ${windows} × ${flags.horizon} per station), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
     for (const w of cmp.warnings) this.say(`note: ${w}`);
-    return { backend: this.backend.active, dataset: 'chicago_ridership', horizon: flags.horizon, results: scoreSummary(cmp.rows), validation: cmp.validation, warnings: cmp.warnings };
+    const reading = readingOf(cmp.rows, cmp.validation, 'rides');
+    this.say('');
+    this.say(reading);
+    this.say('');
+    this.say('Next, on your own CSV (long: one row per series and date, or wide: one column per series):');
+    this.say('  headstart transfer forecast --data sales.csv --horizon 12 --strategy probe --out model/');
+    this.say('  headstart forecast --model model/ --data sales.csv --out forecast.csv');
+    return { backend: this.backend.active, reading, dataset: 'chicago_ridership', horizon: flags.horizon, results: scoreSummary(cmp.rows), validation: cmp.validation, warnings: cmp.warnings };
   }
 }

@@ -4,7 +4,7 @@ import type { Backbone, BackboneInfo } from '../../core/interfaces/index.js';
 import { renderTable } from '../../core/report/table.js';
 
 /** Width left for the corpus column in a 100-column terminal after the other columns. */
-const CORPUS_WIDTH = 35;
+const CORPUS_WIDTH = 24;
 
 function shorten(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1).trimEnd()}…`;
@@ -17,17 +17,17 @@ export default class Backbones extends HeadstartCommand {
     task: Flags.string({ description: 'only backbones of this task', options: ['forecast', 'recommend'] }),
   };
 
-  async run(): Promise<{ backbones: BackboneInfo[]; backend: string }> {
+  async run(): Promise<{ backbones: (BackboneInfo & { plugin: string })[]; backend: string }> {
     const { flags } = await this.parse(Backbones);
     await this.setup(flags.backend);
     const infos = this.registry
       .all<Backbone<unknown>>('backbone')
-      .map((r) => r.component.describe())
+      .map((r) => ({ ...r.component.describe(), plugin: r.owner }))
       .filter((i) => !flags.task || i.task === flags.task);
     this.say(
       renderTable(
-        ['id', 'task', 'parameters', 'context', 'max h', 'weights', 'pretraining corpus'],
-        infos.map((i) => [i.id, i.task, i.parameters.toLocaleString('en-US'), String(i.contextLength), String(i.maxHorizon ?? '-'), i.hasWeights ? `v${i.version}` : 'none', shorten(i.corpus, CORPUS_WIDTH)]),
+        ['id', 'task', 'plugin', 'parameters', 'context', 'max h', 'weights', 'pretraining corpus'],
+        infos.map((i) => [i.id, i.task, i.plugin, i.parameters.toLocaleString('en-US'), String(i.contextLength), String(i.maxHorizon ?? '-'), i.hasWeights ? `v${i.version}` : 'none', shorten(i.corpus, CORPUS_WIDTH)]),
       ),
     );
     this.say('(corpus descriptions are shortened to fit 100 columns; --json has them whole)');

@@ -5,6 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PATCH_MIXER_WEIGHTS } from '../../plugins/forecasting/backbones/patch-mixer.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { cli, ensureBuilt, expectOneLineError } from '../helpers/cli.js';
 
@@ -309,6 +310,19 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
     const again = expectOneLineError(await cli(['forecast', '--model', model, '--data', copy, '--out', copy]));
     expect(again).toMatch(/is the --data input/);
     expect(readFileSync(copy, 'utf8')).toBe(readFileSync(data, 'utf8'));
+  });
+
+  it('--weights reads a weights folder of the user\'s (verified), and names a folder that is not one', async () => {
+    const out = outDir('own-weights');
+    const weights = join(out, 'my-weights');
+    cpSync(PATCH_MIXER_WEIGHTS, weights, { recursive: true });
+    const ok = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'zero-shot', '--weights', weights, '--out', join(out, 'model'), '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bytes = readFileSync(join(weights, 'backbone.weights.bin'));
+    bytes[0] = bytes[0]! ^ 0xff;
+    writeFileSync(join(weights, 'backbone.weights.bin'), bytes);
+    expect(expectOneLineError(await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'zero-shot', '--weights', weights, '--out', join(out, 'model2')]))).toMatch(/sha256/);
+    expect(expectOneLineError(await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--weights', out, '--out', join(out, 'model3')]))).toMatch(/--weights .*: no manifest\.json/);
   });
 
   it('--batch-size 0 names the flag instead of a raw divide-by-zero', async () => {

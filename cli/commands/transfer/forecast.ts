@@ -1,3 +1,4 @@
+import { useWeightsFolder } from '../../../core/io/weights-folder.js';
 import { checkOutput, forceFlag } from '../../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
@@ -27,6 +28,7 @@ export default class TransferForecast extends HeadstartCommand {
     horizon: Flags.integer({ description: 'steps to forecast', required: true }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...forceFlag,
+    weights: Flags.string({ description: "start from this weights folder (a `headstart pretrain … --out`) instead of the backbone's shipped weights" }),
     ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
     quantiles: Flags.string({ description: 'also forecast these quantile levels, e.g. 0.1,0.5,0.9 (a quantile head trained with the pinball loss; never crossing; the point forecast is the median)' }),
@@ -41,6 +43,7 @@ export default class TransferForecast extends HeadstartCommand {
     const { flags } = await this.parse(TransferForecast);
     checkOutput(flags);
     await this.setup(flags.backend);
+    if (flags.weights) useWeightsFolder(this.registry.get<object>('backbone', flags.backbone), flags.backbone, flags.weights);
     const loadOptions = forecastLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv').load(flags.data, loadOptions);
     for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);

@@ -1,3 +1,4 @@
+import { useWeightsFolder } from '../../../core/io/weights-folder.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
@@ -39,6 +40,7 @@ export default class TransferRecommend extends HeadstartCommand {
     'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
     ...forceFlag,
+    weights: Flags.string({ description: "start from this weights folder (a `headstart pretrain … --out`) instead of the backbone's shipped weights" }),
     ...trainingFlags(RECOMMEND_DEFAULTS),
   };
 
@@ -46,6 +48,7 @@ export default class TransferRecommend extends HeadstartCommand {
     const { flags } = await this.parse(TransferRecommend);
     checkOutput(flags);
     await this.setup(flags.backend);
+    if (flags.weights) useWeightsFolder(this.registry.get<object>('backbone', flags.backbone), flags.backbone, flags.weights);
     const load = eventsLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, load);
     const share = flags['train-share'] !== undefined ? Number(flags['train-share']) : undefined;

@@ -31,6 +31,11 @@ describe('the packed tarball, installed into a fresh project', () => {
     expect(out.backbones.map((b) => b.id)).toEqual(expect.arrayContaining(['patch-mixer-s', 'sasrec-s', 'nextitnet-s']));
   });
 
+  it('headstart/plugin exports the plugin-author API', () => {
+    const out = run('node', ['--input-type=module', '-e', "import * as p from 'headstart/plugin'; console.log(JSON.stringify(['definePlugin', 'pretrainAndSave', 'readCompatibleWeights', 'ResidualMlpForecastHead', 'SasrecPretrainer', 'packagePath'].map((k) => typeof p[k])))"], project);
+    expect(JSON.parse(out.trim())).toEqual(['function', 'function', 'function', 'function', 'function', 'function']);
+  });
+
   it("the README's API example transfers, evaluates beside the baselines, saves, reloads and forecasts", () => {
     copyFileSync(join(ROOT, 'test/package/api-example.mjs'), join(project, 'api.mjs'));
     const out = JSON.parse(run('node', ['api.mjs'], project).trim().split('\n').pop()!) as { methods: string[]; series: number };

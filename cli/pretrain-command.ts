@@ -1,3 +1,4 @@
+import { quote } from 'shell-quote';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from './base-command.js';
 import { checkOutput, forceFlag } from './flags/output.js';
@@ -56,7 +57,8 @@ export abstract class PretrainCommand extends HeadstartCommand {
       ...(specific as T),
       ...run,
       out: flags.out,
-      command: ['headstart', 'pretrain', task, ...this.argv.filter((a) => a !== '--resume')].join(' '),
+      // Shell-quoted, so a column name with spaces re-runs exactly when the command is pasted.
+      command: quote(['headstart', 'pretrain', task, ...this.argv.filter((a) => a !== '--resume')]),
       onProgress: (p) => bar.update(p.step, p.steps, `loss ${p.loss.toFixed(3)}`),
     });
     bar.done();

@@ -1,6 +1,7 @@
+import { parse } from 'shell-quote';
 import { manifestDigest } from '../../core/io/manifest-digest.js';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,13 +158,18 @@ describe('headstart pretrain recommend (compiled CLI)', () => {
 
   it('writes a verified, loadable weights folder and prints the summary as JSON', async () => {
     const out = join(dir, 'cli-weights');
-    const r = await cli(['pretrain', 'recommend', '--events', events, '--out', out, '--steps', '3', '--batch-size', '8', '--checkpoint-every', '2', '--seed', '3', '--json']);
+    // A path with a space: the manifest's command must re-run exactly when pasted into a shell.
+    const spaced = join(dir, 'my events.csv');
+    copyFileSync(events, spaced);
+    const args = ['pretrain', 'recommend', '--events', spaced, '--out', out, '--steps', '3', '--batch-size', '8', '--checkpoint-every', '2', '--seed', '3', '--json'];
+    const r = await cli(args);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary).toMatchObject({ out, steps: 3 });
     const m = readWeightsManifest(out);
     expect(m.command).toContain('headstart pretrain recommend --events');
+    expect(parse(m.command)).toEqual(['headstart', ...args]);
     expect(m.seed).toBe(3);
     for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
     const model = await SasrecBackbone.at(out).build({ init: 'pretrained', seed: 1 });

@@ -50,6 +50,7 @@ const args = parseArgs(
     patience: { type: 'number', integer: true, min: 1, description: 'override the per-fraction patience' },
     batch: { type: 'number', default: 128, integer: true, min: 1 },
     'select-by': { type: 'string', default: 'ndcg', choices: ['loss', 'ndcg'], description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of the validation cases)' },
+    'held-out-validation': { type: 'number', default: 0.2, min: 0, description: 'below 100% of the users, this share of the chosen users validates only (never trained on), as most test users are unseen then; 0: validate on the trained users' },
     'val-cases': { type: 'number', default: 1000, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping' },
     'test-cases': { type: 'number', integer: true, min: 1, description: 'rank only this many test cases (seeded; default all users; --quick 2000)' },
     quick: { type: 'boolean', default: false, description: 'pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick"' },
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
   if (!args['report-only']) {
     for (const fraction of fractions) {
       for (const seed of seeds) {
-        const restricted = restrictTrainingUsers(base, fraction, seed);
+        const restricted = restrictTrainingUsers(base, fraction, seed, fraction < 1 ? Number(args['held-out-validation']) : 0);
         const split: EventsSplit = { ...restricted, validation: seededSubset(restricted.validation, args['val-cases'], seed + 1) };
         const trainUsers = split.train.filter((s) => s.length > 0).length;
         const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);

@@ -108,21 +108,28 @@ export function temporalSplit(dataset: EventsDataset, options: TemporalSplitOpti
 /**
  * Keeps the training sequences of a seeded `fraction` of the users that have any (the rest train
  * nothing), for data-savings experiments; validation keeps only those users' cases, test keeps all.
+ * With `heldOutValidation` > 0, that share of the chosen users only validates: their events count in
+ * the test-time statistics but are never trained on, so validation users are unseen by training as
+ * most test users are (else the combination with counting and the kept epoch are chosen on users the
+ * model has fit, which the test population mostly is not).
  */
-export function restrictTrainingUsers(split: EventsSplit, fraction: number, seed: number): EventsSplit {
+export function restrictTrainingUsers(split: EventsSplit, fraction: number, seed: number, heldOutValidation = 0): EventsSplit {
   if (!(fraction > 0 && fraction <= 1)) throw new UsageError(`training fraction must be in (0, 1], got ${fraction}`);
+  if (!(heldOutValidation >= 0 && heldOutValidation < 1)) throw new UsageError(`held-out validation share must be in [0, 1), got ${heldOutValidation}`);
   const candidates = split.train.map((s, i) => (s.length > 0 ? i : -1)).filter((i) => i >= 0);
-  const chosen = new Set(new Rng(seed).shuffle(candidates.slice()).slice(0, Math.max(1, Math.round(fraction * candidates.length))));
-  const train = split.train.map((s, i) => (chosen.has(i) ? s : []));
+  const shuffled = new Rng(seed).shuffle(candidates.slice()).slice(0, Math.max(1, Math.round(fraction * candidates.length)));
+  const chosen = new Set(shuffled);
+  const validators = new Set(heldOutValidation > 0 ? shuffled.slice(0, Math.round(heldOutValidation * shuffled.length)) : []);
+  const train = split.train.map((s, i) => (chosen.has(i) && !validators.has(i) ? s : []));
   const out: EventsSplit = {
     ...split,
     train,
     // Fit-for-test data of the chosen users only: the baselines and statistics see the same fraction.
     beforeTest: split.beforeTest.map((s, i) => (chosen.has(i) ? s : [])),
-    validation: split.validation.filter((c) => chosen.has(c.user)),
-    notices: [...split.notices, `training on ${chosen.size} of ${candidates.length} users (${(100 * fraction).toFixed(0)}%, seed ${seed})`],
+    validation: split.validation.filter((c) => (validators.size ? validators.has(c.user) : chosen.has(c.user))),
+    notices: [...split.notices, `training on ${chosen.size - validators.size} of ${candidates.length} users (${(100 * fraction).toFixed(0)}%${validators.size ? `, ${validators.size} more validate only` : ''}, seed ${seed})`],
   };
-  if (split.trainTimes) out.trainTimes = split.trainTimes.map((s, i) => (chosen.has(i) ? s : []));
+  if (split.trainTimes) out.trainTimes = split.trainTimes.map((s, i) => (chosen.has(i) && !validators.has(i) ? s : []));
   return out;
 }
 

@@ -224,6 +224,20 @@ describe('splits', () => {
     expect(r.beforeTest.filter((t) => t.length > 0).length).toBe(2);
     expect(restrictTrainingUsers(s, 0.5, 3).train).toEqual(r.train);
   });
+
+  it('restrictTrainingUsers with held-out validation: those users validate and count in test statistics, never train', async () => {
+    const s = leaveOneOut(await toy());
+    const all = restrictTrainingUsers(s, 1, 3, 0.5);
+    const validators = new Set(all.validation.map((c) => c.user));
+    expect(validators.size).toBeGreaterThan(0);
+    for (const u of validators) {
+      expect(all.train[u]).toEqual([]);
+      expect(all.beforeTest[u]!.length).toBeGreaterThan(0);
+    }
+    const candidates = s.train.filter((t) => t.length > 0).length;
+    expect(all.train.filter((t) => t.length > 0).length).toBe(candidates - Math.round(0.5 * candidates));
+    expect(() => restrictTrainingUsers(s, 1, 3, 1)).toThrow(/held-out validation share/);
+  });
 });
 
 describe('statistics and event features', () => {

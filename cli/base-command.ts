@@ -1,3 +1,4 @@
+import { asSystemError } from '../core/io/system-errors.js';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { Container, ContainerModule } from 'inversify';
 import { createContainer, registryOf } from '../core/container.js';
@@ -47,7 +48,8 @@ export abstract class HeadstartCommand extends Command {
     if (!this.jsonEnabled()) this.log(message);
   }
 
-  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+  protected override async catch(raw: Error & { exitCode?: number }): Promise<unknown> {
+    const err = asSystemError(raw) as Error & { exitCode?: number };
     if (err instanceof HeadstartError) {
       if (this.jsonEnabled()) {
         this.logJson({ error: { code: err.code, message: err.message } });

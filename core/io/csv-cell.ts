@@ -1,6 +1,12 @@
-/** A CSV field, quoted when it holds a comma, quote or newline (RFC 4180). */
+/**
+ * A text cell for an output CSV: quoted when it holds a comma, quote or line break, and prefixed with
+ * ' when a spreadsheet would run it as a formula (it starts with = + - @, a tab or a carriage return
+ * and is not a plain number), the OWASP rule for CSV injection: ids from an input file reach the
+ * user's spreadsheet.
+ */
 export function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 /**

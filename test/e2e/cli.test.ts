@@ -325,6 +325,16 @@ describe.concurrent('bad input: non-zero exit, one stderr line naming the proble
     expect(expectOneLineError(await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--weights', out, '--out', join(out, 'model3')]))).toMatch(/--weights .*: no manifest\.json/);
   });
 
+  it('an --out below a file is one line naming the path, with a system code under --json', async () => {
+    const out = outDir('below-file');
+    const blocker = join(out, 'plain.txt');
+    writeFileSync(blocker, 'x');
+    const line = expectOneLineError(await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'zero-shot', '--out', join(blocker, 'model')]));
+    expect(line).toContain('plain.txt');
+    const r = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'zero-shot', '--out', join(blocker, 'model'), '--json']);
+    expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toMatch(/^system-/);
+  });
+
   it('--batch-size 0 names the flag instead of a raw divide-by-zero', async () => {
     const out = outDir('batch0');
     const r = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'scratch', '--batch-size', '0', '--out', join(out, 'model'), '--json']);

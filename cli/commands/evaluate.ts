@@ -38,8 +38,8 @@ export default class Evaluate extends HeadstartCommand {
   ];
   static override flags = {
     ...forecastDataFlags,
-    data: Flags.string({ description: 'forecast models: CSV file, long (series_id,timestamp,value[,covariates]) or wide (timestamp + one column per series)' }),
-    events: Flags.string({ description: 'recommend models: events file (CSV or RecBole .inter)' }),
+    data: Flags.string({ description: 'forecast models: CSV, Arrow or Parquet file, long (series_id,timestamp,value[,covariates]) or wide (timestamp + one column per series)' }),
+    events: Flags.string({ description: 'recommend models: events file (CSV, Arrow, Parquet or RecBole .inter)' }),
     ...eventsColumnFlags,
     'exclude-seen': Flags.boolean({ description: "recommend models: remove each user's history items from the ranking" }),
     strict: Flags.boolean({ description: "recommend models: reject events whose item is not in the model's catalogue instead of ignoring them" }),

@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.js';
 
 /** Flags that say how to read a forecasting CSV; shared by transfer, evaluate and forecast. */
 export const forecastDataFlags = {
-  data: Flags.string({ description: 'CSV file: long (series_id,timestamp,value[,covariates]) or wide (timestamp + one column per series)', required: true }),
+  data: Flags.string({ description: 'CSV, Arrow (.arrow, .feather) or Parquet (.parquet) file: long (series_id,timestamp,value[,covariates]) or wide (timestamp + one column per series)', required: true }),
   format: Flags.string({ description: 'long, wide or auto', options: ['long', 'wide', 'auto'] }),
   'id-column': Flags.string({ description: 'long format: series id column(s), comma-separated to combine' }),
   'timestamp-column': Flags.string({ description: 'timestamp column (default: timestamp, or date/time/month/ds)' }),

@@ -16,7 +16,7 @@ export default class AssessRecommend extends HeadstartCommand {
     'Trains every backbone × strategy with a small budget on a seeded sample of users (each combined with counting, as `transfer recommend` does by default) and ranks the sample\'s validation cases beside the baselines. About a minute on a CPU with the defaults. Transfer between distant domains can hurt: this says so before a long run.';
   static override examples = ['<%= config.bin %> assess recommend --events clicks.csv', '<%= config.bin %> assess recommend --events log.inter --strategies zero-shot,scratch --sample-users 1000 --json'];
   static override flags = {
-    events: Flags.string({ description: 'events file: CSV user_id,item_id[,timestamp|position][,event_type] or a RecBole .inter file', required: true }),
+    events: Flags.string({ description: 'events file: CSV, Arrow (.arrow, .feather) or Parquet (.parquet) with user_id,item_id[,timestamp|position][,event_type], or a RecBole .inter file', required: true }),
     ...eventsColumnFlags,
     backbones: Flags.string({ description: 'comma-separated recommend backbones (default: every one with pretrained weights)' }),
     strategies: Flags.string({ description: 'comma-separated strategies', default: 'zero-shot,probe,fine-tune,scratch' }),

@@ -14,7 +14,7 @@ export default class PretrainRecommend extends PretrainCommand {
   ];
   static override flags = {
     backbone: Flags.string({ description: 'backbone id to pretrain', default: 'sasrec-s' }),
-    events: Flags.string({ description: 'source events file: CSV user_id,item_id[,timestamp][,position] or a RecBole .inter file', required: true }),
+    events: Flags.string({ description: 'source events file: CSV, Arrow or Parquet with user_id,item_id[,timestamp][,position], or a RecBole .inter file', required: true }),
     ...eventsColumnFlags,
     loss: Flags.string({ description: 'next-item loss: full softmax, or sampled softmax with logQ correction', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),

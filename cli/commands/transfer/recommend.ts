@@ -24,7 +24,7 @@ export default class TransferRecommend extends HeadstartCommand {
     '<%= config.bin %> transfer recommend --events log.inter --strategy probe --split temporal --out model/ --json',
   ];
   static override flags = {
-    events: Flags.string({ description: 'events file: CSV user_id,item_id[,timestamp|position][,event_type] or a RecBole .inter file', required: true }),
+    events: Flags.string({ description: 'events file: CSV, Arrow (.arrow, .feather) or Parquet (.parquet) with user_id,item_id[,timestamp|position][,event_type], or a RecBole .inter file', required: true }),
     ...eventsColumnFlags,
     backbone: Flags.string({ description: 'backbone id (see `headstart backbones`)', default: RECOMMEND_DEFAULTS.backbone }),
     head: Flags.string({ description: 'head id', default: RECOMMEND_DEFAULTS.head }),

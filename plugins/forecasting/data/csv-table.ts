@@ -1,3 +1,4 @@
+import { isColumnarFile, readColumnar } from '../../../core/io/columnar.js';
 import { readTextFile } from '../../../core/io/read-text.js';
 import { fromCSV } from 'arquero';
 import { DataError } from '../../../core/errors.js';
@@ -41,6 +42,7 @@ export function dedupeNames(names: readonly string[]): string[] {
 }
 
 export async function readCsvTable(file: string, options: { dedupeColumns?: boolean } = {}): Promise<CsvTable> {
+  if (isColumnarFile(file)) return columnarTable(file);
   let text = await readTextFile(file, { kind: 'CSV file', path: 'the .csv file', content: 'data rows' });
   // Excel and some exporters start UTF-8 files with a byte-order mark that would stick to the first column name.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -90,6 +92,17 @@ export async function readCsvTable(file: string, options: { dedupeColumns?: bool
   }
   if (rows.length === 0) throw new DataError(`${file}: the file has a header but no data rows`);
   return { file, columns, numRows, rows, cells };
+}
+
+/** An Arrow or Parquet file as a CsvTable (its cells as text; row i reported as line i + 2, as a CSV's would be). */
+async function columnarTable(file: string): Promise<CsvTable> {
+  const { columns, cells: data, numRows } = await readColumnar(file);
+  if (columns.length === 0) throw new DataError(`${file}: the file is empty; expected columns and data rows`);
+  const byName = new Map(columns.map((c, i) => [c, data[i]!]));
+  const rows: number[] = [];
+  for (let i = 0; i < numRows; i++) if (data.some((col) => col[i] != null && col[i]!.trim() !== '')) rows.push(i);
+  if (rows.length === 0) throw new DataError(`${file}: the file has columns but no data rows`);
+  return { file, columns, numRows, rows, cells: (c) => byName.get(c)! };
 }
 
 /** A one-line list of the columns found, cut after 20 so wide files stay readable. */

@@ -1,3 +1,4 @@
+import { isColumnarFile, readColumnar } from '../../../core/io/columnar.js';
 import { extname } from 'node:path';
 import { DataError, UsageError } from '../../../core/errors.js';
 import type { EventOrder, EventsDataset, UserSequence } from '../../../core/interfaces/recommend.js';
@@ -34,9 +35,15 @@ const FALLBACKS = {
 /** Loads an events log (CSV `user_id,item_id[,timestamp][,event_type]` or a RecBole `.inter` file), ordered per user. */
 export async function loadEvents(path: string, options: EventsLoadOptions = {}): Promise<EventsDataset> {
   const format = options.format && options.format !== 'auto' ? options.format : extname(path).toLowerCase() === '.inter' ? 'inter' : 'csv';
-  const table = await readDelimited(path, format === 'inter' ? '\t' : ',');
+  const table = isColumnarFile(path) ? await columnarAsDelimited(path) : await readDelimited(path, format === 'inter' ? '\t' : ',');
   if (format === 'inter') table.columns = table.columns.map(interName);
   return eventsFromTable(table, options);
+}
+
+/** An Arrow or Parquet file as the delimited-table shape the events checks read (row r reported as line r + 2). */
+async function columnarAsDelimited(file: string): Promise<DelimitedTable> {
+  const { columns, cells, numRows } = await readColumnar(file);
+  return { file, columns, cells: cells.map((col) => col.map((v) => v ?? '')), lines: Array.from({ length: numRows }, (_, r) => r + 2) };
 }
 
 /** RecBole atomic headers are `name:type` (token, float, token_seq…); the name is what options refer to. */

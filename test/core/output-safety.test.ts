@@ -25,3 +25,12 @@ describe('output cells and system errors', () => {
     expect(asSystemError(bug)).toBe(bug);
   });
 });
+
+describe('input encoding', () => {
+  it('invalid UTF-8 is an error naming the line, never U+FFFD merged ids', async () => {
+    const { decodeUtf8 } = await import('../../core/io/read-text.js');
+    const bytes = new Uint8Array([...Buffer.from('id,value\na,1\n'), 0x62, 0xe9, 0x2c, 0x32, 0x0a]);
+    expect(() => decodeUtf8(bytes, 'x.csv')).toThrow(/^x\.csv: line 3 is not valid UTF-8/);
+    expect(decodeUtf8(Buffer.from('id\ncafé\n'), 'y.csv')).toBe('id\ncafé\n');
+  });
+});

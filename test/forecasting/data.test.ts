@@ -229,7 +229,19 @@ describe('loadForecastCsv: bad input', () => {
     expect(await failure(mixed)).toMatch(/series 'B' looks yearly but 'A' is monthly.*--frequency/);
     const odd = csv('odd.csv', 'date,a\n2020-01-01,1\n2020-01-04,2\n2020-01-07,3\n');
     expect(await failure(odd)).toMatch(/series 'a'.*irregular.*--frequency/);
-    expect((await loadForecastCsv(odd, { frequency: 'daily' })).frequency).toBe('daily');
+    // Read as daily, the missing days are gaps: named by default, inserted and filled under --fill.
+    await expect(loadForecastCsv(odd, { frequency: 'daily' })).rejects.toThrow(/series 'a' has no row for 2020-01-02 and 3 other daily step\(s\).*--fill forward\|zero\|interpolate/);
+    const filled = await loadForecastCsv(odd, { frequency: 'daily', fill: 'interpolate' });
+    [1, 4 / 3, 5 / 3, 2, 7 / 3, 8 / 3, 3].forEach((v, i) => expect(filled.series[0]!.values[i]).toBeCloseTo(v, 9));
+    expect(filled.notices.join(' ')).toMatch(/inserted and filled \(--fill interpolate\) 4 missing daily timestamp\(s\) in 1 series/);
+  });
+
+  it('a month missing inside a monthly series is named, not read as contiguous', async () => {
+    const gap = csv('gap.csv', 'series_id,timestamp,value\nA,2020-01-01,1\nA,2020-02-01,2\nA,2020-04-01,4\nA,2020-05-01,5\n');
+    expect(await failure(gap)).toMatch(/series 'A' has no row for 2020-03-01 between its first and last timestamps/);
+    const fwd = await loadForecastCsv(gap, { fill: 'forward' });
+    expect(fwd.series[0]!.values).toEqual([1, 2, 2, 4, 5]);
+    expect((await loadForecastCsv(gap, { fill: 'drop' }).catch((e: Error) => e.message))).toMatch(/every series has missing timestamps/);
   });
 
   it('validateHorizon names the first short series and its length', async () => {

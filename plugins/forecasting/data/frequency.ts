@@ -123,3 +123,24 @@ export function nextTimestamps(last: number, freq: Frequency, n: number): number
   }
   return out;
 }
+
+/**
+ * The calendar timestamps missing between consecutive points of a sorted series at `freq` (a month
+ * with no row in a monthly series, say), as [index before which they are missing, timestamps][].
+ */
+export function missingSteps(timestamps: readonly number[], freq: Frequency): { before: number; missing: number[] }[] {
+  const spec = specOf(freq);
+  const out: { before: number; missing: number[] }[] = [];
+  for (let i = 1; i < timestamps.length; i++) {
+    const missing: number[] = [];
+    let next = nextTimestamps(timestamps[i - 1]!, freq, 1)[0]!;
+    // Up to a point within the slack of the observed one; a step is missing when the next expected point comes well before it.
+    for (let k = 2; next < timestamps[i]! - (spec.months > 0 ? 14 * DAY : SLACK); k++) {
+      missing.push(next);
+      next = nextTimestamps(timestamps[i - 1]!, freq, k)[k - 1]!;
+      if (missing.length > 100_000) break;
+    }
+    if (missing.length) out.push({ before: i, missing });
+  }
+  return out;
+}

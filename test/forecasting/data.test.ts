@@ -236,6 +236,15 @@ describe('loadForecastCsv: bad input', () => {
     expect(filled.notices.join(' ')).toMatch(/inserted and filled \(--fill interpolate\) 4 missing daily timestamp\(s\) in 1 series/);
   });
 
+  it('repeated timestamps with one text and one numeric column: read as long with those as id and value', async () => {
+    const f = csv('stores.csv', 'store,month,sales\nnorth,2020-01-01,1\nsouth,2020-01-01,5\nnorth,2020-02-01,2\nsouth,2020-02-01,6\n');
+    const d = await loadForecastCsv(f, {});
+    expect(d.series.map((s) => [s.id, s.values])).toEqual([['north', [1, 2]], ['south', [5, 6]]]);
+    expect(d.notices.join(' ')).toMatch(/id 'store' and value 'sales' \(timestamps repeat/);
+    const two = csv('two-text.csv', 'store,month,region\nnorth,2020-01-01,x\nsouth,2020-01-01,y\nnorth,2020-02-01,x\nsouth,2020-02-01,y\n');
+    expect(await failure(two)).toMatch(/no column is named like a series id/);
+  });
+
   it('a month missing inside a monthly series is named, not read as contiguous', async () => {
     const gap = csv('gap.csv', 'series_id,timestamp,value\nA,2020-01-01,1\nA,2020-02-01,2\nA,2020-04-01,4\nA,2020-05-01,5\n');
     expect(await failure(gap)).toMatch(/series 'A' has no row for 2020-03-01 between its first and last timestamps/);

@@ -13,9 +13,9 @@ export interface Run {
   stderr: string;
 }
 
-export function cli(args: string[]): Promise<Run> {
+export function cli(args: string[], o: { cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['cli/bin/run.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'cli/bin/run.js'), ...args], { cwd: o.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
       resolve({ code, stdout, stderr });
     });

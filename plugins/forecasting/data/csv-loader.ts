@@ -118,6 +118,17 @@ function detectLayout(t: CsvTable, options: ForecastLoadOptions, tsColumn: strin
   const first = new Map<string, number>();
   stamps.forEach((v, k) => first.has(v) || first.set(v, k));
   if (first.size * 2 <= stamps.length) {
+    // Two columns left beside the timestamp, one of text and one of numbers: they are the id and the value.
+    const rest = t.columns.filter((c) => !taken.includes(c));
+    const numeric = (c: string) => t.rows.every((i) => {
+      const v = t.cells(c)[i];
+      return v == null || isMissingCell(v) || isNumberCell(v);
+    });
+    if (rest.length === 2 && numeric(rest[0]!) !== numeric(rest[1]!)) {
+      const [value, id] = numeric(rest[0]!) ? [rest[0]!, rest[1]!] : [rest[1]!, rest[0]!];
+      notices.push(`read ${t.file} as long format with id '${id}' and value '${value}' (timestamps repeat; the text column is the id, the numeric one the value; --id-column/--value-column override)`);
+      return { format: 'long', idColumn: id, valueColumn: value };
+    }
     const k = stamps.findIndex((v, j) => first.get(v) !== j);
     throw new DataError(
       `${t.file}: timestamp ${quoteCell(stamps[k]!)} repeats (lines ${lineOf(t.rows[first.get(stamps[k]!)!]!)} and ${lineOf(t.rows[k]!)}), so each row looks like one point of one series (long format), but no column is named like a series id; columns found: ${listColumns(t.columns)}; pass --id-column <column> --value-column <column>`,

@@ -148,7 +148,7 @@ export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): stri
     '',
     `Source: ${ctx.source}. Backend ${ctx.backend}; ${ctx.machine}.`,
     '',
-    `Training budget per fraction (the same for every strategy at a fraction; early stopping on validation cases of the chosen users): ${ctx.budgets}.`,
+    `Training budget per fraction (the same for every strategy at a fraction; early stopping on validation cases of the chosen users; below 100%, a fifth of them validate only and are never trained on): ${ctx.budgets}.`,
     '',
     'NDCG@10 mean ± sd over seeds (each seed draws its own users); train s = training time (zero-shot and the baselines: none; fitting a baseline is counting, part of its evaluation).',
     '',

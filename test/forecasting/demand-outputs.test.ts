@@ -179,9 +179,13 @@ describe('layout detection', () => {
     const kaggle = join(dir, 'kaggle.csv');
     writeFileSync(kaggle, 'date,item_id,sales\n2020-01-01,x,5\n2020-01-02,x,6\n');
     expect((await loadForecastCsv(kaggle)).series.map((s) => s.id)).toEqual(['x']);
-    // Repeated timestamps with unknown columns: long, but which columns? Say so.
+    // Repeated timestamps with unknown names: one text and one numeric column are the id and the value.
     const odd = join(dir, 'odd.csv');
     writeFileSync(odd, 'when,store,amount\n2020-01-01,a,1\n2020-01-01,b,2\n2020-01-02,a,3\n2020-01-02,b,4\n');
-    await expect(loadForecastCsv(odd, { timestampColumn: 'when' })).rejects.toThrow(/repeats \(lines 2 and 3\).*long format.*--id-column <column> --value-column/);
+    expect((await loadForecastCsv(odd, { timestampColumn: 'when' })).columns).toEqual({ id: 'store', timestamp: 'when', value: 'amount' });
+    // More columns than that: long, but which? Say so.
+    const wider = join(dir, 'wider.csv');
+    writeFileSync(wider, 'when,store,amount,units\n2020-01-01,a,1,1\n2020-01-01,b,2,1\n2020-01-02,a,3,1\n2020-01-02,b,4,1\n');
+    await expect(loadForecastCsv(wider, { timestampColumn: 'when' })).rejects.toThrow(/repeats \(lines 2 and 3\).*long format.*--id-column <column> --value-column/);
   });
 });

@@ -108,12 +108,14 @@ const metric = (row: RankedMethod, name: string) => row.report.aggregate[name] ?
  * validation, the combination (strategy + counting), each with its evaluation seconds. A model share
  * of 1 means the combination is the model alone: its row repeats the model's figures.
  */
-function evaluateVariants(service: RecommendService, C: number, split: EventsSplit, strategy: string, recommender: Recommender): [RankedMethod, number][] {
+function evaluateVariants(service: RecommendService, C: number, split: EventsSplit, strategy: string, recommender: Recommender, aloneDone: boolean): [RankedMethod, number][] {
   const timed = (name: string, r: Recommender): [RankedMethod, number] => {
     const t0 = performance.now();
     const [row] = service.evaluate(C, split, [{ name, recommender: r }], {}, []);
     return [row!, (performance.now() - t0) / 1000];
   };
+  // A deterministic model's row recorded by an earlier run (zero-shot) is not ranked again.
+  if (aloneDone && recommender.blend && recommender.blend.modelWeight < 1) return [timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
   const alone = timed(strategy, { ...recommender, blend: undefined });
   if (!recommender.blend) return [alone];
   if (recommender.blend.modelWeight >= 1) return [alone, [{ ...alone[0], name: `${strategy}${COUNTING_SUFFIX}`, blend: { ...recommender.blend } }, alone[1]]];
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
         if (!args['skip-reference']) {
           if (strategies.includes('zero-shot') && weights.hasWeights && !(have.has(key({ method: 'zero-shot', fraction, seed })) && have.has(key({ method: `zero-shot${COUNTING_SUFFIX}`, fraction, seed })))) {
             const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
-            for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender)) {
+            for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender, have.has(key({ method: 'zero-shot', fraction, seed })))) {
               await record(row(r, { trainSeconds: 0, evalSeconds, weightsSteps: weights.manifest?.steps, ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}) }));
             }
             z.recommender.model.dispose();
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
             continue;
           }
           const o = await service.transfer(C, split, { ...transferOpts, strategy });
-          for (const [r, evalSeconds] of evaluateVariants(service, C, split, strategy, o.recommender)) {
+          for (const [r, evalSeconds] of evaluateVariants(service, C, split, strategy, o.recommender, false)) {
             await record(
               row(r, {
                 trainSeconds: o.training.seconds,

@@ -9,7 +9,7 @@ import type { Neighbours } from '../data/stats.js';
  * p(j) = w · p_model(j) + (1 − w) · p_counting(j), where p_counting is the counting score normalised
  * over the catalogue. w is chosen on validation ranking from BLEND_WEIGHTS, and w = 0 ranks exactly as
  * the counting baseline: the model gets a share only where it measurably improves the validation
- * ranking over counting (see chooseBlend), so training pays only where it moves the ranking.
+ * ranking over counting and over smaller shares (see chooseBlend), so training pays only where it moves the ranking.
  */
 export interface CountingBlend {
   /** w: the model's share of the probability (1: the model alone, 0: counting alone). */
@@ -92,16 +92,18 @@ export interface BlendChoice {
 }
 
 /**
- * Standard errors of a paired difference a weight must beat counting alone by to be chosen: on a
- * few hundred validation cases the best of a dozen weights often wins by chance, and then ranks the
- * test cases worse than counting. Counting is the default until the data says otherwise.
+ * Standard errors of a paired difference within which a weight closer to counting is preferred to the
+ * validation-best one: on a thousand validation cases the best of a dozen weights often wins by
+ * chance, and then ranks the test cases worse than counting. Counting is the default until the data
+ * says otherwise.
  */
 export const BLEND_MARGIN_SE = 1;
 
 /**
  * Scores the cases once with the model and with counting, then ranks every candidate weight's blend.
- * The chosen weight is the best one if it beats counting alone (w = 0) by BLEND_MARGIN_SE standard
- * errors of the per-case difference, else 0. `cases` are validation cases whose targets the
+ * The chosen weight is the smallest whose validation NDCG@10 is within BLEND_MARGIN_SE standard errors
+ * (of the per-case difference) of the best weight's — the one-standard-error rule of model selection,
+ * with counting (w = 0) as the simplest model. `cases` are validation cases whose targets the
  * statistics behind both scorers have not counted.
  */
 export function chooseBlend(modelScores: (cases: RankingCase[]) => Float32Array, counting: CooccurrenceScorer, cases: readonly RankingCase[], batchSize = 256): BlendChoice {
@@ -135,8 +137,12 @@ export function chooseBlend(modelScores: (cases: RankingCase[]) => Float32Array,
   // The best weight; on a tie, the larger model share.
   let best = W - 1;
   for (let i = W - 1; i >= 0; i--) if (ndcgByWeight[i]!.ndcg > ndcgByWeight[best]!.ndcg) best = i;
-  const diffs = Array.from({ length: cases.length }, (_, k) => perCase[k * W + best]! - perCase[k * W]!);
-  return { modelWeight: best > 0 && clearlyPositive(diffs) ? BLEND_WEIGHTS[best]! : 0, ndcgByWeight };
+  // The smallest weight the best one does not clearly beat.
+  for (let i = 0; i < best; i++) {
+    const diffs = Array.from({ length: cases.length }, (_, k) => perCase[k * W + best]! - perCase[k * W + i]!);
+    if (!clearlyPositive(diffs)) return { modelWeight: BLEND_WEIGHTS[i]!, ndcgByWeight };
+  }
+  return { modelWeight: BLEND_WEIGHTS[best]!, ndcgByWeight };
 }
 
 /** Whether the mean of paired differences exceeds `margin` standard errors of it (and is positive). */

@@ -55,14 +55,14 @@ export default class Demo extends HeadstartCommand {
       },
     });
     bar.done();
-    this.say(renderTable(SCORE_HEADER.map((h) => (h === 'MAE' || h === 'RMSE' ? `${h} (rides)` : h)), markedScoreRows(cmp.rows)));
-    this.say('* best on the test window (lowest rel. MASE).');
+    this.say(renderTable(SCORE_HEADER.map((h) => (h === 'MAE' || h === 'RMSE' ? `${h} (k rides)` : h)), markedScoreRows(cmp.rows)));
+    this.say('* best on the test window (lowest rel. MASE). MAE and RMSE in thousands of boardings per station and day.');
     if (flags.combine !== 'none') this.say(`Each strategy's forecast is ${flags.combine === 'mean' ? 'averaged with' : 'combined (by validation) with'} ETS's (--combine ${flags.combine}); --combine none shows each model alone.`);
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
     const windows = cmp.validation[0]?.windowsPerSeries ?? 1;
     this.say(`validation (the ${windows * flags.horizon} days before the test window, ${windows} × ${flags.horizon} per station), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
     for (const w of cmp.warnings) this.say(`note: ${w}`);
-    const reading = readingOf(cmp.rows, cmp.validation, 'rides');
+    const reading = readingOf(cmp.rows, cmp.validation, 'thousand boardings');
     this.say('');
     this.say(reading);
     this.say('');

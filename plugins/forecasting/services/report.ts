@@ -53,7 +53,7 @@ export function readingOf(rows: readonly ScoredMethod[], validation: readonly { 
   if (!best) return '';
   const ets = rows.find((r) => r.name === 'ets');
   const pct = (rel: number) => `${Math.abs(100 * (1 - rel)).toFixed(0)}% ${rel <= 1 ? 'smaller' : 'larger'}`;
-  const parts = [`On the test window, ${best.name} forecast best: its errors are ${pct(best.relMASE)} than repeating last season's values (seasonal naive), about ${best.report.aggregate.MAE!.toFixed(0)} ${unit} off per station and day on average.`];
+  const parts = [`On the test window, ${best.name} forecast best: its errors are ${pct(best.relMASE)} than repeating last season's values (seasonal naive), about ${formatAmount(best.report.aggregate.MAE!)} ${unit} off per station and day on average.`];
   if (ets && ets !== best) parts.push(`ETS, the classical method, is ${ets.relMASE > best.relMASE ? `${(100 * (ets.relMASE / best.relMASE - 1)).toFixed(0)}% behind it` : 'level with it'}.`);
   const valBest = [...validation].sort((a, b) => a.relMASE - b.relMASE)[0];
   const testStrategies = rows.filter((r) => r.kind === 'transfer');
@@ -62,4 +62,9 @@ export function readingOf(rows: readonly ScoredMethod[], validation: readonly { 
     parts.push(`The validation check (an earlier window, the one training used to stop) ranked ${valBest.strategy} first instead: strategies within a few percent of each other change places from one window to the next, so read the notes below as "not clearly better there", not as a contradiction.`);
   }
   return parts.join(' ');
+}
+
+/** An error amount with sensible digits: 2 significant below 10, whole numbers above. */
+function formatAmount(v: number): string {
+  return Math.abs(v) >= 10 ? v.toFixed(0) : v.toPrecision(2);
 }

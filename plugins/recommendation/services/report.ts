@@ -1,5 +1,5 @@
 import type { RankedMethod } from './recommend-service.js';
-import { blendLabel, type BlendChoice } from './counting-blend.js';
+import { blendLabel, clearlyPositive, type BlendChoice } from './counting-blend.js';
 
 /** Columns of the recommendation score table (CLI and benchmarks). */
 export const RANKING_HEADER = ['method', 'HR@10', 'NDCG@10', 'MRR@10', 'NDCG@20', 'coverage@10', 'cases'];
@@ -50,5 +50,12 @@ export function scratchWarning(transferred: RankedMethod, scratch: RankedMethod,
   const mine = transferred.report.aggregate[metric] ?? NaN;
   const theirs = scratch.report.aggregate[metric] ?? NaN;
   if (!(theirs > mine)) return undefined;
+  // Only a difference clear of the user-to-user noise (one standard error), not a tie by chance.
+  const a = transferred.report.perItem;
+  const b = scratch.report.perItem;
+  if (a && b) {
+    const diffs = Object.keys(a).filter((u) => b[u]).map((u) => (b[u]![metric] ?? 0) - (a[u]![metric] ?? 0));
+    if (!clearlyPositive(diffs)) return undefined;
+  }
   return `negative transfer: ${transferred.name} ranks validation worse than the same model trained from scratch with the same budget (${metric} ${fmt(mine)} vs ${fmt(theirs)}); this log is far from the pretraining data — use --strategy scratch, or the baseline if it ranks best`;
 }

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../core/io/package-root.js';
+import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 
 /**
@@ -8,12 +7,10 @@ import { writeFileAtomic } from '../../core/io/atomic.js';
  * sources and from dist/), falling back to the working directory.
  */
 export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
+  try {
+    return packageRoot(import.meta.url);
+  } catch {
+    return process.cwd();
   }
 }
 

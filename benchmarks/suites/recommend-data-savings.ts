@@ -24,7 +24,7 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
 import type { RecommendService, RankedMethod, Recommender } from '../../plugins/recommendation/services/recommend-service.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
-import { leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
+import { capValidation, leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
 import { shippedWeights } from '../../core/io/weights-manifest.js';
 import { Rng } from '../../core/random.js';
 import type { EventsSplit, StrategyName } from '../../core/interfaces/index.js';
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     for (const fraction of fractions) {
       for (const seed of seeds) {
         const restricted = restrictTrainingUsers(base, fraction, seed, fraction < 1 ? Number(args['held-out-validation']) : 0);
-        const split: EventsSplit = { ...restricted, validation: seededSubset(restricted.validation, args['val-cases'], seed + 1) };
+        const split: EventsSplit = capValidation(restricted, args['val-cases'], seed + 1);
         const trainUsers = split.train.filter((s) => s.length > 0).length;
         const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
         const b = { ...budgetFor(fraction), batchSize: args.batch, validationCases: split.validation.length, selectBy };

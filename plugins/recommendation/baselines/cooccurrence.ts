@@ -76,7 +76,7 @@ export class CooccurrenceBaseline implements RecommendBaseline {
 
   fit(data: RecommendTrainingData): RecommendScorer {
     const { sequences, catalogueSize } = data;
-    return new CooccurrenceScorer(fitTransitions(sequences, catalogueSize), fitNeighbours(sequences, catalogueSize, NEXT_ITEM_DEFAULTS.neighbours), itemCounts(sequences, catalogueSize), repeatShare(sequences) < RARE_REPEAT_SHARE);
+    return new CooccurrenceScorer(fitTransitions(sequences, catalogueSize), fitNeighbours(sequences, catalogueSize, NEXT_ITEM_DEFAULTS.neighbours), itemCounts(sequences, catalogueSize), historyLastFor(sequences));
   }
 }
 
@@ -95,4 +95,9 @@ export function repeatShare(sequences: readonly (readonly number[])[]): number {
     });
   }
   return events === 0 ? 0 : repeats / events;
+}
+
+/** Whether counting ranks a history's own items last on these events (they almost never repeat one). */
+export function historyLastFor(sequences: readonly (readonly number[])[]): boolean {
+  return repeatShare(sequences) < RARE_REPEAT_SHARE;
 }

@@ -1,6 +1,6 @@
 import type { RankingCase } from '../../../core/interfaces/index.js';
 import { targetRank, ndcgAt } from '../../../core/evaluation/ranking-metrics.js';
-import { CooccurrenceScorer, RARE_REPEAT_SHARE, repeatShare } from '../baselines/cooccurrence.js';
+import { CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import type { FitStatistics } from '../data/stats-io.js';
 import type { Neighbours } from '../data/stats.js';
 
@@ -31,10 +31,6 @@ export function countingScorerOf(fit: FitStatistics, historyLast: boolean): Cooc
   return new CooccurrenceScorer(fit.transitions, fit.neighbours ?? EMPTY_NEIGHBOURS(fit.counts.length), fit.counts, historyLast);
 }
 
-/** Whether counting should rank history items last on these events (as the counting baseline decides). */
-export function historyLastFor(sequences: readonly (readonly number[])[]): boolean {
-  return repeatShare(sequences) < RARE_REPEAT_SHARE;
-}
 
 /** Row-wise softmax of logits (in float64), into `out`. */
 function softmaxInto(logits: ArrayLike<number>, out: Float64Array): void {

@@ -16,9 +16,9 @@ import { featuresOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
-import type { CooccurrenceScorer } from '../baselines/cooccurrence.js';
+import { historyLastFor, type CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
-import { blendedScorer, chooseBlend, countingScorerOf, historyLastFor, type BlendChoice, type CountingBlend } from './counting-blend.js';
+import { blendedScorer, chooseBlend, countingScorerOf, type BlendChoice, type CountingBlend } from './counting-blend.js';
 
 export interface RecommendTransferOptions {
   strategy: StrategyName;
@@ -174,12 +174,14 @@ export class RecommendService {
     const model = new TaskModel(backboneModel, head);
     const combine = (o.combine ?? 'counting') === 'counting' && split.validation.length > 0;
     const counting = combine ? countingScorerOf(fit, historyLastFor(split.train)) : undefined;
-    const selectBy = (o.epochSelection ?? RECOMMEND_DEFAULTS.epochSelection) === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed, counting) : undefined;
+    const selection = (o.epochSelection ?? RECOMMEND_DEFAULTS.epochSelection) === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed, counting) : undefined;
+    const selectBy = selection?.selector;
     const training = await this.trainer.fit(model, strategy, trainSet, valSet, { ...resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate), selectBy });
     const recommender: Recommender = { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit };
     let blendChoice: BlendChoice | undefined;
     if (counting) {
-      blendChoice = chooseBlend(modelScorer(model, featurizer, L), counting, split.validation);
+      // The selector ranked every epoch's combinations already; on all validation cases, the kept epoch's choice is this one.
+      blendChoice = (selection?.allCases ? selection.choices[training.bestEpoch] : undefined) ?? chooseBlend(modelScorer(model, featurizer, L), counting, split.validation);
       recommender.blend = { modelWeight: blendChoice.modelWeight, historyLast: counting.historyLast };
     }
     return { recommender, training, itemsTransferred, blendChoice };
@@ -304,15 +306,23 @@ export function sameCatalogueMap(items: readonly string[], sourceItems: readonly
  * Full-ranking NDCG@10 of the model on a seeded subset of the validation cases (higher is better);
  * with `counting`, of its best combination with counting (what the saved model will rank with).
  */
-function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturizer, contextLength: number, validation: readonly RankingCase[], catalogueSize: number, seed: number, counting?: CooccurrenceScorer): EpochSelector {
-  const cases = validation.length <= SELECTION_CASES ? validation : new Rng(seed + 17).shuffle(validation.slice()).slice(0, SELECTION_CASES);
-  return {
+function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturizer, contextLength: number, validation: readonly RankingCase[], catalogueSize: number, seed: number, counting?: CooccurrenceScorer): { selector: EpochSelector; choices: BlendChoice[]; allCases: boolean } {
+  const allCases = validation.length <= SELECTION_CASES;
+  const cases = allCases ? validation : new Rng(seed + 17).shuffle(validation.slice()).slice(0, SELECTION_CASES);
+  // choices[k]: the combination choice of the k-th call, which the trainer makes once per epoch from epoch 0.
+  const choices: BlendChoice[] = [];
+  const selector: EpochSelector = {
     name: counting ? 'val NDCG@10 with counting' : 'val NDCG@10',
     score: () => {
       if (cases.length === 0) return NaN;
-      if (counting) return Math.max(...chooseBlend(modelScorer(model, featurizer, contextLength), counting, cases).ndcgByWeight.map((c) => c.ndcg));
+      if (counting) {
+        const choice = chooseBlend(modelScorer(model, featurizer, contextLength), counting, cases);
+        choices.push(choice);
+        return Math.max(...choice.ndcgByWeight.map((c) => c.ndcg));
+      }
       const ranked = rankCases(modelScorer(model, featurizer, contextLength), cases, catalogueSize, (c) => String(c.user), { ks: [10] });
       return summariseRanking(ranked, [10]).aggregate['NDCG@10']!;
     },
   };
+  return { selector, choices, allCases };
 }

@@ -33,7 +33,13 @@ export abstract class HeadstartCommand extends Command {
   protected async setup(backend: string): Promise<void> {
     this.backend = await useBackend(parseBackend(backend));
     const modules: ContainerModule[] = [...builtinPlugins];
-    await this.config.runHook(REGISTER_HOOK, { register: (m: ContainerModule) => modules.push(m) } satisfies RegisterHookOptions);
+    const hooks = await this.config.runHook(REGISTER_HOOK, { register: (m: ContainerModule) => modules.push(m) } satisfies RegisterHookOptions);
+    // oclif keeps a failing hook to its debug log; a user must learn which plugin is missing and why.
+    for (const { plugin, error } of hooks.failures) {
+      const reason = String((error as Error)?.message ?? error).split('\n')[0];
+      // Straight to stderr: oclif's logToStderr is silent under --json, and stdout must stay JSON.
+      process.stderr.write(`warning: plugin "${plugin.name}" failed to load and is skipped (${reason}); fix it, or remove it with \`headstart plugins uninstall ${plugin.name}\`\n`);
+    }
     this.container = createContainer(modules);
     this.registry = registryOf(this.container);
   }

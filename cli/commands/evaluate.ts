@@ -60,6 +60,9 @@ export default class Evaluate extends HeadstartCommand {
     const dataset = await this.registry
       .get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv')
       .load(flags.data, forecastLoadOptions(flags, forecaster.meta.data));
+    const check = service.dataCheck(forecaster, dataset);
+    for (const n of check.notices) this.logToStderr(`notice: ${n}`);
+    for (const w of check.warnings) this.logToStderr(`warning: ${w}`);
     const t = forecaster.meta.training;
     const rows = service.evaluate(dataset, forecaster.meta.horizon, [{ name: `${forecaster.meta.strategy} (${forecaster.meta.backbone.id})${forecaster.combinationLabel()}`, forecaster, trainSeconds: t?.seconds ?? 0 }]);
     this.say(`${dataset.series.length} series, horizon ${forecaster.meta.horizon}, seasonal period ${dataset.seasonalPeriod}, backend ${this.backend.active}`);
@@ -85,6 +88,7 @@ export default class Evaluate extends HeadstartCommand {
       horizon: forecaster.meta.horizon,
       series: dataset.series.length,
       results: scoreSummary(rows),
+      ...check,
       ...(quantiles ? { quantiles } : {}),
       ...(flags['per-series'] ? { perSeries: Object.fromEntries(rows.map((r) => [r.name, r.report.perItem])) } : {}),
     };

@@ -1,14 +1,18 @@
 import { checkNotInput } from '../flags/output.js';
 import { Flags } from '@oclif/core';
-import { HeadstartCommand } from '../base-command.js';
+import { HeadstartCommand, type BaseFlags } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
+import { queueFlag, shardSizeFlag } from '../flags/queue.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import type { DataAdapter, ForecastDataset } from '../../core/interfaces/index.js';
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { formatTimestampAs } from '../../plugins/forecasting/data/timestamps.js';
-import { csvCell, formatSignificant } from '../../core/io/csv-cell.js';
+import type { ForecasterMeta } from '../../plugins/forecasting/forecaster.js';
+import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/forecast-csv.js';
+import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasting/services/queued-forecast.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
+import { readModelManifest } from '../../core/io/model-folder.js';
+import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
 
 export default class Forecast extends HeadstartCommand {
@@ -16,6 +20,7 @@ export default class Forecast extends HeadstartCommand {
   static override examples = [
     '<%= config.bin %> forecast --model model/ --data sales.csv --out forecasts.csv',
     '<%= config.bin %> forecast --model model/ --data sales.csv --future prices.csv --out forecasts.csv',
+    '<%= config.bin %> forecast --model model/ --data sales.csv --out forecasts.csv --queue redis://localhost:6379   # on `headstart worker` processes',
   ];
   static override flags = {
     ...forecastDataFlags,
@@ -23,11 +28,14 @@ export default class Forecast extends HeadstartCommand {
     future: Flags.string({ description: 'CSV of the known-future covariates for the next horizon: timestamp, [series id,] covariate columns (for models trained with covariates)' }),
     out: Flags.string({ description: 'CSV to write: one row per series and step, under the input\'s id, timestamp and value column names (series_id,timestamp,forecast for wide input), timestamps written as the input writes them', required: true }),
     precision: Flags.integer({ description: 'significant digits of the forecasts (integer parts are never cut)', default: 6, min: 1, max: 17 }),
+    ...queueFlag,
+    ...shardSizeFlag('series', DEFAULT_FORECAST_SHARD),
   };
 
   async run() {
     const { flags } = await this.parse(Forecast);
     checkNotInput(flags);
+    if (flags.queue) return this.runOnQueue(flags.queue, flags);
     await this.setup(flags.backend);
     const service = this.container.get<ForecastService>(FORECAST_SERVICE);
     const forecaster = await service.load(flags.model);
@@ -39,18 +47,34 @@ export default class Forecast extends HeadstartCommand {
     const t0 = performance.now();
     const forecasts = forecaster.forecastFuture(dataset, future);
     const seconds = (performance.now() - t0) / 1000;
-    const cols = dataset.columns;
-    const levels = forecaster.quantileLevels.length > 1 ? forecaster.quantileLevels : [];
-    const lines = [[cols?.id ?? 'series_id', cols?.timestamp ?? 'timestamp', cols?.value ?? 'forecast', ...levels.map((l) => `q${l}`)].map(csvCell).join(',')];
-    for (const f of forecasts) {
-      f.values.forEach((v, h) => {
-        const qs = levels.map((_, k) => `,${formatSignificant(f.quantiles![k]![h]!, flags.precision)}`).join('');
-        lines.push(`${csvCell(f.seriesId)},${csvCell(formatTimestampAs(f.timestamps[h]!, dataset.timestampStyle, dataset.frequency))},${formatSignificant(v, flags.precision)}${qs}`);
-      });
-    }
+    const levels = csvQuantileLevels(forecaster.quantileLevels);
+    const lines = [forecastCsvHeader(dataset, levels), ...forecastCsvRows(forecasts, dataset, levels, flags.precision)];
     await writeFileAtomic(flags.out, lines.join('\n') + '\n');
     this.say(`${forecasts.length} series × ${forecaster.meta.horizon} steps in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);
     return { out: flags.out, series: forecasts.length, horizon: forecaster.meta.horizon, quantiles: levels, seconds, backend: this.backend.active };
   }
-}
 
+  /**
+   * The same forecast on `headstart worker` processes: the data file is read here only to count its
+   * series (and to refuse bad data before anything is queued); the model is loaded by the workers.
+   */
+  private async runOnQueue(url: string, flags: BaseFlags<typeof Forecast>) {
+    const queue = parseQueueUrl(url);
+    await checkReachable(queue);
+    await this.setup(flags.backend);
+    const meta = readModelManifest<ForecasterMeta>(flags.model, 'forecast').meta;
+    const options = forecastLoadOptions(flags, meta.data);
+    const dataset = await this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv').load(flags.data, options);
+    const t0 = performance.now();
+    const bar = this.progress('forecast');
+    const result = await forecastOnQueue(queue, {
+      model: flags.model, data: flags.data, future: flags.future, load: options, series: dataset.series.length,
+      shardSize: flags['shard-size'], precision: flags.precision,
+      onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
+    }).finally(() => bar.done());
+    const seconds = (performance.now() - t0) / 1000;
+    await writeFileAtomic(flags.out, result.csv);
+    this.say(`${dataset.series.length} series × ${meta.horizon} steps in ${seconds.toFixed(2)}s, ${result.shards} jobs on ${queue.label} (workers' backend ${result.backends.join(', ')}) -> ${flags.out}`);
+    return { out: flags.out, series: dataset.series.length, horizon: meta.horizon, quantiles: csvQuantileLevels(meta.quantiles ?? []), seconds, backend: result.backends.join(','), queue: queue.label, shards: result.shards };
+  }
+}

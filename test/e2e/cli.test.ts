@@ -106,6 +106,18 @@ describe('happy path', () => {
     expect(out.results.find((x) => x.method === 'seasonal-naive')!.relMASE).toBeCloseTo(1, 9);
   });
 
+  it('evaluate warns when the data is not at the model\'s frequency (a monthly model on daily data)', async () => {
+    const day = (t: number) => new Date(Date.UTC(2019, 0, 1 + t)).toISOString().slice(0, 10);
+    const daily = writeCsv('daily.csv', rows().map((r, i) => [r[0]!, day(i % MONTHS), r[2]!, r[3]!]));
+    const r = await cli(['evaluate', '--model', model, '--data', daily, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { warnings: string[] };
+    expect(out.warnings).toHaveLength(1);
+    expect(out.warnings[0]).toMatch(/daily\.csv looks daily .*trained on monthly data/);
+    const plain = await cli(['evaluate', '--model', model, '--data', data, '--json']);
+    expect((JSON.parse(plain.stdout) as { warnings: string[] }).warnings).toEqual([]);
+  });
+
   it('forecast writes rows under the input\'s column names, continuing the monthly calendar', async () => {
     const out = join(dir, 'f.csv');
     const r = await cli(['forecast', '--model', model, '--data', data, '--future', future, '--out', out]);

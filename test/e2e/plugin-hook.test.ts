@@ -56,6 +56,21 @@ describe('third-party plugins through oclif', () => {
     expect(ids).toEqual(expect.arrayContaining(['extra-mixer', 'patch-mixer-s']));
   });
 
+  it('a plugin whose hook throws is named on stderr and the rest keeps working', async () => {
+    const dir = fakePlugin('headstart-plugin-broken', 'broken-mixer');
+    writeFileSync(join(dir, 'register.js'), `export default async function () { throw new Error('cannot find its weights'); }\n`);
+    const linked = await cli(['plugins', 'link', dir, '--no-install']);
+    expect(linked.code, linked.stderr).toBe(0);
+    const r = await cli(['backbones', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: plugin "headstart-plugin-broken" failed to load and is skipped \(cannot find its weights\)/);
+    const ids = (JSON.parse(r.stdout) as { backbones: { id: string }[] }).backbones.map((b) => b.id);
+    expect(ids).toEqual(expect.arrayContaining(['extra-mixer', 'patch-mixer-s']));
+    expect(ids).not.toContain('broken-mixer');
+    const unlinked = await cli(['plugins', 'unlink', 'headstart-plugin-broken']);
+    expect(unlinked.code, unlinked.stderr).toBe(0);
+  });
+
   it('a plugin reusing a built-in id fails with an error naming both plugins', async () => {
     const linked = await cli(['plugins', 'link', fakePlugin('headstart-plugin-clash', 'patch-mixer-s'), '--no-install']);
     expect(linked.code, linked.stderr).toBe(0);

@@ -153,7 +153,10 @@ describe('negative transfer', () => {
     const ndcg = (name: string) => out.validation.find((v) => v.name === name)!.metrics['NDCG@10']!;
     expect(ndcg('scratch (comparison)')).toBeGreaterThan(ndcg('zero-shot'));
     expect(out.negativeTransfer).toBe(true);
-    expect(out.warnings[0]).toMatch(/^negative transfer: zero-shot ranks validation worse than the same model trained from scratch/);
+    expect(out.warnings[0]).toMatch(/^negative transfer: zero-shot ranks validation worse than the same model trained from scratch.*saved the scratch model instead/);
+    // The better model is the one saved, and the folder says so.
+    expect(out).toMatchObject({ strategy: 'scratch', asked: 'zero-shot' });
+    expect(JSON.parse(readFileSync(join(dir, 'far-model', 'manifest.json'), 'utf8')).meta.strategy).toBe('scratch');
   });
 });
 

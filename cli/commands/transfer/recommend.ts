@@ -35,6 +35,7 @@ export default class TransferRecommend extends HeadstartCommand {
     'item-transfer': Flags.string({ description: "same-catalogue: these events use the backbone's pretraining catalogue (same item ids, e.g. a small log of the same shop), so items start from its item embeddings (at least half must match); never: new item embeddings", options: ['never', 'same-catalogue'], default: 'never' }),
     'select-by': Flags.string({ description: 'what keeps an epoch: validation NDCG@10 (full ranking of up to 2,000 validation cases after each epoch, of the combination with counting under --combine counting), or validation loss', options: ['ndcg', 'loss'], default: 'ndcg' }),
     'compare-scratch': Flags.boolean({ description: 'also train the same model from scratch with the same budget and warn when the pretrained start ranks validation worse (negative transfer); --no-compare-scratch skips it', default: true, allowNo: true }),
+    keep: Flags.string({ description: 'better: when the scratch comparison ranks validation clearly better (negative transfer), save that model instead, with a warning; asked: save the strategy asked for', options: ['better', 'asked'], default: 'better' }),
     combine: Flags.string({ description: 'counting: combine the trained model with co-occurrence counting on the same statistics, the share chosen on validation ranking (never worse than either on validation); none: the model alone', options: ['counting', 'none'], default: 'counting' }),
     'validation-users': Flags.integer({ description: 'validation cases (a seeded sample of users) for early stopping, the combination and the validation table', default: RECOMMEND_DEFAULTS.validationUsers }),
     'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
@@ -79,25 +80,31 @@ export default class TransferRecommend extends HeadstartCommand {
       bar.done();
       return outcome;
     };
-    const { recommender, training, itemsTransferred, blendChoice } = await train(flags.strategy);
+    const asked = await train(flags.strategy);
     // The same model from scratch, same data and budget: does the pretrained start pay here?
     const scratch = flags['compare-scratch'] && flags.strategy !== 'scratch' ? await train('scratch') : undefined;
     // Validation ranking beside the baselines, all fit on the training events only.
-    const validation = service.validate(N, split, [{ name: flags.strategy, recommender }, ...(scratch ? [{ name: 'scratch (comparison)', recommender: scratch.recommender }] : [])]);
-    scratch?.recommender.model.dispose();
+    const validation = service.validate(N, split, [{ name: flags.strategy, recommender: asked.recommender }, ...(scratch ? [{ name: 'scratch (comparison)', recommender: scratch.recommender }] : [])]);
     const mine = validation[0]!;
     const baselines = validation.filter((r) => r.kind === 'baseline');
-    const warnings = validationWarnings(mine, baselines);
-    const negative = scratch ? scratchWarning(mine, validation[1]!) : undefined;
+    // A user who asked for transfer wants the better model; the one the data says is better is kept, and said so.
+    const advice = flags.keep === 'better' ? `saved the scratch model instead (--keep asked keeps ${flags.strategy})` : undefined;
+    const negative = scratch ? scratchWarning(mine, validation[1]!, advice) : undefined;
+    const keepScratch = negative !== undefined && flags.keep === 'better';
+    const kept = keepScratch ? scratch! : asked;
+    (keepScratch ? asked : scratch)?.recommender.model.dispose();
+    const { recommender, training, itemsTransferred, blendChoice } = kept;
+    const strategy = keepScratch ? 'scratch' : flags.strategy;
+    const warnings = validationWarnings(keepScratch ? validation[1]! : mine, baselines);
     if (negative) warnings.unshift(negative);
     if (training.epochsRun > 0 && training.bestEpoch === 0) {
-      warnings.push(`${flags.strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${flags.strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
+      warnings.push(`${strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
     }
     // The saved model scores with statistics of every event before the test targets.
     service.refit(recommender, split.beforeTest);
     const { history: _history, ...summary } = training;
     await service.save(recommender, flags.out, { items: dataset.items, source: sourceOf(flags.events), data: load, training: summary, split: split.kind, force: flags.force });
-    this.say(`${flags.strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
+    this.say(`${strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
     if (itemsTransferred > 0) this.say(`same catalogue: ${itemsTransferred} of ${N} items start from their pretrained embeddings`);
     this.say(`trained ${training.epochsRun} epochs (kept ${training.bestEpoch}, by ${training.selectedBy}) in ${training.seconds.toFixed(1)}s${training.stoppedByTime ? ' (time budget reached)' : ''}, ${training.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
     const combined = blendChoice ? blendSummary(blendChoice) : undefined;
@@ -106,6 +113,6 @@ export default class TransferRecommend extends HeadstartCommand {
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     for (const w of warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);
-    return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, itemsTransferred, training: summary, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+    return { out: flags.out, backend: this.backend.active, strategy, asked: flags.strategy, itemsTransferred, training: summary, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }
 }

@@ -266,6 +266,19 @@ export class ForecastService {
   }
 
   /** Reloads a model folder; checks format, task, backbone version and every file's sha256. */
+  /**
+   * What a user should hear before a saved model forecasts this data: the loader's notices, and a
+   * warning when the data's frequency is not the one the model was trained on (its context then
+   * spans another stretch of time, and its seasonal period is that of other data).
+   */
+  dataCheck(forecaster: Forecaster, dataset: ForecastDataset): { notices: string[]; warnings: string[] } {
+    const m = forecaster.meta;
+    const warnings = dataset.frequency !== m.frequency
+      ? [`${dataset.source} looks ${dataset.frequency} (seasonal period ${dataset.seasonalPeriod}); the model was trained on ${m.frequency} data (period ${m.seasonalPeriod}): its forecasts may not carry over — transfer a model on ${dataset.frequency} data`]
+      : [];
+    return { notices: [...dataset.notices], warnings };
+  }
+
   async load(dir: string): Promise<Forecaster> {
     const manifest = readModelManifest<ForecasterMeta>(dir, 'forecast');
     const meta = manifest.meta;

@@ -46,7 +46,7 @@ export function blendSummary(choice: BlendChoice): { text: string; json: { with:
  * Negative transfer: the pretrained start ranks validation worse than the same model trained from
  * scratch on the same data and budget (transfer between distant domains can hurt).
  */
-export function scratchWarning(transferred: RankedMethod, scratch: RankedMethod, metric = 'NDCG@10'): string | undefined {
+export function scratchWarning(transferred: RankedMethod, scratch: RankedMethod, advice = 'use --strategy scratch, or the baseline if it ranks best', metric = 'NDCG@10'): string | undefined {
   const mine = transferred.report.aggregate[metric] ?? NaN;
   const theirs = scratch.report.aggregate[metric] ?? NaN;
   if (!(theirs > mine)) return undefined;
@@ -57,5 +57,5 @@ export function scratchWarning(transferred: RankedMethod, scratch: RankedMethod,
     const diffs = Object.keys(a).filter((u) => b[u]).map((u) => (b[u]![metric] ?? 0) - (a[u]![metric] ?? 0));
     if (!clearlyPositive(diffs)) return undefined;
   }
-  return `negative transfer: ${transferred.name} ranks validation worse than the same model trained from scratch with the same budget (${metric} ${fmt(mine)} vs ${fmt(theirs)}); this log is far from the pretraining data — use --strategy scratch, or the baseline if it ranks best`;
+  return `negative transfer: ${transferred.name} ranks validation worse than the same model trained from scratch with the same budget (${metric} ${fmt(mine)} vs ${fmt(theirs)}); this log is far from the pretraining data — ${advice}`;
 }

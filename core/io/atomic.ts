@@ -17,8 +17,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-/** Files that mark a folder as written by headstart: a model or weights manifest, or pretraining resume state. */
-const OWN_MARKERS = ['manifest.json', 'state.json'];
+/** Files that mark a folder as written by headstart: a model or weights manifest, pretraining resume state, a bench run. */
+const OWN_MARKERS = ['manifest.json', 'state.json', 'bench.json'];
 
 /**
  * Whether `dir` is a folder headstart wrote (a model folder, a weights folder or a resume state), so
@@ -32,7 +32,7 @@ export function isOwnFolder(dir: string): boolean {
     if (!existsSync(path)) continue;
     try {
       const m = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-      if (m.format === 'headstart-model' || (typeof m.backbone === 'string' && typeof m.files === 'object') || (marker === 'state.json' && typeof m.sha256 === 'string' && typeof m.index === 'object')) return true;
+      if (m.format === 'headstart-model' || (typeof m.backbone === 'string' && typeof m.files === 'object') || (marker === 'state.json' && typeof m.sha256 === 'string' && typeof m.index === 'object') || (marker === 'bench.json' && m.format === 'headstart-bench')) return true;
     } catch {
       // Not JSON: not ours.
     }
@@ -45,7 +45,12 @@ export interface DirWriteOptions {
   force?: boolean;
   /** The flag that named the path, for the error message (default `--out`). */
   flag?: string;
+  /** Called at each step of the swap (fault-injection tests kill the process there). */
+  onPhase?: (phase: SavePhase) => Promise<void> | void;
 }
+
+/** The steps of writeDirAtomic after which a kill leaves a different state on disk. */
+export type SavePhase = 'filled' | 'aside' | 'swapped';
 
 /**
  * Refuses to save a folder over something that is not ours: a file (an input CSV, say) or a folder
@@ -59,6 +64,15 @@ export function checkReplaceable(path: string, o: DirWriteOptions = {}): void {
 }
 
 const tempPattern = (base: string) => new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.[0-9a-f]{8}\\.(tmp|old)$`);
+
+/** The previous version of `path` left aside by a save killed between its two renames, if any. */
+export function interruptedSave(path: string): string | undefined {
+  const parent = dirname(path);
+  if (!existsSync(parent)) return undefined;
+  const pattern = tempPattern(basename(path));
+  const old = readdirSync(parent).find((n) => pattern.test(n) && n.endsWith('.old'));
+  return old === undefined ? undefined : join(parent, old);
+}
 
 /**
  * Leftovers of a save of `path` that was killed: temp folders are removed; if the target is missing
@@ -96,8 +110,12 @@ export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Pro
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+  await o.onPhase?.('filled');
   const hadOld = existsSync(path);
-  if (hadOld) await rename(path, old);
+  if (hadOld) {
+    await rename(path, old);
+    await o.onPhase?.('aside');
+  }
   try {
     await rename(tmp, path);
   } catch (err) {
@@ -105,5 +123,6 @@ export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Pro
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+  await o.onPhase?.('swapped');
   if (hadOld) await rm(old, { recursive: true, force: true });
 }

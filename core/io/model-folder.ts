@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDirAtomic, writeFileAtomic, type DirWriteOptions } from './atomic.js';
+import { interruptedSave, writeDirAtomic, writeFileAtomic, type DirWriteOptions } from './atomic.js';
 import { loadNetwork, saveNetwork } from './layers-io.js';
 import { sha256 } from './sha256.js';
 import { hasValidDigest, manifestDigest } from './manifest-digest.js';
@@ -47,7 +47,11 @@ export async function saveModelFolder<TMeta>(dir: string, task: TaskKind, meta: 
 /** Reads and checks a model folder's manifest: right format, compatible version, and the expected task when given. */
 export function readModelManifest<TMeta>(dir: string, task?: TaskKind): ModelFolderManifest<TMeta> {
   const path = join(dir, MANIFEST);
-  if (!existsSync(dir)) throw new ModelError(`${dir}: model folder not found; create one with \`headstart transfer\``, 'model-missing');
+  if (!existsSync(dir)) {
+    const aside = interruptedSave(dir);
+    if (aside) throw new ModelError(`${dir}: model folder not found, but a save of it was interrupted and its previous version is ${aside}; run the save again (it restores that version first) or rename it back`, 'model-missing');
+    throw new ModelError(`${dir}: model folder not found; create one with \`headstart transfer\``, 'model-missing');
+  }
   if (!existsSync(path)) throw new ModelError(`${dir}: not a headstart model folder (no ${MANIFEST}); create one with \`headstart transfer\``, 'model-missing');
   let m: ModelFolderManifest<TMeta>;
   try {

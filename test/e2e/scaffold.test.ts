@@ -1,0 +1,92 @@
+/**
+ * The plugin author's path, as a CI test: scaffold a plugin, link it, see its backbone and head
+ * listed, pretrain its backbone for a few steps under its own id, transfer and evaluate with its head,
+ * and run the exported contract suite from the plugin's own vitest.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, ROOT } from '../helpers/cli.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+let home: string;
+let plugin: string;
+
+/** The CLI with plugin state under the test's temp home. */
+function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, NO_COLOR: '1', XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd, env, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'cli/bin/run.js'), ...args]);
+const json = <T>(r: { code: number; stdout: string; stderr: string }): T => {
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+};
+
+beforeAll(() => {
+  ensureBuilt();
+  home = tempDir('headstart-scaffold-');
+  plugin = join(home, 'tiny');
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('headstart scaffold plugin', () => {
+  it('writes a plugin package, refuses a bad name and an existing folder of the user\'s', async () => {
+    const out = json<{ files: string[]; backbone: string; head: string }>(await cli(['scaffold', 'plugin', 'headstart-plugin-tiny', '--out', plugin, '--json']));
+    expect(out.files).toEqual(['README.md', 'package.json', 'plugin.js', 'register.js', 'test/contracts.test.js']);
+    expect(out).toMatchObject({ backbone: 'tiny-mixer', head: 'tiny-linear' });
+    expect(JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')).oclif.hooks['headstart:register']).toBe('./register.js');
+    const bad = await cli(['scaffold', 'plugin', 'Bad Name']);
+    expect(bad.stderr.trim()).toMatch(/^Error: plugin name 'Bad Name': use lower-case letters/);
+    mkdirSync(join(home, 'mine'));
+    writeFileSync(join(home, 'mine', 'notes.txt'), 'keep me');
+    const clash = await cli(['scaffold', 'plugin', 'mine', '--out', join(home, 'mine')]);
+    expect(clash.code).not.toBe(0);
+    expect(readFileSync(join(home, 'mine', 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('links with no warning; its backbone pretrains under its own id; transfer and evaluate use its head', async () => {
+    // What `npm install` gives the plugin: headstart and vitest (here, this checkout's).
+    mkdirSync(join(plugin, 'node_modules'), { recursive: true });
+    symlinkSync(ROOT, join(plugin, 'node_modules', 'headstart'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', 'vitest'), join(plugin, 'node_modules', 'vitest'), 'dir');
+    const linked = await cli(['plugins', 'link', plugin, '--no-install']);
+    expect(linked.code, linked.stderr).toBe(0);
+    const listed = await cli(['backbones', '--json']);
+    expect(listed.stderr).not.toMatch(/warn/i);
+    const backbone = json<{ backbones: { id: string; plugin: string; hasWeights: boolean }[] }>(listed).backbones.find((b) => b.id === 'tiny-mixer');
+    expect(backbone).toMatchObject({ plugin: 'headstart-plugin-tiny', hasWeights: false });
+    const heads = json<{ heads: { id: string; plugin: string }[] }>(await cli(['heads', '--json'])).heads;
+    expect(heads).toContainEqual(expect.objectContaining({ id: 'tiny-linear', plugin: 'headstart-plugin-tiny' }));
+
+    const weights = join(plugin, 'weights', 'tiny-mixer');
+    json(await cli(['pretrain', 'forecast', '--backbone', 'tiny-mixer', '--synthetic', '300', '--synthetic-ratio', '1', '--steps', '4', '--batch-size', '16', '--checkpoint-every', '2', '--out', weights, '--json']));
+    expect(JSON.parse(readFileSync(join(weights, 'manifest.json'), 'utf8')).backbone).toBe('tiny-mixer');
+    expect(json<{ backbones: { id: string; hasWeights: boolean }[] }>(await cli(['backbones', '--json'])).backbones.find((b) => b.id === 'tiny-mixer')!.hasWeights).toBe(true);
+
+    const data = join(ROOT, 'plugins/forecasting/datasets/chicago_ridership.csv');
+    const model = join(home, 'model');
+    json(await cli(['transfer', 'forecast', '--data', data, '--backbone', 'tiny-mixer', '--head', 'tiny-linear', '--strategy', 'probe', '--horizon', '7', '--epochs', '1', '--steps-per-epoch', '3', '--combine', 'none', '--out', model, '--json']));
+    const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { meta: { backbone: { id: string }; head: { head: string } } };
+    expect(manifest.meta.backbone.id).toBe('tiny-mixer');
+    expect(manifest.meta.head.head).toBe('tiny-linear');
+    const scored = json<{ results: { method: string; kind: string; MASE: number }[] }>(await cli(['evaluate', '--model', model, '--data', data, '--json']));
+    const mine = scored.results.find((r) => r.kind === 'transfer')!;
+    expect(mine.method).toContain('tiny-mixer');
+    expect(Number.isFinite(mine.MASE)).toBe(true);
+  }, 600_000);
+
+  it('its contract test passes under the plugin\'s own vitest', async () => {
+    expect(existsSync(join(plugin, 'node_modules', 'vitest'))).toBe(true);
+    const r = await run(process.execPath, [join(plugin, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter', 'json'], plugin);
+    const report = JSON.parse(r.stdout.slice(r.stdout.indexOf('{'))) as { numFailedTests: number; numPassedTests: number; testResults: { assertionResults: { fullName: string }[] }[] };
+    expect(report.numFailedTests, r.stderr).toBe(0);
+    const names = report.testResults.flatMap((t) => t.assertionResults.map((a) => a.fullName));
+    expect(names.some((n) => n.includes('backbone tiny-mixer'))).toBe(true);
+    expect(names.some((n) => n.includes('head tiny-linear'))).toBe(true);
+    expect(names.some((n) => n.includes('patch-mixer-s'))).toBe(false);
+  }, 240_000);
+});

@@ -22,8 +22,11 @@ export { packagePath, packageRoot } from './core/io/package-root.js';
 export { writeFileAtomic, writeDirAtomic, checkReplaceable } from './core/io/atomic.js';
 export { Rng } from './core/random.js';
 export * as nn from './core/nn/index.js';
+// The tfjs instance headstart runs on: a plugin's layers must come from it (a second copy has no backend).
+export * as tf from '@tensorflow/tfjs';
 // The built-in components, to extend or to copy from.
 export { PatchMixerBackbone } from './plugins/forecasting/backbones/patch-mixer.js';
+export { PERIOD_BUCKETS } from './plugins/forecasting/data/period.js';
 export { LinearForecastHead } from './plugins/forecasting/heads/linear-forecast-head.js';
 export { ResidualMlpForecastHead } from './plugins/forecasting/heads/residual-mlp-forecast-head.js';
 export { PatchMixerPretrainer } from './plugins/forecasting/pretraining/pretrain-patch-mixer.js';

@@ -1,7 +1,7 @@
 /**
- * The plugin author's path, as a CI test: scaffold a plugin, link it, see its backbone and head
- * listed, pretrain its backbone for a few steps under its own id, transfer and evaluate with its head,
- * and run the exported contract suite from the plugin's own vitest.
+ * The plugin author's first steps, as a CI test: scaffold a plugin, link it, see its backbone and
+ * head listed, and run the exported contract suite from the plugin's own vitest. (Pretraining,
+ * transfer and evaluation of a plugin's backbone: example-plugin.test.ts.)
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ describe('headstart scaffold plugin', () => {
     expect(readFileSync(join(home, 'mine', 'notes.txt'), 'utf8')).toBe('keep me');
   });
 
-  it('links with no warning; its backbone pretrains under its own id; transfer and evaluate use its head', async () => {
+  it('links with no warning; its backbone and head are listed under the plugin (pretraining and transfer: example-plugin.test.ts)', async () => {
     // What `npm install` gives the plugin: headstart and vitest (here, this checkout's).
     mkdirSync(join(plugin, 'node_modules'), { recursive: true });
     symlinkSync(ROOT, join(plugin, 'node_modules', 'headstart'), 'dir');
@@ -61,23 +61,7 @@ describe('headstart scaffold plugin', () => {
     expect(backbone).toMatchObject({ plugin: 'headstart-plugin-tiny', hasWeights: false });
     const heads = json<{ heads: { id: string; plugin: string }[] }>(await cli(['heads', '--json'])).heads;
     expect(heads).toContainEqual(expect.objectContaining({ id: 'tiny-linear', plugin: 'headstart-plugin-tiny' }));
-
-    const weights = join(plugin, 'weights', 'tiny-mixer');
-    json(await cli(['pretrain', 'forecast', '--backbone', 'tiny-mixer', '--synthetic', '300', '--synthetic-ratio', '1', '--steps', '4', '--batch-size', '16', '--checkpoint-every', '2', '--out', weights, '--json']));
-    expect(JSON.parse(readFileSync(join(weights, 'manifest.json'), 'utf8')).backbone).toBe('tiny-mixer');
-    expect(json<{ backbones: { id: string; hasWeights: boolean }[] }>(await cli(['backbones', '--json'])).backbones.find((b) => b.id === 'tiny-mixer')!.hasWeights).toBe(true);
-
-    const data = join(ROOT, 'plugins/forecasting/datasets/chicago_ridership.csv');
-    const model = join(home, 'model');
-    json(await cli(['transfer', 'forecast', '--data', data, '--backbone', 'tiny-mixer', '--head', 'tiny-linear', '--strategy', 'probe', '--horizon', '7', '--epochs', '1', '--steps-per-epoch', '3', '--combine', 'none', '--out', model, '--json']));
-    const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { meta: { backbone: { id: string }; head: { head: string } } };
-    expect(manifest.meta.backbone.id).toBe('tiny-mixer');
-    expect(manifest.meta.head.head).toBe('tiny-linear');
-    const scored = json<{ results: { method: string; kind: string; MASE: number }[] }>(await cli(['evaluate', '--model', model, '--data', data, '--json']));
-    const mine = scored.results.find((r) => r.kind === 'transfer')!;
-    expect(mine.method).toContain('tiny-mixer');
-    expect(Number.isFinite(mine.MASE)).toBe(true);
-  }, 600_000);
+  }, 240_000);
 
   it('its contract test passes under the plugin\'s own vitest', async () => {
     expect(existsSync(join(plugin, 'node_modules', 'vitest'))).toBe(true);

@@ -83,6 +83,20 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     return this.specOf().config;
   }
 
+  /** Architecture version recorded in weights manifests; a subclass with a network of its own names its own. */
+  get version(): string {
+    return PATCH_MIXER_VERSION;
+  }
+
+  /**
+   * A randomly initialised encoder for this spec: [context, mask, period] → [batch, embedding]. A
+   * subclass with another architecture (a plugin's DLinear, say) overrides this and `version`; the
+   * pretrainer, transfer and the saved model folders then use its network.
+   */
+  buildNetwork(seed: number): tf.LayersModel {
+    return buildPatchMixerNetwork(this.config, seed);
+  }
+
   static at<T extends PatchMixerBackbone>(this: new () => T, weightsDir: string): T {
     const b = new this();
     b.weightsDir = weightsDir;
@@ -94,13 +108,13 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     const weights = shippedWeights(this.weightsDir);
     const quantileWeights = shippedWeights(join(this.weightsDir, 'quantile-head'));
     const CONFIG = this.config;
-    const probe = buildPatchMixerNetwork(CONFIG, 1);
+    const probe = this.buildNetwork(1);
     const parameters = probe.countParams();
     const embeddingSize = probe.outputs[0]!.shape[1] as number;
     probe.dispose();
     this.infoCache = {
       id: this.id,
-      version: PATCH_MIXER_VERSION,
+      version: this.version,
       task: 'forecast',
       description: this.specOf().description,
       contextLength: CONFIG.contextLength,
@@ -117,8 +131,8 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   async build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<ForecastInput>> {
     const info = this.describe();
     const CONFIG = this.config;
-    if (options.init === 'random') return new PatchMixerModel(info, buildPatchMixerNetwork(CONFIG, options.seed));
-    const manifest = readCompatibleWeights(this.weightsDir, { id: this.id, version: PATCH_MIXER_VERSION, config: CONFIG });
+    if (options.init === 'random') return new PatchMixerModel(info, this.buildNetwork(options.seed));
+    const manifest = readCompatibleWeights(this.weightsDir, { id: this.id, version: this.version, config: CONFIG });
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const head = linearForecastHeadFrom(
@@ -135,7 +149,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   async pretrainedQuantileHead(): Promise<QuantileForecastHeadModel | undefined> {
     const dir = join(this.weightsDir, 'quantile-head');
     if (!hasWeights(dir)) return undefined;
-    const manifest = readCompatibleWeights(dir, { id: this.id, version: PATCH_MIXER_VERSION, config: this.config });
+    const manifest = readCompatibleWeights(dir, { id: this.id, version: this.version, config: this.config });
     const network = await loadNetwork(dir, 'quantile_head', manifest.files);
     const config = { head: 'quantile-forecast', embeddingSize: this.describe().embeddingSize, outputs: this.config.maxHorizon, covariates: [], options: { levels: String(manifest.config.quantileLevels) } };
     return new QuantileForecastHeadModel(config, network);

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
-import { buildPatchMixerNetwork } from '../backbones/patch-mixer-network.js';
-import { PatchMixerBackbone, PatchMixerMBackbone, PATCH_MIXER_VERSION } from '../backbones/patch-mixer.js';
+import { PatchMixerBackbone, PatchMixerMBackbone } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
 import { QuantileForecastHead, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
 import { UsageError } from '../../../core/errors.js';
@@ -68,7 +67,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
       : undefined;
 
     const start = o.initFrom ? await this.backboneAt(o.initFrom).build({ init: 'pretrained', seed: o.seed }) : undefined;
-    const backbone = start ? start.network : buildPatchMixerNetwork(cfg, o.seed);
+    const backbone = start ? start.network : this.backbone().buildNetwork(o.seed);
     const embeddingSize = backbone.outputs[0]!.shape[1] as number;
     const head = start?.pretrainedHead ?? new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [] }, { seed: o.seed + 7 });
     const startedFrom = o.initFrom ? `; continued from ${this.backboneId} weights of ${readWeightsManifest(o.initFrom).steps} steps (backbone.weights.bin sha256 ${readWeightsManifest(o.initFrom).files['backbone.weights.bin']?.slice(0, 12)}…)` : '';
@@ -101,7 +100,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     const networks: Record<string, tf.LayersModel> = quantile ? { quantile_head: quantile.network } : { backbone, head: head.network };
     return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss, sampler: sampler.random }, networks, {
       backbone: this.backboneId,
-      version: PATCH_MIXER_VERSION,
+      version: this.backbone().version,
       config: { ...cfg, ...(o.quantileHead ? { quantileLevels: o.quantileHead.join(',') } : {}) },
       corpus: {
         description: `${o.synthetic} ${o.recipe === 'demand' ? 'synthetic series (half KernelSynth-style, half demand-shaped: multi-seasonal, level shifts, counts, intermittent)' : 'KernelSynth-style synthetic series'} + ${real.length} real series (${o.corpus.map((c) => basename(c.path)).join(', ')}; ${heldOut.length} held out)${startedFrom}`,

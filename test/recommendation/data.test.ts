@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError, HeadstartError, UsageError } from '../../core/errors.js';
 import { loadEvents, parseEventTime } from '../../plugins/recommendation/data/events-loader.js';
@@ -8,6 +8,7 @@ import { leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../plugins
 import { fitCatalogueStats, fitTransitions, popularityPercentiles, transitionCount } from '../../plugins/recommendation/data/stats.js';
 import { EVENT_FEATURES, EVENT_FEATURE_NAMES, EventFeaturizer } from '../../plugins/recommendation/data/features.js';
 import { EventsAdapter } from '../../plugins/recommendation/data/adapter.js';
+import { mergeEventLogs } from '../../plugins/recommendation/data/merge.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'headstart-rec-data-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -281,5 +282,22 @@ describe('statistics and event features', () => {
     expect(y[EVENT_FEATURES + 6]).toBe(0);
     expect(y[EVENT_FEATURES + 7]).toBe(0);
     expect(y[EVENT_FEATURES + 3]).toBe(1);
+  });
+});
+
+describe('mergeEventLogs', () => {
+  it('keeps each log\'s users and items apart (later logs prefixed), sequences intact; timestamps only when all logs have them', async () => {
+    const a = await loadEvents(file('user_id,item_id,timestamp\nu1,x,1\nu1,y,2\nu2,y,5\n'));
+    const b = await loadEvents(file('user_id,item_id,position\nu1,y,0\nu1,z,1\n'));
+    const m = mergeEventLogs([a, b]);
+    const bName = basename(b.source);
+    expect(m.items).toEqual(['x', 'y', `${bName}:y`, `${bName}:z`]);
+    expect(m.users.map((u) => [u.user, u.items])).toEqual([['u1', [0, 1]], ['u2', [1]], [`${bName}:u1`, [2, 3]]]);
+    expect(m.users.every((u) => u.times === undefined)).toBe(true);
+    expect(m.events).toBe(5);
+    // No transition crosses logs: y of the first log never precedes z.
+    expect(transitionCount(fitTransitions(m.users.map((u) => u.items), m.items.length), 1, 3)).toBe(0);
+    const timed = mergeEventLogs([a, await loadEvents(file('user_id,item_id,timestamp\nv,q,7\nv,r,9\n'))]);
+    expect(timed.users.map((u) => u.times)).toEqual([[1, 2], [5], [7, 9]]);
   });
 });

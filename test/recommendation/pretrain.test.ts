@@ -110,6 +110,23 @@ describe('sasrec-s pretrainer', () => {
     expect(bins(a)).toEqual(bins(b));
   });
 
+  it('pretrains on several logs at once: one catalogue with each log\'s items kept apart, every source in the manifest', async () => {
+    // A second domain whose ids collide with the first's (u0…, i0…) and whose items step backwards.
+    const other = join(dir, 'other.csv');
+    const lines = ['user_id,item_id,position'];
+    for (let u = 0; u < 12; u++) for (let t = 0; t < 5; t++) lines.push(`u${u},i${(3 * u - t + ITEMS) % ITEMS},${t}`);
+    writeFileSync(other, lines.join('\n') + '\n');
+    const out = join(dir, 'weights-two');
+    await new SasrecPretrainer().run({ ...base(out), events: [events, other] });
+    const m = readWeightsManifest(out);
+    expect(m.corpus.sources).toEqual(['events.csv', 'other.csv']);
+    expect(m.corpus.description).toMatch(/^events\.csv: 30 users, 15 items, \d+ events; other\.csv: 12 users, 15 items, 60 events/);
+    const catalogue = JSON.parse(readFileSync(join(out, 'catalogue.json'), 'utf8')) as string[];
+    expect(catalogue).toHaveLength(30);
+    expect(catalogue.filter((id) => id.startsWith('other.csv:'))).toHaveLength(15);
+    expect(catalogue).toContain('i0');
+  });
+
   it('pretrained build refuses weights of another version or config, and tampered files, with one-line ModelErrors', async () => {
     const out = join(dir, 'checks');
     await new SasrecPretrainer().run({ ...base(out), steps: 1, checkpointEvery: 1 });

@@ -11,10 +11,11 @@ export default class PretrainRecommend extends PretrainCommand {
   static override examples = [
     '<%= config.bin %> pretrain recommend --events ../shared/data/recsys/amazon_sports.csv --out weights/',
     '<%= config.bin %> pretrain recommend --events clicks.csv --steps 200 --max-minutes 5 --out /tmp/w --json',
+    '<%= config.bin %> pretrain recommend --events sports.csv --events video.csv --out weights/',
   ];
   static override flags = {
     backbone: Flags.string({ description: 'backbone id to pretrain', default: 'sasrec-s' }),
-    events: Flags.string({ description: 'source events file: CSV, Arrow or Parquet with user_id,item_id[,timestamp][,position], or a RecBole .inter file', required: true }),
+    events: Flags.string({ description: 'source events file: CSV, Arrow or Parquet with user_id,item_id[,timestamp][,position], or a RecBole .inter file; repeat it to pretrain across several domains at once (their users and items kept apart)', required: true, multiple: true }),
     ...eventsColumnFlags,
     loss: Flags.string({ description: 'next-item loss: full softmax, or sampled softmax with logQ correction', options: ['full', 'sampled'], default: 'full' }),
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),

@@ -9,14 +9,15 @@ import type { EventEncoderSpec } from '../backbones/event-encoder.js';
 import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
 import { leaveOneOut } from '../data/splits.js';
+import { mergeEventLogs } from '../data/merge.js';
 import { fitTransitions } from '../data/stats.js';
 import { fitStatisticsOf } from '../data/stats-io.js';
 import { featuresOf } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
 export interface RecommendPretrainOptions extends PretrainRunOptions {
-  /** Events file of the source domain (CSV or RecBole .inter). */
-  events: string;
+  /** Events file(s) of the source domain(s) (CSV, Arrow, Parquet or RecBole .inter); several are pretrained on together (mergeEventLogs). */
+  events: string | string[];
   /** Column mapping and ordering of the events file. */
   load?: EventsLoadOptions;
   /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
@@ -54,7 +55,10 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     checkPretrainRunOptions(o);
     const { spec } = this;
     const cfg = spec.config;
-    const dataset = await loadEvents(o.events, o.load);
+    const files = typeof o.events === 'string' ? [o.events] : o.events;
+    if (files.length === 0) throw new UsageError('pretrain recommend needs at least one --events file', 'bad-usage');
+    const logs = await Promise.all(files.map((f) => loadEvents(f, o.load)));
+    const dataset = mergeEventLogs(logs);
     const split = leaveOneOut(dataset);
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
@@ -67,7 +71,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       holdOutTargets: true,
       sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
     });
-    if (trainSet.size === 0) throw new DataError(`${o.events}: no user has 2 training events; nothing to pretrain on`, 'too-short');
+    if (trainSet.size === 0) throw new DataError(`${files.join(', ')}: no user has 2 training events; nothing to pretrain on`, 'too-short');
     const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
     const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
 
@@ -100,8 +104,8 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
         version: spec.version,
         config: { ...cfg, head: JSON.stringify(headOptions) },
         corpus: {
-          description: `${basename(o.events)}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (leave-one-out; validation events held out, test events unread)`,
-          sources: [basename(o.events)],
+          description: `${logs.map((l) => `${basename(l.source)}: ${l.users.length} users, ${l.items.length} items, ${l.events} events`).join('; ')} (leave-one-out; validation events held out, test events unread${logs.length > 1 ? '; one catalogue, each log\'s ids kept apart' : ''})`,
+          sources: files.map((f) => basename(f)),
           synthetic: 0,
         },
       }, { [SOURCE_CATALOGUE]: JSON.stringify(dataset.items) });

@@ -21,3 +21,4 @@ export { CORE_VERSION } from './version.js';
 export * as nn from './nn/index.js';
 export { RankingEvaluator } from './evaluation/ranking-evaluator.js';
 export { RANKING_KS, hitAt, ndcgAt, mrrAt, rankingMetricNames, rankCases, rankRows, summariseRanking } from './evaluation/ranking-metrics.js';
+export * from './queue/index.js';

@@ -1,5 +1,5 @@
 import { ContainerModule, type Newable } from 'inversify';
-import type { ComponentKind, Registration } from './interfaces/index.js';
+import type { ComponentKind, JobKind, JobRegistration, Registration } from './interfaces/index.js';
 import { TOKENS } from './tokens.js';
 
 /** What a plugin's register function receives: one method per component kind. */
@@ -12,6 +12,8 @@ export interface PluginRegistrar {
   pretrainer(id: string, cls: Newable<unknown>): void;
   /** A plugin-level service (e.g. a task's use cases) resolved by its token. */
   service(token: symbol, cls: Newable<unknown>): void;
+  /** A kind of queued job `headstart worker` may run (see core/queue). */
+  job(id: string, cls: Newable<JobKind>): void;
 }
 
 /**
@@ -38,6 +40,12 @@ export function definePlugin(name: string, register: (r: PluginRegistrar) => voi
       baseline: add('baseline'),
       pretrainer: add('pretrainer'),
       service: (token, cls) => bind(token).to(cls).inSingletonScope(),
+      // Job kinds sit outside the Registry: they use plugin services, which themselves need the Registry.
+      job: (id, cls) => {
+        const token = Symbol(`headstart.job.${name}.${id}`);
+        bind(token).to(cls).inSingletonScope();
+        bind<JobRegistration>(TOKENS.JobKind).toResolvedValue((component: JobKind) => ({ id, owner: name, component }), [token]);
+      },
     });
   });
 }

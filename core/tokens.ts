@@ -5,4 +5,8 @@ export const TOKENS = {
   Registry: Symbol.for('headstart.Registry'),
   Trainer: Symbol.for('headstart.Trainer'),
   Strategies: Symbol.for('headstart.Strategies'),
+  /** Multi-bound: one entry per queued-job kind a plugin registers (see core/queue). */
+  JobKind: Symbol.for('headstart.JobKind'),
+  /** The job kinds a worker may run, built from every JobKind entry. */
+  JobKinds: Symbol.for('headstart.JobKinds'),
 } as const;

@@ -36,3 +36,9 @@ export async function writeResults(name: string, json: unknown, markdown: string
   await writeFileAtomic(paths.markdown, markdown.endsWith('\n') ? markdown : markdown + '\n');
   return paths;
 }
+
+/** How a benchmark script was started, for its report: `npm run bench:savings -- --quick`. */
+export function scriptCommand(script: string): string {
+  const args = process.argv.slice(2);
+  return [`npm run ${script}`, ...(args.length ? ['--', ...args] : [])].join(' ');
+}

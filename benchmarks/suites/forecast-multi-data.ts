@@ -5,6 +5,7 @@ import type { ForecastDataset, Frequency } from '../../core/interfaces/index.js'
 import { loadForecastCsv, type ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
 import { readCorpusFile, isHeldOut } from '../../plugins/forecasting/pretraining/corpus.js';
 import { nextTimestamps, seasonalPeriodOf } from '../../plugins/forecasting/data/frequency.js';
+import { UsageError } from '../../core/errors.js';
 
 /** Share of M1/M3 series the pretraining holds out by id hash (HOLDOUT_FRACTION of the pretrainer). */
 const MCOMP_HELD_OUT = 0.05;
@@ -20,21 +21,85 @@ export interface SuiteDataset {
   mcomp?: { files: string[]; period: 'YEARLY' | 'QUARTERLY' | 'MONTHLY' };
 }
 
+/** A training budget a suite may set for its trained strategies (each field overrides the suite's default). */
+export interface SuiteBudget {
+  epochs?: number;
+  maxStepsPerEpoch?: number;
+  patience?: number;
+}
+
+/**
+ * A declarative suite file (JSON). Only `datasets` is required; the other fields are the suite's
+ * defaults, which command-line flags override.
+ */
 export interface Suite {
   description: string;
   datasets: SuiteDataset[];
+  /** Strategies to train (zero-shot, probe, fine-tune, scratch). */
+  strategies?: string[];
+  /** Training shares of the data (series or users) for data-savings runs, in (0, 1]. */
+  shares?: number[];
+  seeds?: number[];
+  backbones?: string[];
+  budget?: SuiteBudget;
 }
 
-export function readSuite(path: string): Suite & { dir: string } {
-  if (!existsSync(path)) throw new Error(`${path}: suite file not found`);
-  const suite = JSON.parse(readFileSync(path, 'utf8')) as Suite;
-  if (!Array.isArray(suite.datasets) || suite.datasets.length === 0) throw new Error(`${path}: needs a non-empty "datasets" list`);
+const STRATEGIES = ['zero-shot', 'probe', 'fine-tune', 'scratch'];
+
+/**
+ * Reads and checks a suite file; every problem is one line naming the file and the field.
+ * `events: true` reads a recommendation suite: datasets are events files, without a horizon.
+ */
+export function readSuite(path: string, o: { events?: boolean } = {}): Suite & { dir: string } {
+  if (!existsSync(path)) throw new UsageError(`${path}: suite file not found`, 'suite-not-found');
+  let suite: Suite;
+  try {
+    suite = JSON.parse(readFileSync(path, 'utf8')) as Suite;
+  } catch (e) {
+    throw new UsageError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]})`, 'bad-suite');
+  }
+  const bad = (what: string) => new UsageError(`${path}: ${what}`, 'bad-suite');
+  if (!Array.isArray(suite.datasets) || suite.datasets.length === 0) throw bad('needs a non-empty "datasets" list');
   for (const [i, d] of suite.datasets.entries()) {
-    if (typeof d.name !== 'string' || !Number.isInteger(d.horizon) || d.horizon < 1 || (!d.path && !d.mcomp)) {
-      throw new Error(`${path}: datasets[${i}] needs "name", a positive integer "horizon" and "path" or "mcomp"`);
+    if (o.events) {
+      if (typeof d.name !== 'string' || typeof d.path !== 'string') throw bad(`datasets[${i}] needs "name" and "path" (an events file)`);
+    } else if (typeof d.name !== 'string' || !Number.isInteger(d.horizon) || d.horizon < 1 || (!d.path && !d.mcomp)) {
+      throw bad(`datasets[${i}] needs "name", a positive integer "horizon" and "path" or "mcomp"`);
     }
   }
+  const numbers = (name: 'shares' | 'seeds', ok: (x: number) => boolean, rule: string) => {
+    const xs = suite[name];
+    if (xs !== undefined && (!Array.isArray(xs) || xs.length === 0 || !xs.every((x) => typeof x === 'number' && ok(x)))) throw bad(`"${name}" must be a non-empty list of ${rule}`);
+  };
+  numbers('shares', (x) => x > 0 && x <= 1, 'numbers in (0, 1]');
+  numbers('seeds', (x) => Number.isInteger(x) && x >= 0, 'whole numbers');
+  if (suite.strategies !== undefined && (!Array.isArray(suite.strategies) || suite.strategies.length === 0 || !suite.strategies.every((x) => STRATEGIES.includes(x)))) {
+    throw bad(`"strategies" must be a non-empty list of ${STRATEGIES.join(', ')}`);
+  }
+  if (suite.backbones !== undefined && (!Array.isArray(suite.backbones) || suite.backbones.length === 0 || !suite.backbones.every((x) => typeof x === 'string'))) throw bad('"backbones" must be a non-empty list of backbone ids');
+  for (const [k, v] of Object.entries(suite.budget ?? {})) {
+    if (!['epochs', 'maxStepsPerEpoch', 'patience'].includes(k)) throw bad(`"budget" takes epochs, maxStepsPerEpoch and patience, not "${k}"`);
+    if (!(Number.isInteger(v) && (v as number) >= 1)) throw bad(`"budget.${k}" must be a whole number >= 1`);
+  }
   return { ...suite, dir: dirname(resolve(path)) };
+}
+
+/** The datasets of a suite named in `names` (all when none); an unknown name is a one-line error. */
+export function selectDatasets(suite: Suite, names: readonly string[] | undefined, file: string): SuiteDataset[] {
+  if (!names?.length) return suite.datasets;
+  const unknown = names.filter((n) => !suite.datasets.some((d) => d.name === n));
+  if (unknown.length) throw new UsageError(`--datasets ${unknown.join(',')}: not in ${file} (it has ${suite.datasets.map((d) => d.name).join(', ')})`);
+  return suite.datasets.filter((d) => names.includes(d.name));
+}
+
+/**
+ * Refuses, before any work starts, a suite whose data files are missing: one line naming the suite
+ * file and the files (paths in a suite are relative to it).
+ */
+export function checkDataFiles(suite: Suite & { dir: string }, datasets: readonly SuiteDataset[], file: string): void {
+  const files = datasets.flatMap((d) => (d.path ? [d.path] : (d.mcomp?.files ?? [])));
+  const missing = files.filter((f) => !existsSync(resolve(suite.dir, f)));
+  if (missing.length) throw new UsageError(`${file}: data file${missing.length > 1 ? 's' : ''} not found: ${missing.map((f) => resolve(suite.dir, f)).join(', ')} (paths are relative to the suite file)`, 'suite-data-missing');
 }
 
 const MCOMP_FREQUENCY: Record<string, Frequency> = { YEARLY: 'yearly', QUARTERLY: 'quarterly', MONTHLY: 'monthly' };

@@ -1,5 +1,4 @@
-/** Aggregation, markdown and plot for the recommendation data-savings benchmark (kept apart from the run loop). */
-import { lineChartSvg } from '../../core/report/svg-plot.js';
+/** Aggregation and markdown for the recommendation data-savings benchmark (kept apart from the run loop; its chart: benchmarks/report). */
 
 /** One (method, fraction, seed) result: a trained strategy, zero-shot or a baseline, all ranked on the same test cases. */
 export interface RecsysRun {
@@ -160,26 +159,4 @@ export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): stri
   ];
   if (s.targets.length) lines.push('', '| target | measured | met |', '|---|---|---|', ...s.targets.map((t) => `| ${t.name} | ${t.measured} | ${t.met ? 'yes' : 'no'} |`));
   return lines.join('\n');
-}
-
-/** NDCG@10 against the share of training users, one line per strategy and baseline (mean, min–max over seeds). */
-export function recsysChartSvg(s: RecsysSummary, runs: RecsysRun[], dataset: string): string {
-  const methods = [...new Set(s.cells.map((c) => c.method))];
-  const fractions = [...new Set(s.cells.map((c) => c.fraction))].sort((a, b) => a - b);
-  const series = methods.map((method) => ({
-    name: method,
-    points: s.cells
-      .filter((c) => c.method === method)
-      .map((c) => {
-        const ys = runs.filter((r) => r.method === method && r.fraction === c.fraction).map((r) => r['NDCG@10']);
-        return { x: Math.log10(c.fraction), y: c.ndcg10, lo: Math.min(...ys), hi: Math.max(...ys) };
-      }),
-  }));
-  return lineChartSvg({
-    title: `${dataset}: test NDCG@10 vs share of training users (mean, min–max over seeds)`,
-    xLabel: 'share of training users (log scale)',
-    yLabel: 'NDCG@10 (higher is better)',
-    series,
-    xTicks: fractions.map((f) => ({ x: Math.log10(f), label: pct(f) })),
-  });
 }

@@ -74,13 +74,17 @@ export default class Evaluate extends HeadstartCommand {
       this.say(renderTable(['method', 'WQL', 'MSIS', ...q.levels.map((l) => `cov q${l}`)], quantiles.map((r) => [r.name, r.WQL.toFixed(4), r.MSIS.toFixed(3), ...r.coverage.map((c) => c.toFixed(3))])));
     }
     if (flags.plot) {
-      const cuts = service.testCuts(dataset, forecaster.meta.horizon);
-      const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
+      // Only the plotted series are forecast again (ETS fits are the slow part).
+      const cuts = service.testCuts(dataset, forecaster.meta.horizon).slice(0, flags['plot-series']);
+      const H = forecaster.meta.horizon;
+      const baseline = (id: string) => baselineForecasts(this.registry.get<ForecastBaseline>('baseline', id), dataset, cuts, H).forecasts;
       const methods = [
         { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts), ...(quantiles ? { interval: intervalOf(forecaster.predictQuantiles(dataset, cuts), forecaster.quantileLevels) } : {}) },
-        { name: 'seasonal naive', forecasts: baselineForecasts(snaive, dataset, cuts, forecaster.meta.horizon).forecasts },
+        { name: 'seasonal naive', forecasts: baseline('seasonal-naive') },
+        { name: 'ETS', forecasts: baseline('ets') },
       ];
-      await writeFileAtomic(flags.plot, forecastPlotSvg(dataset, cuts, forecaster.meta.horizon, methods, flags['plot-series']));
+      const valueTitle = forecaster.meta.data?.valueColumn ? `${forecaster.meta.data.valueColumn} (units of the data)` : undefined;
+      await writeFileAtomic(flags.plot, await forecastPlotSvg(dataset, cuts, H, methods, { count: flags['plot-series'], valueTitle }));
       this.say(`plot written to ${flags.plot}`);
     }
     return {

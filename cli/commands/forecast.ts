@@ -9,6 +9,7 @@ import type { DataAdapter, ForecastDataset } from '../../core/interfaces/index.j
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
 import type { ForecasterMeta } from '../../plugins/forecasting/forecaster.js';
 import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/forecast-csv.js';
+import { quantileLevels } from '../../plugins/forecasting/heads/quantile-forecast-head.js';
 import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasting/services/queued-forecast.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
@@ -20,7 +21,7 @@ export default class Forecast extends HeadstartCommand {
   static override examples = [
     '<%= config.bin %> forecast --model model/ --data sales.csv --out forecasts.csv',
     '<%= config.bin %> forecast --model model/ --data sales.csv --future prices.csv --out forecasts.csv',
-    '<%= config.bin %> forecast --model model/ --data sales.csv --out forecasts.csv --queue redis://localhost:6379   # on `headstart worker` processes',
+    '<%= config.bin %> forecast --model model/ --data sales.csv --out f.csv --queue redis://qhost:6379',
   ];
   static override flags = {
     ...forecastDataFlags,
@@ -75,6 +76,6 @@ export default class Forecast extends HeadstartCommand {
     const seconds = (performance.now() - t0) / 1000;
     await writeFileAtomic(flags.out, result.csv);
     this.say(`${dataset.series.length} series × ${meta.horizon} steps in ${seconds.toFixed(2)}s, ${result.shards} jobs on ${queue.label} (workers' backend ${result.backends.join(', ')}) -> ${flags.out}`);
-    return { out: flags.out, series: dataset.series.length, horizon: meta.horizon, quantiles: csvQuantileLevels(meta.quantiles ?? []), seconds, backend: result.backends.join(','), queue: queue.label, shards: result.shards };
+    return { out: flags.out, series: dataset.series.length, horizon: meta.horizon, quantiles: csvQuantileLevels(meta.quantiles ?? quantileLevels(meta.head)), seconds, backend: result.backends.join(','), queue: queue.label, shards: result.shards };
   }
 }

@@ -1,6 +1,9 @@
 import { checkNotInput } from '../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
+import { queueFlag, shardSizeFlag } from '../flags/queue.js';
+import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
+import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from '../../plugins/recommendation/jobs/recommend-shard.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
 import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
@@ -9,7 +12,6 @@ import type { EventsLoadOptions } from '../../plugins/recommendation/data/events
 import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { UsageError } from '../../core/errors.js';
-import { csvCell } from '../../core/io/csv-cell.js';
 
 export default class Recommend extends HeadstartCommand {
   static override summary = "Recommend the next items for each user's event sequence with a saved model";
@@ -27,19 +29,23 @@ export default class Recommend extends HeadstartCommand {
     out: Flags.string({ description: 'CSV to write: user_id,rank,item_id,score', required: true }),
     strict: Flags.boolean({ description: "reject events whose item is not in the model's catalogue instead of ignoring them" }),
     'include-seen': Flags.boolean({ description: 'also recommend items the user already has' }),
+    ...queueFlag,
+    ...shardSizeFlag('users', 2048),
   };
 
   async run() {
     const { flags } = await this.parse(Recommend);
     checkNotInput(flags);
     if (flags.k < 1) throw new UsageError(`--k ${flags.k}: must be at least 1`);
+    const queue = flags.queue ? parseQueueUrl(flags.queue) : undefined;
+    if (queue) await checkReachable(queue);
     await this.setup(flags.backend);
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
     const { recommender, meta } = await service.load(flags.model);
     const raw = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, eventsLoadOptions(flags, meta.data));
     const { dataset, unknownEvents, unknownItems } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
     for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
-    const users = dataset.users.filter((u) => u.items.length > 0);
+    const users = usersToRank(dataset);
     const skipped = dataset.users.length - users.length;
     const notices = [...dataset.notices];
     if (skipped > 0) {
@@ -47,12 +53,24 @@ export default class Recommend extends HeadstartCommand {
       this.logToStderr(`notice: ${notices[notices.length - 1]}`);
     }
     const t0 = performance.now();
-    const recs = service.recommend(recommender, users, flags.k, { includeSeen: flags['include-seen'] });
+    let count = users.length;
+    let backend = this.backend.active;
+    if (queue) {
+      // The workers load the model and the events again, by path, after checking their sha256.
+      const bar = this.progress('recommend');
+      const result = await recommendOnQueue(queue, {
+        model: flags.model, events: flags.events, load: eventsLoadOptions(flags, meta.data), strict: Boolean(flags.strict), k: flags.k, includeSeen: Boolean(flags['include-seen']),
+        users: users.length, shardSize: flags['shard-size'], onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
+      }).finally(() => bar.done());
+      await writeFileAtomic(flags.out, result.csv);
+      backend = result.backends.join(',');
+    } else {
+      const recs = service.recommend(recommender, users, flags.k, { includeSeen: flags['include-seen'] });
+      count = recs.length;
+      await writeFileAtomic(flags.out, [RECOMMEND_CSV_HEADER, ...recommendationRows(recs, meta.catalogue.items)].join('\n') + '\n');
+    }
     const seconds = (performance.now() - t0) / 1000;
-    const lines = ['user_id,rank,item_id,score'];
-    for (const r of recs) r.items.forEach((item, i) => lines.push(`${csvCell(r.user)},${i + 1},${csvCell(meta.catalogue.items[item]!)},${r.scores[i]!.toPrecision(6)}`));
-    await writeFileAtomic(flags.out, lines.join('\n') + '\n');
-    this.say(`${recs.length} users × top ${flags.k} in ${seconds.toFixed(2)}s (backend ${this.backend.active}) -> ${flags.out}`);
-    return { out: flags.out, users: recs.length, k: flags.k, skippedUsers: skipped, notices, unknownEvents, unknownItems, seconds, backend: this.backend.active };
+    this.say(`${count} users × top ${flags.k} in ${seconds.toFixed(2)}s (backend ${backend}${queue ? `, on ${queue.label}` : ''}) -> ${flags.out}`);
+    return { out: flags.out, users: count, k: flags.k, skippedUsers: skipped, notices, unknownEvents, unknownItems, seconds, backend, ...(queue ? { queue: queue.label } : {}) };
   }
 }

@@ -7,3 +7,4 @@ export type * from './forecast.js';
 export type * from './registry.js';
 export type * from './pretrain.js';
 export type * from './recommend.js';
+export type * from './job.js';

@@ -9,3 +9,6 @@ export { LinearForecastHead } from './heads/linear-forecast-head.js';
 export { loadForecastCsv, type ForecastLoadOptions } from './data/csv-loader.js';
 export { ForecastWindows, splitCuts, type Cut } from './data/windows.js';
 export { kernelSynthSeries } from './pretraining/kernel-synth.js';
+export { forecastOnQueue, DEFAULT_FORECAST_SHARD, type QueuedForecastOptions, type QueuedForecast } from './services/queued-forecast.js';
+export { ForecastShardJob, type ForecastShardPayload, type ForecastShardResult } from './jobs/forecast-shard.js';
+export { forecastCsvHeader, forecastCsvRows } from './forecast-csv.js';

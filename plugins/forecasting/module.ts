@@ -12,8 +12,10 @@ import { PatchMixerPretrainer, PatchMixerMPretrainer } from './pretraining/pretr
 import { ForecastCsvAdapter } from './data/adapter.js';
 import { ForecastService } from './services/forecast-service.js';
 
-/** Token of the forecasting use cases (transfer, evaluate, save/load). */
-export const FORECAST_SERVICE = Symbol.for('headstart.forecasting.ForecastService');
+import { ForecastShardJob } from './jobs/forecast-shard.js';
+import { FORECAST_SERVICE } from './tokens.js';
+
+export { FORECAST_SERVICE };
 
 /** The built-in forecasting plugin, registered through the same API a third-party plugin uses. */
 export const forecastingPlugin = definePlugin('forecasting', (r) => {
@@ -31,4 +33,5 @@ export const forecastingPlugin = definePlugin('forecasting', (r) => {
   r.pretrainer('patch-mixer-m', PatchMixerMPretrainer);
   r.adapter('forecast-csv', ForecastCsvAdapter);
   r.service(FORECAST_SERVICE, ForecastService);
+  r.job(ForecastShardJob.id, ForecastShardJob);
 });

@@ -12,6 +12,7 @@ import { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
 import { NextitnetPretrainer } from './pretraining/pretrain-nextitnet.js';
 import { RecommendService } from './services/recommend-service.js';
 import { UserLevelService } from './services/user-level-service.js';
+import { RecommendShardJob } from './jobs/recommend-shard.js';
 
 /** Token of the recommendation use cases (transfer, evaluate). */
 export const RECOMMEND_SERVICE = Symbol.for('headstart.recommendation.RecommendService');
@@ -34,4 +35,5 @@ export const recommendationPlugin = definePlugin('recommendation', (r) => {
   r.pretrainer('nextitnet-s', NextitnetPretrainer);
   r.service(RECOMMEND_SERVICE, RecommendService);
   r.service(USER_LEVEL_SERVICE, UserLevelService);
+  r.job(RecommendShardJob.id, RecommendShardJob);
 });

@@ -7,7 +7,8 @@ import { useBackend } from '../../core/backend.js';
 import { loadNetwork, saveNetwork } from '../../core/io/layers-io.js';
 import { CANDIDATE_FEATURE_NAMES } from '../../plugins/recommendation/layers/next-item-scorer.js';
 import { NextItemHead, type NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
-import { fitCatalogueStats, fitNeighbours } from '../../plugins/recommendation/data/stats.js';
+import { fitCatalogueStats, fitNeighbours, fitTransitions, itemCounts } from '../../plugins/recommendation/data/stats.js';
+import { CooccurrenceScorer } from '../../plugins/recommendation/baselines/cooccurrence.js';
 import { leftMask, maxAbsDiff, values } from '../helpers/tensors.js';
 
 let dir: string;
@@ -203,6 +204,29 @@ describe('NextItemScorer and the next-item head', () => {
     const inp = input([[0, 1]], [2]);
     close(values(head.scorer.scoreCandidates([enc(1).hidden, inp.items, inp.mask, tf.fill([1, 1], -1, 'int32')], all, false)), [0, 2 / 3, 0, 0, 0]);
     head.network.dispose();
+  });
+
+  it('a counting share trains through log((1 − r)·p_model + r·p_counting), p_counting the counting baseline normalised', () => {
+    const counting = new CooccurrenceScorer(fitTransitions(seqs, 5), fitNeighbours(seqs, 5, 2), itemCounts(seqs, 5));
+    const pc = Array.from(counting.scoreBatch([[0, 1]]));
+    const total = pc.reduce((a, b) => a + b, 0);
+    for (const historyLast of [false, true]) {
+      const head = headKind.create({ ...config, options: { ...config.options, countingShare: 0.3, historyLast } }, { seed: 3 }) as NextItemHeadModel;
+      head.setStatistics(stats);
+      const e = enc(1);
+      const inp = input([[0, 1]], [2]);
+      const logits = values(head.predict(e, inp, false));
+      const m = Math.max(...logits);
+      const z = logits.reduce((a, v) => a + Math.exp(v - m), 0);
+      const seen = historyLast ? [0, 1] : [];
+      const counted = pc.map((v, j) => (seen.includes(j) ? 0 : v));
+      const sum = historyLast ? counted.reduce((a, b) => a + b, 0) : total;
+      const expected = logits.map((v, j) => Math.log(0.7 * (Math.exp(v - m) / z) + 0.3 * (counted[j]! / sum)));
+      close(values(head.predict(e, inp, true)), expected);
+      // Inference scores the model alone: the counting part is combined at ranking time.
+      expect(values(head.predict(e, inp, false))).toEqual(logits);
+      head.network.dispose();
+    }
   });
 
   describe('mixture scoring', () => {

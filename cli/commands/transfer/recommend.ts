@@ -15,6 +15,12 @@ import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
 import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/services/report.js';
 
+function countingShareOf(v: string): number {
+  const r = Number(v);
+  if (!(r >= 0 && r < 1)) throw new UsageError(`--counting-share ${v}: must be in [0, 1)`, 'bad-option');
+  return r;
+}
+
 export default class TransferRecommend extends HeadstartCommand {
   static override summary = 'Put a new next-item head (new item embeddings) on a pretrained behaviour encoder and train it on your events';
   static override description =
@@ -37,6 +43,7 @@ export default class TransferRecommend extends HeadstartCommand {
     'compare-scratch': Flags.boolean({ description: 'also train the same model from scratch with the same budget and warn when the pretrained start ranks validation worse (negative transfer); --no-compare-scratch skips it', default: true, allowNo: true }),
     keep: Flags.string({ description: 'better: when the scratch comparison ranks validation clearly better (negative transfer), save that model instead, with a warning; asked: save the strategy asked for', options: ['better', 'asked'], default: 'better' }),
     combine: Flags.string({ description: 'counting: combine the trained model with co-occurrence counting on the same statistics, the share chosen on validation ranking (never worse than either on validation); none: the model alone', options: ['counting', 'none'], default: 'counting' }),
+    'counting-share': Flags.string({ description: 'train through a fixed mixture with counting at this share in [0, 1), so training learns where counting ranks badly (0: the model alone)', default: '0' }),
     'validation-users': Flags.integer({ description: 'validation cases (a seeded sample of users) for early stopping, the combination and the validation table', default: RECOMMEND_DEFAULTS.validationUsers }),
     'train-share': Flags.string({ description: 'train on a seeded share (0, 1] of the users (data-savings experiments); statistics and baselines see the same users' }),
     out: Flags.string({ description: 'model folder to write', required: true }),
@@ -69,6 +76,7 @@ export default class TransferRecommend extends HeadstartCommand {
       itemTransfer: flags['item-transfer'] as 'never' | 'same-catalogue',
       epochSelection: flags['select-by'] as 'loss' | 'ndcg',
       combine: flags.combine as 'counting' | 'none',
+      countingShare: countingShareOf(flags['counting-share']),
     };
     const train = async (strategy: string) => {
       const bar = this.progress(strategy === flags.strategy ? strategy : `${strategy} (comparison)`);

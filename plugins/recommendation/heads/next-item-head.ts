@@ -26,9 +26,13 @@ export interface NextItemOptions {
   mixture: boolean;
   /** Also score two-step transitions from the last item (NextItemScorer). */
   twoHop: boolean;
+  /** Training only: counting's share of the mixture the loss is taken through (0: the model alone; NextItemScorer.countingShare). */
+  countingShare: number;
+  /** Under countingShare: counting ranks a history's own items last. */
+  historyLast: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false, twoHop: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false, twoHop: false, countingShare: 0, historyLast: false };
 
 /** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
 export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture', 'twoHop'] as const;
@@ -137,7 +141,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, twoHop: o.twoHop, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, twoHop: o.twoHop, countingShare: o.countingShare, historyLast: o.historyLast, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }

@@ -46,6 +46,14 @@ export interface NextItemScorerArgs {
   mixture?: boolean;
   /** Also score two-step transitions from the last item, Σ_k P(k | last)·P(j | k), with their own gate. */
   twoHop?: boolean;
+  /**
+   * Training only: counting's share r of a fixed mixture the loss is taken through,
+   * p = (1 − r)·softmax(logits) + r·p_counting (0: off). The model then learns where counting is
+   * wrong instead of relearning what it already ranks well (see residualLogProbabilities).
+   */
+  countingShare?: number;
+  /** Under countingShare: counting gives a history's own items no mass (CountingBlend.historyLast). */
+  historyLast?: boolean;
   seed?: number;
   name?: string;
   trainable?: boolean;
@@ -79,6 +87,8 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly dropItemBias: boolean;
   readonly mixture: boolean;
   readonly twoHop: boolean;
+  readonly countingShare: number;
+  readonly historyLast: boolean;
   readonly seed: number | undefined;
   /** Training calls so far: varies the id-dropout mask from step to step. */
   private calls = 0;
@@ -102,6 +112,9 @@ export class NextItemScorer extends tf.layers.Layer {
     this.dropItemBias = args.dropItemBias ?? false;
     this.mixture = args.mixture ?? false;
     this.twoHop = args.twoHop ?? false;
+    this.countingShare = args.countingShare ?? 0;
+    this.historyLast = args.historyLast ?? false;
+    if (!(this.countingShare >= 0 && this.countingShare < 1)) throw new Error(`countingShare must be in [0, 1), got ${this.countingShare}`);
     this.seed = args.seed;
   }
 
@@ -292,9 +305,10 @@ export class NextItemScorer extends tf.layers.Layer {
     total = tf.relu(tf.sub(total, tf.mul(own, tf.reshape(isHeld, [B, 1])))) as tf.Tensor2D;
     const gate = affine(enc, this.n.gateKernel.read() as tf.Tensor2D, this.n.gateBias.read() as tf.Tensor1D);
     const scale = tf.mul(tf.div(own, tf.maximum(total, 1)), stepValid);
-    const values = tf.mul(tf.mul(w, tf.expandDims(scale, 2)), tf.reshape(gate, [B, 1, 1]));
+    const raw = tf.mul(w, tf.expandDims(scale, 2));
+    const values = tf.mul(raw, tf.reshape(gate, [B, 1, 1]));
     const present = tf.mul(tf.cast(tf.greater(w, 0), 'float32'), tf.expandDims(stepValid, 2));
-    return { ids: tf.reshape(near, [B, D * M]), values: tf.reshape(values, [B, D * M]), present: tf.reshape(present, [B, D * M]) };
+    return { ids: tf.reshape(near, [B, D * M]), values: tf.reshape(values, [B, D * M]), raw: tf.reshape(raw, [B, D * M]), present: tf.reshape(present, [B, D * M]) };
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
@@ -334,7 +348,8 @@ export class NextItemScorer extends tf.layers.Layer {
         // Summation order of the single-softmax heads shipped before the mixture: last, own, the rest.
         const [lastAt, ...restAt] = evidence.indices;
         const [lastUp, ...restUp] = evidence.updates;
-        return tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
+        const out = tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
+        return kwargs.training && this.countingShare > 0 ? this.residualLogProbabilities(out, p, rowsOf, pairs, scatter) : out;
       }
       const catalogue = tf.add(logits, scatter(own.indices, own.updates));
       const named = tf.cast(tf.greater(tf.scatterND(tf.concat(evidence.indices, 0) as tf.Tensor2D, tf.concat(evidence.present, 0) as tf.Tensor1D, [B, N]), 0), 'float32');
@@ -346,8 +361,42 @@ export class NextItemScorer extends tf.layers.Layer {
       // Rows without any candidate score by the catalogue part alone (π = 0).
       const logPi = tf.add(tf.slice(logBoth, [0, 0], [B, 1]), tf.mul(tf.sub(anyNamed, 1), 1e9));
       const logRest = tf.mul(tf.slice(logBoth, [0, 1], [B, 1]), anyNamed);
-      return logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
+      const mixed = logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
+      return kwargs.training && this.countingShare > 0 ? this.residualLogProbabilities(mixed, p, rowsOf, pairs, scatter) : mixed;
     });
+  }
+
+  /**
+   * log[(1 − r)·softmax(logits) + r·p_counting] per row, with p_counting the counting baseline's
+   * score (CooccurrenceScorer: P(j | last) + ½ P(j | second-last) + Σ_s cooc / total / s, popularity
+   * below any evidence) normalised over the catalogue, on the same held-out-corrected statistics the
+   * features use. Its cross-entropy's gradient reaches the model in proportion to the share of the
+   * target's probability the model holds, so rows counting already ranks well weigh little.
+   */
+  private residualLogProbabilities(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, rowsOf: (w: number) => tf.Tensor, pairs: (r: tf.Tensor, c: tf.Tensor) => tf.Tensor, scatter: (i: tf.Tensor[], u: tf.Tensor[]) => tf.Tensor): tf.Tensor {
+    const { B, T } = p;
+    const N = this.items;
+    const K = this.successors;
+    const r = this.countingShare;
+    const indices = [pairs(rowsOf(K), p.last.succ)];
+    const updates = [tf.reshape(tf.mul(p.last.prob, p.last.ok), [-1])];
+    if (p.second) {
+      indices.push(pairs(rowsOf(K), p.second.succ));
+      updates.push(tf.reshape(tf.mul(tf.mul(p.second.prob, p.second.ok), 0.5), [-1]));
+    }
+    if (p.near) {
+      indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+      updates.push(tf.reshape(p.near.raw, [-1]));
+    }
+    const counts = this.s.counts.read();
+    let score = tf.add(scatter(indices, updates), tf.expandDims(tf.mul(tf.div(counts, tf.add(tf.max(counts), 1)), 1e-6), 0));
+    if (this.historyLast) {
+      const seen = tf.minimum(tf.scatterND(pairs(rowsOf(T), p.ids) as tf.Tensor2D, tf.reshape(p.valid, [-1]) as tf.Tensor1D, [B, N]), 1);
+      score = tf.mul(score, tf.sub(1, seen));
+    }
+    const logCounting = tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
+    // Counting reads only non-trainable statistics: a fixed expert beside the model.
+    return logAddExp(tf.add(tf.logSoftmax(logits), Math.log(1 - r)), tf.add(logCounting, Math.log(r)));
   }
 
   /**
@@ -390,6 +439,8 @@ export class NextItemScorer extends tf.layers.Layer {
       dropItemBias: this.dropItemBias,
       mixture: this.mixture,
       twoHop: this.twoHop,
+      countingShare: this.countingShare,
+      historyLast: this.historyLast,
       seed: this.seed ?? null,
     };
   }

@@ -55,6 +55,11 @@ export interface RecommendTransferOptions {
    * statistics, the share chosen on validation ranking (see CountingBlend); 'none': the model alone.
    */
   combine?: 'counting' | 'none';
+  /**
+   * Counting's share of a fixed mixture the training loss is taken through (0, the default: the model
+   * alone). The model then learns where counting ranks the target badly (NextItemScorer.countingShare).
+   */
+  countingShare?: number;
 }
 
 /** Validation cases (a seeded subset) that the 'ndcg' epoch selection ranks after every epoch. */
@@ -141,6 +146,7 @@ export class RecommendService {
     // The pretrained head's architecture, for every strategy: scratch is the same model, randomly initialised.
     const pretrained = Object.fromEntries(NEXT_ITEM_ARCHITECTURE.filter((k) => info.pretrainedHeadOptions?.[k] !== undefined).map((k) => [k, info.pretrainedHeadOptions![k]]));
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...pretrained, ...o.headOptions };
+    if (o.countingShare) Object.assign(headOptions, { countingShare: o.countingShare, historyLast: historyLastFor(split.train) });
     const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize), headOptions.neighbours);
     const { stats, featurizer } = featuresOf(fit, headOptions.successors);
     const L = info.contextLength;

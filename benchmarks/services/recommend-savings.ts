@@ -1,0 +1,315 @@
+/**
+ * Data savings of transfer for recommendation as a typed call: a backbone's pretrained weights
+ * (sasrec-s: Amazon Sports, see its manifest) transferred to a target log (Amazon Beauty) with
+ * zero-shot, probe and fine-tune, beside scratch (same architecture, random init) and the
+ * most-popular, Markov and counting baselines, each fit on a seeded share of the target's training
+ * users (head statistics and baselines on those users' events only) and ranked over the full
+ * catalogue on the test item of ALL users, with each user's own history as input. Used by
+ * `headstart bench recommend-savings` and `npm run bench:recsys`.
+ *
+ * Each (method, fraction, seed) result is appended to `<out>/recsys-savings-runs[-tag].jsonl` as it
+ * finishes, so two processes can run disjoint parts (e.g. split by fractions, one skipping the
+ * reference) and a crash loses one run; finished runs are skipped unless `fresh`.
+ * "Reference" = zero-shot and the baselines, one evaluation per (fraction, seed).
+ */
+import { mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { useBackend } from '../../core/backend.js';
+import { createContainer } from '../../core/container.js';
+import { UsageError } from '../../core/errors.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
+import type { RecommendService, RankedMethod, Recommender } from '../../plugins/recommendation/services/recommend-service.js';
+import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
+import { capValidation, leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
+import { shippedWeights } from '../../core/io/weights-manifest.js';
+import { Rng } from '../../core/random.js';
+import type { EventsSplit, StrategyName } from '../../core/interfaces/index.js';
+import { useWeightsFolder } from '../harness/weights.js';
+import { machineInfo, machineSummary } from '../harness/machine.js';
+import { writeResults } from '../harness/results.js';
+import { summariseRecsys, recsysMarkdown, COUNTING_SUFFIX, type RecsysRun, type RecsysSummary } from '../suites/recommend-data-savings-report.js';
+import type { SuiteBudget } from '../suites/forecast-multi-data.js';
+import { recommendSavingsCharts, writeReport } from '../report/index.js';
+import { RunsFile, type BenchLog, type BenchProgress } from './bench-folder.js';
+import type { BenchResult } from './result.js';
+
+export interface RecommendSavingsOptions {
+  /** Results folder: runs file, JSON, markdown, SVG and HTML report. */
+  out: string;
+  /** Target events (user_id,item_id[,timestamp|position]). */
+  events: string;
+  /** Default 1,2,3 (quick: 1). */
+  seeds?: number[];
+  /** Shares of the training users; default 0.05,0.1,0.25,0.5,1 (quick: 0.05,0.1). */
+  fractions?: number[];
+  /** Strategies (the baselines always run); default all four. */
+  strategies?: StrategyName[];
+  backbone: string;
+  /** Read the backbone's pretrained weights from this folder instead of the shipped ones (use with tag). */
+  weights?: string;
+  /** same-catalogue: the target uses the pretraining catalogue; items start from their pretrained embeddings. */
+  itemTransfer?: 'never' | 'same-catalogue';
+  /** Overrides of the per-fraction budget. */
+  budget?: SuiteBudget;
+  /** Default 128. */
+  batch?: number;
+  /** What keeps an epoch: validation loss, or validation NDCG@10 (default). */
+  selectBy?: 'loss' | 'ndcg';
+  /** Counting's share of the mixture trained through (RecommendTransferOptions.countingShare); default 0. */
+  countingShare?: number;
+  /** Below 100% of the users, this share of the chosen users validates only (default 0.2). */
+  heldOutValidation?: number;
+  /** Validation cases kept (seeded) for early stopping; default 1000. */
+  valCases?: number;
+  /** Rank only this many test cases (seeded; default all users; quick 2000). */
+  testCases?: number;
+  /** Pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick". */
+  quick?: boolean;
+  /** Keeps runs apart: results and runs files get this suffix. */
+  tag?: string;
+  reportOnly?: boolean;
+  /** Discard earlier runs of this benchmark. */
+  fresh?: boolean;
+  /** Leave zero-shot and the baselines to another process. */
+  skipReference?: boolean;
+  command?: string;
+  log?: BenchLog;
+  warn?: BenchLog;
+  /** Units finished (a share and seed's reference, or one trained strategy) of those still to do. */
+  progress?: BenchProgress;
+}
+
+const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
+const tagOf = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => o.tag ?? (o.quick ? 'quick' : undefined);
+/** `recommend-data-savings[-tag]`: the results' base name. */
+export const recommendSavingsName = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => (tagOf(o) ? `recommend-data-savings-${tagOf(o)}` : 'recommend-data-savings');
+/** `recsys-savings-runs[-tag].jsonl`: the resumable runs file. */
+export const recommendSavingsRunsFile = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => (tagOf(o) ? `recsys-savings-runs-${tagOf(o)}.jsonl` : 'recsys-savings-runs.jsonl');
+
+/**
+ * Training budget per fraction, the same for every strategy at a fraction (fair comparison). Steps
+ * grow with the data but much slower than it: one step (batch 128, full softmax over ~12k items) takes
+ * ~0.6 s on one wasm core, so a full pass over 100% of Beauty (~1,050 steps) alone would exceed the
+ * whole benchmark's time. An "epoch" is maxStepsPerEpoch batches followed by a validation check.
+ */
+function budgetFor(o: RecommendSavingsOptions, fraction: number): { epochs: number; maxStepsPerEpoch: number; patience: number } {
+  const quick = o.quick;
+  const base = quick
+    ? { epochs: 1, maxStepsPerEpoch: 5, patience: 1 }
+    : fraction <= 0.05
+      ? { epochs: 4, maxStepsPerEpoch: 40, patience: 2 }
+      : fraction <= 0.1
+        ? { epochs: 4, maxStepsPerEpoch: 60, patience: 2 }
+        : fraction <= 0.25
+          ? { epochs: 4, maxStepsPerEpoch: 75, patience: 2 }
+          : fraction <= 0.5
+            ? { epochs: 4, maxStepsPerEpoch: 90, patience: 2 }
+            : { epochs: 4, maxStepsPerEpoch: 100, patience: 2 };
+  return { epochs: o.budget?.epochs ?? base.epochs, maxStepsPerEpoch: o.budget?.maxStepsPerEpoch ?? base.maxStepsPerEpoch, patience: o.budget?.patience ?? base.patience };
+}
+
+/** A seeded subset of `n` cases, in their original order (all when n ≥ length). */
+function seededSubset<T>(xs: T[], n: number, seed: number): T[] {
+  if (n >= xs.length) return xs;
+  const keep = new Set(new Rng(seed).shuffle(xs.map((_, i) => i)).slice(0, n));
+  return xs.filter((_, i) => keep.has(i));
+}
+
+const metric = (row: RankedMethod, name: string) => row.report.aggregate[name] ?? NaN;
+
+/**
+ * The model alone (method = strategy) and, when transfer chose a combination with counting on
+ * validation, the combination (strategy + counting), each with its evaluation seconds. A model share
+ * of 1 means the combination is the model alone: its row repeats the model's figures.
+ */
+function evaluateVariants(service: RecommendService, C: number, split: EventsSplit, strategy: string, recommender: Recommender, aloneDone: boolean): [RankedMethod, number][] {
+  const timed = (name: string, r: Recommender): [RankedMethod, number] => {
+    const t0 = performance.now();
+    const [row] = service.evaluate(C, split, [{ name, recommender: r }], {}, []);
+    return [row!, (performance.now() - t0) / 1000];
+  };
+  // A deterministic model's row recorded by an earlier run (zero-shot) is not ranked again.
+  if (aloneDone && recommender.blend && recommender.blend.modelWeight < 1) return [timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
+  const alone = timed(strategy, { ...recommender, blend: undefined });
+  if (!recommender.blend) return [alone];
+  if (recommender.blend.modelWeight >= 1) return [alone, [{ ...alone[0], name: `${strategy}${COUNTING_SUFFIX}`, blend: { ...recommender.blend } }, alone[1]]];
+  return [alone, timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
+}
+
+export async function runRecommendSavings(o: RecommendSavingsOptions): Promise<BenchResult<RecsysSummary>> {
+  const log = o.log ?? ((line: string) => console.log(line));
+  const quick = Boolean(o.quick);
+  const tag = tagOf(o);
+  if (tag !== undefined && !/^[\w.-]+$/.test(tag)) throw new UsageError(`--tag: letters, digits, . _ - only (got "${tag}")`);
+  const NAME = recommendSavingsName(o);
+  const out = resolve(o.out);
+  mkdirSync(out, { recursive: true });
+  const runsFile = new RunsFile<RecsysRun>(join(out, recommendSavingsRunsFile(o)));
+  const RUNS_FILE = runsFile.path;
+  const batch = o.batch ?? 128;
+  const valCases = o.valCases ?? 1000;
+  if (o.fresh) runsFile.remove();
+  const backend = await useBackend('auto');
+  const container = createContainer(builtinPlugins);
+  const service = container.get<RecommendService>(RECOMMEND_SERVICE);
+  const backboneId = o.backbone;
+  const chosen = service.backbone(backboneId) as { weightsDir?: string };
+  if (o.weights !== undefined) useWeightsFolder(chosen, backboneId, o.weights);
+  const weightsDir = chosen.weightsDir;
+  const weights = weightsDir ? shippedWeights(weightsDir) : { hasWeights: false, corpus: 'unknown' };
+  const source = weights.manifest
+    ? `${backboneId} pretrained on ${weights.manifest.corpus.description} for ${weights.manifest.steps.toLocaleString('en-US')} steps (${Math.round(weights.manifest.wallSeconds / 60)} min, created ${weights.manifest.createdAt})`
+    : `${backboneId}: no pretrained weights found (only scratch and the baselines can run)`;
+  log(`source: ${source}`);
+
+  const ds = await loadEvents(o.events);
+  const full = leaveOneOut(ds);
+  const C = ds.items.length;
+  const testCases = o.testCases ?? (quick ? 2000 : undefined);
+  const base: EventsSplit = testCases ? { ...full, test: seededSubset(full.test, testCases, 12345) } : full;
+  const dataset = basename(o.events);
+  log(`${dataset}: ${ds.users.length} users, ${C} items, ${ds.events} events; ranking ${base.test.length} test cases`);
+
+  let done = await runsFile.load();
+  const stale = [...new Set(done.filter((r) => r.weightsSteps !== undefined && r.weightsSteps !== weights.manifest?.steps).map((r) => r.weightsSteps))];
+  if (stale.length) (o.warn ?? console.warn)(`warning: ${RUNS_FILE} holds pretrained runs from checkpoints of ${stale.join(', ')} steps, the weights now have ${weights.manifest?.steps ?? 'none'}; they count as done and enter the report — use --fresh to re-run everything on the current weights`);
+  const key = (r: Pick<RecsysRun, 'method' | 'fraction' | 'seed'>) => `${r.method}|${r.fraction}|${r.seed}`;
+  const have = new Set(done.map(key));
+  const record = async (run: RecsysRun) => {
+    if (have.has(key(run))) return;
+    await runsFile.append(run);
+    done.push(run);
+    have.add(key(run));
+    log(
+      `${run.method.padEnd(13)} fraction ${String(run.fraction).padEnd(5)} seed ${run.seed}  NDCG@10 ${run['NDCG@10'].toFixed(4)}  HR@10 ${run['HR@10'].toFixed(4)}  train ${run.trainSeconds.toFixed(1)}s (${run.epochs} epochs)  eval ${run.evalSeconds.toFixed(1)}s`,
+    );
+  };
+  const seeds = o.seeds ?? (quick ? [1] : [1, 2, 3]);
+  const fractions = o.fractions ?? (quick ? [0.05, 0.1] : [0.05, 0.1, 0.25, 0.5, 1]);
+  if ([...seeds, ...fractions].some((x) => !Number.isFinite(x))) throw new UsageError('--seeds and --shares take numbers');
+  const strategies = o.strategies ?? ['zero-shot', 'probe', 'fine-tune', 'scratch'];
+  const selectBy = o.selectBy ?? 'ndcg';
+  // The loop's own conditions, counted ahead: what is still to run, for the progress.
+  const bothDone = (method: string, fraction: number, seed: number) => have.has(key({ method, fraction, seed })) && have.has(key({ method: `${method}${COUNTING_SUFFIX}`, fraction, seed }));
+  const referenceDue = (fraction: number, seed: number) =>
+    !o.skipReference && ((strategies.includes('zero-shot') && weights.hasWeights && !bothDone('zero-shot', fraction, seed)) || service.recommendBaselineIds().some((id) => !have.has(key({ method: id, fraction, seed }))));
+  const strategyDue = (strategy: StrategyName, fraction: number, seed: number) => strategy !== 'zero-shot' && !bothDone(strategy, fraction, seed) && (strategy === 'scratch' || weights.hasWeights);
+  const total = o.reportOnly ? 0 : fractions.flatMap((f) => seeds.map((seed) => (referenceDue(f, seed) ? 1 : 0) + strategies.filter((st) => strategyDue(st, f, seed)).length)).reduce((a, b) => a + b, 0);
+  let finished = 0;
+  const tick = (detail: string) => o.progress?.(++finished, total, detail);
+  if (!o.reportOnly) o.progress?.(0, total, 'loading');
+  if (!o.reportOnly) {
+    for (const fraction of fractions) {
+      for (const seed of seeds) {
+        const due = referenceDue(fraction, seed);
+        const restricted = restrictTrainingUsers(base, fraction, seed, fraction < 1 ? (o.heldOutValidation ?? 0.2) : 0);
+        const split: EventsSplit = capValidation(restricted, valCases, seed + 1);
+        const trainUsers = split.train.filter((s) => s.length > 0).length;
+        const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
+        const b = { ...budgetFor(o, fraction), batchSize: batch, validationCases: split.validation.length, selectBy };
+        const common = { fraction, seed, trainUsers, trainExamples, testCases: split.test.length, backend: backend.active };
+        const row = (r: RankedMethod, extra: Partial<RecsysRun> & Pick<RecsysRun, 'trainSeconds' | 'evalSeconds'>): RecsysRun => ({
+          method: r.name,
+          kind: r.kind,
+          ...common,
+          'NDCG@5': metric(r, 'NDCG@5'),
+          'NDCG@10': metric(r, 'NDCG@10'),
+          'NDCG@20': metric(r, 'NDCG@20'),
+          'HR@10': metric(r, 'HR@10'),
+          'MRR@10': metric(r, 'MRR@10'),
+          'coverage@10': metric(r, 'coverage@10'),
+          epochs: 0,
+          bestEpoch: 0,
+          trainableParameters: 0,
+          ...extra,
+        });
+        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize, items: ds.items, itemTransfer: o.itemTransfer ?? 'never', epochSelection: selectBy, countingShare: o.countingShare };
+
+        // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
+        if (!o.skipReference) {
+          if (strategies.includes('zero-shot') && weights.hasWeights && !(have.has(key({ method: 'zero-shot', fraction, seed })) && have.has(key({ method: `zero-shot${COUNTING_SUFFIX}`, fraction, seed })))) {
+            const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
+            for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender, have.has(key({ method: 'zero-shot', fraction, seed })))) {
+              await record(row(r, { trainSeconds: 0, evalSeconds, weightsSteps: weights.manifest?.steps, ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}) }));
+            }
+            z.recommender.model.dispose();
+          }
+          for (const id of service.recommendBaselineIds()) {
+            if (have.has(key({ method: id, fraction, seed }))) continue;
+            // Fitting a baseline is counting; its time is part of evalSeconds.
+            const t0 = performance.now();
+            const [r] = service.evaluate(C, split, [], {}, [id]);
+            await record(row(r!, { trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 }));
+          }
+          if (due) tick(`zero-shot and the baselines on ${pct(fraction)} of the users, seed ${seed}`);
+        }
+
+        for (const strategy of strategies) {
+          if (strategy === 'zero-shot' || (have.has(key({ method: strategy, fraction, seed })) && have.has(key({ method: `${strategy}${COUNTING_SUFFIX}`, fraction, seed })))) continue;
+          if (strategy !== 'scratch' && !weights.hasWeights) {
+            log(`skipping ${strategy}: ${backboneId} has no pretrained weights`);
+            continue;
+          }
+          const outcome = await service.transfer(C, split, { ...transferOpts, strategy });
+          for (const [r, evalSeconds] of evaluateVariants(service, C, split, strategy, outcome.recommender, false)) {
+            await record(
+              row(r, {
+                trainSeconds: outcome.training.seconds,
+                evalSeconds,
+                epochs: outcome.training.epochsRun,
+                bestEpoch: outcome.training.bestEpoch,
+                trainableParameters: outcome.training.trainableParameters,
+                budget: b,
+                weightsSteps: strategy === 'scratch' ? undefined : weights.manifest?.steps,
+                ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}),
+              }),
+            );
+          }
+          outcome.recommender.model.dispose();
+          tick(`${strategy} on ${pct(fraction)} of the users, seed ${seed}`);
+        }
+      }
+    }
+  }
+
+  // Other processes may have appended runs meanwhile: report on the whole file.
+  done = await runsFile.load();
+  // The budgets the recorded runs actually used (several per fraction only if runs were mixed).
+  const budgets = [...new Set(done.map((r) => r.fraction))]
+    .sort((a, b) => a - b)
+    .map((f) => {
+      const used = [...new Set(done.filter((r) => r.fraction === f && r.budget).map((r) => `≤ ${r.budget!.epochs} × ${r.budget!.maxStepsPerEpoch} steps, patience ${r.budget!.patience}, kept epoch by validation ${r.budget!.selectBy === 'ndcg' ? 'NDCG@10' : 'loss'}`))];
+      return used.length ? `${+(100 * f).toFixed(1)}%: ${used.join(' / ')}` : undefined;
+    })
+    .filter(Boolean);
+  const summary = summariseRecsys(done);
+  const checkpoints = [...new Set(done.map((r) => r.weightsSteps).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
+  const sourceText = checkpoints.length > 1 ? `${source}; NOTE: the pretrained runs used checkpoints of ${checkpoints.join(', ')} steps — re-run them with --fresh on final weights` : source;
+  const md = recsysMarkdown(summary, {
+    dataset,
+    users: ds.users.length,
+    items: C,
+    events: ds.events,
+    backend: backend.active,
+    source: sourceText,
+    budgets: budgets.join('; ') + `; batch ${batch}, ≤ ${valCases} validation cases` + (testCases ? `; **${base.test.length} test cases only**` : ''),
+    machine: machineSummary(machineInfo()),
+  });
+  const machine = machineInfo();
+  const written = await writeResults(
+    NAME,
+    { machine, backend: backend.active, dataset, users: ds.users.length, items: C, events: ds.events, testCases: base.test.length, source: sourceText, manifest: weights.manifest ? { corpus: weights.manifest.corpus, steps: weights.manifest.steps, command: weights.manifest.command, createdAt: weights.manifest.createdAt } : undefined, budgets, runs: done, summary },
+    md,
+    { dir: out },
+  );
+  const report = await writeReport(out, NAME, {
+    title: `Recommendation data savings: ${dataset}`,
+    markdown: md,
+    charts: summary.cells.length ? recommendSavingsCharts(summary, done, { dataset }) : [],
+    machine,
+    backend: backend.active,
+    command: o.command,
+  });
+  return { files: { ...written, ...report, runs: RUNS_FILE }, markdown: md, summary, runs: done.length };
+}

@@ -1,0 +1,60 @@
+import { UsageError } from '../errors.js';
+import type { FileRef } from './file-ref.js';
+
+/**
+ * Small checks for job payloads, which arrive from Redis as untrusted JSON. Each throws a UsageError
+ * naming the job kind and the field, so a malformed job fails once with a line that says why.
+ */
+export class PayloadReader {
+  constructor(
+    private readonly kind: string,
+    private readonly value: unknown,
+  ) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.bad('payload', 'an object');
+  }
+
+  private bad(field: string, want: string): UsageError {
+    return new UsageError(`${this.kind} job: ${field} must be ${want}; the job was not made by this headstart version's commands`, 'bad-job-payload');
+  }
+
+  private field(name: string): unknown {
+    return (this.value as Record<string, unknown>)[name];
+  }
+
+  string(name: string): string {
+    const v = this.field(name);
+    if (typeof v !== 'string' || v.length === 0) throw this.bad(name, 'a non-empty string');
+    return v;
+  }
+
+  int(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const v = this.field(name);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw this.bad(name, `an integer in [${min}, ${max}]`);
+    return v;
+  }
+
+  boolean(name: string): boolean {
+    const v = this.field(name);
+    if (typeof v !== 'boolean') throw this.bad(name, 'true or false');
+    return v;
+  }
+
+  /** A plain JSON object, returned as it is: the job kind's own loader validates its contents. */
+  object(name: string): Record<string, unknown> {
+    const v = this.field(name);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw this.bad(name, 'an object');
+    return v as Record<string, unknown>;
+  }
+
+  fileRef(name: string): FileRef {
+    const v = this.field(name) as Partial<FileRef> | undefined;
+    if (typeof v !== 'object' || v === null || typeof v.path !== 'string' || !v.path.startsWith('/') || typeof v.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(v.sha256)) {
+      throw this.bad(name, '{path: an absolute path, sha256: 64 hex digits}');
+    }
+    return { path: v.path, sha256: v.sha256 };
+  }
+
+  optionalFileRef(name: string): FileRef | undefined {
+    return this.field(name) === undefined ? undefined : this.fileRef(name);
+  }
+}

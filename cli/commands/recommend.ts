@@ -26,7 +26,7 @@ export default class Recommend extends HeadstartCommand {
     events: Flags.string({ description: "events of the users to recommend for (each user's events are their history)", required: true }),
     ...eventsColumnFlags,
     k: Flags.integer({ description: 'recommendations per user', default: 10 }),
-    out: Flags.string({ description: 'CSV to write: user_id,rank,item_id,score', required: true }),
+    out: Flags.string({ description: 'CSV to write: user_id,rank,item_id,probability (of being the user\'s next item, under the model as it ranks)', required: true }),
     strict: Flags.boolean({ description: "reject events whose item is not in the model's catalogue instead of ignoring them" }),
     'include-seen': Flags.boolean({ description: 'also recommend items the user already has' }),
     ...queueFlag,

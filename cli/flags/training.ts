@@ -3,7 +3,7 @@ import type { TrainSettings } from '../../core/training/train-options.js';
 import { UsageError } from '../../core/errors.js';
 
 /** Training flags of the transfer commands, with the use case's defaults. */
-export function trainingFlags(defaults: { seed: number; epochs: number; batchSize: number; patience: number; maxStepsPerEpoch: number }) {
+export function trainingFlags(defaults: { seed: number; epochs: number; batchSize: number; patience: number; maxStepsPerEpoch: number; maxMinutes?: number }) {
   return {
     seed: Flags.integer({ description: 'seed: the same seed and data give the same numbers', default: defaults.seed }),
     epochs: Flags.integer({ default: defaults.epochs }),
@@ -11,7 +11,10 @@ export function trainingFlags(defaults: { seed: number; epochs: number; batchSiz
     'learning-rate': Flags.string({ description: "head learning rate (default: the strategy's: 3e-4 probe/fine-tune, 1e-3 scratch; the backbone trains at a tenth under fine-tune)" }),
     patience: Flags.integer({ description: 'epochs without validation improvement before stopping', default: defaults.patience }),
     'steps-per-epoch': Flags.integer({ description: 'optimiser steps per epoch at most', default: defaults.maxStepsPerEpoch }),
-    'max-minutes': Flags.string({ description: 'training time budget: the epoch running when it is reached ends early and is validated, then training stops (results then depend on machine speed)' }),
+    'max-minutes': Flags.string({
+      description: `training time budget${defaults.maxMinutes !== undefined ? ' of each training run' : ''}: the epoch running when it is reached ends early and is validated, then training stops (results then depend on machine speed)`,
+      ...(defaults.maxMinutes !== undefined ? { default: String(defaults.maxMinutes) } : {}),
+    }),
   };
 }
 

@@ -87,7 +87,7 @@ describe('transfer recommend → evaluate → recommend', () => {
     expect(summary).toMatchObject({ users: 2, unknownEvents: 2, unknownItems: 2, skippedUsers: 1 });
     expect(summary.notices.join(' ')).toMatch(/1 user\(s\) with no event of a catalogue item got no recommendations/);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('user_id,rank,item_id,score');
+    expect(lines[0]).toBe('user_id,rank,item_id,probability');
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows).toHaveLength(10);
     const new1 = rows.filter((x) => x[0] === 'new1');
@@ -95,7 +95,8 @@ describe('transfer recommend → evaluate → recommend', () => {
     expect(new1.map((x) => x[2])).not.toContain('i3');
     expect(new1.map((x) => x[2])).not.toContain('i4');
     const scores = new1.map((x) => Number(x[3]));
-    expect(scores.every(Number.isFinite)).toBe(true);
+    expect(scores.every((p) => p >= 0 && p <= 1)).toBe(true);
+    expect(scores.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-3);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
     // --include-seen lets history items back in; --strict rejects the unknown item.
     const seen = await cli(['recommend', '--model', model, '--events', recent, '--k', '15', '--include-seen', '--out', join(dir, 'recs-seen.csv')]);

@@ -17,13 +17,13 @@ import type { RecommenderMeta } from '../services/recommender-folder.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { mapToCatalogue } from '../data/catalogue.js';
 
-/** The recommendations CSV `headstart recommend` writes: user_id,rank,item_id,score. */
-export const RECOMMEND_CSV_HEADER = 'user_id,rank,item_id,score';
+/** The recommendations CSV `headstart recommend` writes: user_id,rank,item_id,probability (of being the user's next item). */
+export const RECOMMEND_CSV_HEADER = 'user_id,rank,item_id,probability';
 
 /** The rows of `recs` under the model's item ids; shared by the local run and the shards, so both write the same bytes. */
 export function recommendationRows(recs: Recommendation[], items: readonly string[]): string[] {
   const lines: string[] = [];
-  for (const r of recs) r.items.forEach((item, i) => lines.push(`${csvCell(r.user)},${i + 1},${csvCell(items[item]!)},${r.scores[i]!.toPrecision(6)}`));
+  for (const r of recs) r.items.forEach((item, i) => lines.push(`${csvCell(r.user)},${i + 1},${csvCell(items[item]!)},${r.probabilities[i]!.toPrecision(4)}`));
   return lines;
 }
 

@@ -87,7 +87,8 @@ export interface Recommender {
 export interface Recommendation {
   user: string;
   items: number[];
-  scores: number[];
+  /** Each item's probability of being the next one, under the model as it ranks. */
+  probabilities: number[];
 }
 
 export interface RecommendTransferOutcome {
@@ -115,7 +116,11 @@ export interface RecommendEvaluateOptions {
   ks?: number[];
 }
 
-export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, validationUsers: 2000, epochSelection: 'ndcg' as const };
+/**
+ * CLI defaults. maxMinutes bounds each training run (the asked strategy, then the scratch comparison
+ * with the same budget), so `transfer recommend` ends in about 5 minutes on a 20k-user log on a CPU.
+ */
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, maxMinutes: 1.5, validationUsers: 2000, epochSelection: 'ndcg' as const };
 
 /**
  * Recommendation use cases over the container's components: transfer (a new head on a backbone,
@@ -274,12 +279,15 @@ export class RecommendService {
   }
 
   /**
-   * Top-k items for each history (catalogue indices, best first, with the model's scores), in batches
+   * Top-k items for each history (catalogue indices, best first, with their probability of being the
+   * next item under the model as it ranks, combination included), in batches
    * of bounded memory; the history's own items are skipped unless `includeSeen`.
    */
   recommend(recommender: Recommender, histories: { user: string; items: number[]; times?: number[] }[], k: number, o: { includeSeen?: boolean; batchSize?: number } = {}): Recommendation[] {
     const N = recommender.catalogueSize;
     const score = this.scorer(recommender);
+    // Counting alone (share 0) ranks by its raw scores; everything else by log-probabilities.
+    const probabilities = recommender.blend && recommender.blend.modelWeight <= 0 ? countingProbabilities : softmaxProbabilities;
     const batchSize = o.batchSize ?? 256;
     const excluded = new Uint8Array(N);
     const out: Recommendation[] = [];
@@ -291,7 +299,7 @@ export class RecommendService {
         if (!o.includeSeen) for (const i of h.items) excluded[i] = 1;
         const items = topItems(row, k, o.includeSeen ? undefined : excluded);
         if (!o.includeSeen) for (const i of h.items) excluded[i] = 0;
-        out.push({ user: h.user, items, scores: items.map((i) => row[i]!) });
+        out.push({ user: h.user, items, probabilities: probabilities(row, items) });
       });
     }
     return out;
@@ -331,4 +339,20 @@ function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturi
     },
   };
   return { selector, choices, allCases };
+}
+
+/** Probabilities of `items` from a row of log-probabilities (or logits: normalised over the row). */
+function softmaxProbabilities(row: Float32Array, items: number[]): number[] {
+  let top = -Infinity;
+  for (const v of row) if (v > top) top = v;
+  let sum = 0;
+  for (const v of row) sum += Math.exp(v - top);
+  return items.map((i) => Math.exp(row[i]! - top) / sum);
+}
+
+/** Probabilities of `items` from a row of counting scores (normalised; "rank last" scores get none). */
+function countingProbabilities(row: Float32Array, items: number[]): number[] {
+  let sum = 0;
+  for (const v of row) if (v > 0) sum += v;
+  return items.map((i) => (sum > 0 ? Math.max(row[i]!, 0) / sum : 0));
 }

@@ -45,7 +45,7 @@ export default class Evaluate extends HeadstartCommand {
     strict: Flags.boolean({ description: "recommend models: reject events whose item is not in the model's catalogue instead of ignoring them" }),
     model: Flags.string({ description: 'model folder written by `transfer`', required: true }),
     'per-series': Flags.boolean({ description: 'include per-series metrics in --json output' }),
-    plot: Flags.string({ description: 'forecast models: write an SVG of history, actuals and forecasts (model, seasonal naive) for the first --plot-series series' }),
+    plot: Flags.string({ description: 'forecast models: write an SVG of history, actuals and forecasts (model, seasonal naive, ETS; the interval band for quantile models) for the first --plot-series series, one panel each, dates on the x axis' }),
     'plot-series': Flags.integer({ description: 'how many series to plot', default: 6 }),
   };
 

@@ -120,7 +120,7 @@ export interface RecommendEvaluateOptions {
  * CLI defaults. maxMinutes bounds each training run (the asked strategy, then the scratch comparison
  * with the same budget), so `transfer recommend` ends in about 5 minutes on a 20k-user log on a CPU.
  */
-export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, maxMinutes: 1.5, validationUsers: 2000, epochSelection: 'ndcg' as const };
+export const RECOMMEND_DEFAULTS = { backbone: 'sasrec-s', head: 'next-item', seed: 42, epochs: 4, batchSize: 128, patience: 2, maxStepsPerEpoch: 50, maxMinutes: 1.25, validationUsers: 2000, epochSelection: 'ndcg' as const };
 
 /**
  * Recommendation use cases over the container's components: transfer (a new head on a backbone,

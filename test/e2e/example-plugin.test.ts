@@ -3,28 +3,17 @@
  * against headstart/plugin only), as a user runs it: link it, pretrain its backbone a few steps under
  * its own id, transfer and evaluate with its head, run its contract tests under its own vitest.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { pluginCli } from '../helpers/plugin-cli.js';
 
 let home: string;
 let plugin: string;
 
-function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  // Plugin state lives under XDG folders: point them at the test's temp home.
-  const env = { ...process.env, NO_COLOR: '1', XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
-const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'cli/bin/run.js'), ...args]);
-const json = <T>(r: { code: number; stdout: string; stderr: string }): T => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const { run, cli, json } = pluginCli(() => home);
 
 beforeAll(() => {
   ensureBuilt();

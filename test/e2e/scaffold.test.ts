@@ -3,28 +3,17 @@
  * head listed, and run the exported contract suite from the plugin's own vitest. (Pretraining,
  * transfer and evaluation of a plugin's backbone: example-plugin.test.ts.)
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { pluginCli } from '../helpers/plugin-cli.js';
 
 let home: string;
 let plugin: string;
 
-/** The CLI with plugin state under the test's temp home. */
-function run(cmd: string, args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, NO_COLOR: '1', XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') };
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd, env, timeout: 240_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
-const cli = (args: string[]) => run(process.execPath, [join(ROOT, 'cli/bin/run.js'), ...args]);
-const json = <T>(r: { code: number; stdout: string; stderr: string }): T => {
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as T;
-};
+const { run, cli, json } = pluginCli(() => home);
 
 beforeAll(() => {
   ensureBuilt();

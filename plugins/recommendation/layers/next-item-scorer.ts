@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from '../../../core/nn/index.js';
 import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
-import { gatherRows, scatterAdd, scoreAll } from './ops.js';
+import { gatherRows, logAddExp, scatterAdd, scoreAll } from './ops.js';
+import { countingMixture } from './counting-mixture.js';
 
 /**
  * Per-candidate features the scorer weighs with user-dependent gates. They mean the same in every
@@ -49,7 +50,7 @@ export interface NextItemScorerArgs {
   /**
    * Training only: counting's share r of a fixed mixture the loss is taken through,
    * p = (1 − r)·softmax(logits) + r·p_counting (0: off). The model then learns where counting is
-   * wrong instead of relearning what it already ranks well (see residualLogProbabilities).
+   * wrong instead of relearning what it already ranks well (see counting-mixture.ts).
    */
   countingShare?: number;
   /** Under countingShare: counting gives a history's own items no mass (CountingBlend.historyLast). */
@@ -349,7 +350,7 @@ export class NextItemScorer extends tf.layers.Layer {
         const [lastAt, ...restAt] = evidence.indices;
         const [lastUp, ...restUp] = evidence.updates;
         const out = tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
-        return kwargs.training && this.countingShare > 0 ? this.residualLogProbabilities(out, p, rowsOf, pairs, scatter) : out;
+        return kwargs.training && this.countingShare > 0 ? this.throughCounting(out, p, rowsOf, pairs, scatter) : out;
       }
       const catalogue = tf.add(logits, scatter(own.indices, own.updates));
       const named = tf.cast(tf.greater(tf.scatterND(tf.concat(evidence.indices, 0) as tf.Tensor2D, tf.concat(evidence.present, 0) as tf.Tensor1D, [B, N]), 0), 'float32');
@@ -362,41 +363,14 @@ export class NextItemScorer extends tf.layers.Layer {
       const logPi = tf.add(tf.slice(logBoth, [0, 0], [B, 1]), tf.mul(tf.sub(anyNamed, 1), 1e9));
       const logRest = tf.mul(tf.slice(logBoth, [0, 1], [B, 1]), anyNamed);
       const mixed = logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
-      return kwargs.training && this.countingShare > 0 ? this.residualLogProbabilities(mixed, p, rowsOf, pairs, scatter) : mixed;
+      return kwargs.training && this.countingShare > 0 ? this.throughCounting(mixed, p, rowsOf, pairs, scatter) : mixed;
     });
   }
 
-  /**
-   * log[(1 − r)·softmax(logits) + r·p_counting] per row, with p_counting the counting baseline's
-   * score (CooccurrenceScorer: P(j | last) + ½ P(j | second-last) + Σ_s cooc / total / s, popularity
-   * below any evidence) normalised over the catalogue, on the same held-out-corrected statistics the
-   * features use. Its cross-entropy's gradient reaches the model in proportion to the share of the
-   * target's probability the model holds, so rows counting already ranks well weigh little.
-   */
-  private residualLogProbabilities(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, rowsOf: (w: number) => tf.Tensor, pairs: (r: tf.Tensor, c: tf.Tensor) => tf.Tensor, scatter: (i: tf.Tensor[], u: tf.Tensor[]) => tf.Tensor): tf.Tensor {
-    const { B, T } = p;
-    const N = this.items;
-    const K = this.successors;
-    const r = this.countingShare;
-    const indices = [pairs(rowsOf(K), p.last.succ)];
-    const updates = [tf.reshape(tf.mul(p.last.prob, p.last.ok), [-1])];
-    if (p.second) {
-      indices.push(pairs(rowsOf(K), p.second.succ));
-      updates.push(tf.reshape(tf.mul(tf.mul(p.second.prob, p.second.ok), 0.5), [-1]));
-    }
-    if (p.near) {
-      indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
-      updates.push(tf.reshape(p.near.raw, [-1]));
-    }
-    const counts = this.s.counts.read();
-    let score = tf.add(scatter(indices, updates), tf.expandDims(tf.mul(tf.div(counts, tf.add(tf.max(counts), 1)), 1e-6), 0));
-    if (this.historyLast) {
-      const seen = tf.minimum(tf.scatterND(pairs(rowsOf(T), p.ids) as tf.Tensor2D, tf.reshape(p.valid, [-1]) as tf.Tensor1D, [B, N]), 1);
-      score = tf.mul(score, tf.sub(1, seen));
-    }
-    const logCounting = tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
-    // Counting reads only non-trainable statistics: a fixed expert beside the model.
-    return logAddExp(tf.add(tf.logSoftmax(logits), Math.log(1 - r)), tf.add(logCounting, Math.log(r)));
+  /** Training under countingShare: the loss is taken through the mixture with counting (countingMixture). */
+  private throughCounting(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, rowsOf: (w: number) => tf.Tensor, pairs: (r: tf.Tensor, c: tf.Tensor) => tf.Tensor, scatter: (i: tf.Tensor[], u: tf.Tensor[]) => tf.Tensor): tf.Tensor {
+    const evidence = { ...p, N: this.items, K: this.successors, counts: this.s.counts.read() };
+    return countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, { rowsOf, pairs, scatter });
   }
 
   /**
@@ -446,9 +420,3 @@ export class NextItemScorer extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(NextItemScorer);
-
-/** log(eᵃ + eᵇ), elementwise and stable. */
-function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const top = tf.maximum(a, b);
-  return tf.add(top, tf.log(tf.add(tf.exp(tf.sub(a, top)), tf.exp(tf.sub(b, top)))));
-}

@@ -65,3 +65,9 @@ export const scoreAll = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((u, e, b
     },
   };
 }) as (u: tf.Tensor2D, e: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
+
+/** log(eᵃ + eᵇ), elementwise and stable. */
+export function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const top = tf.maximum(a, b);
+  return tf.add(top, tf.log(tf.add(tf.exp(tf.sub(a, top)), tf.exp(tf.sub(b, top)))));
+}

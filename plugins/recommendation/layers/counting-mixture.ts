@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs';
+import { logAddExp } from './ops.js';
+
+/** The held-out-corrected sparse evidence the next-item scorer prepares, as counting reads it. */
+export interface CountingEvidence {
+  B: number;
+  T: number;
+  /** Catalogue size and successors kept per item. */
+  N: number;
+  K: number;
+  last: { succ: tf.Tensor; prob: tf.Tensor; ok: tf.Tensor };
+  second?: { succ: tf.Tensor; prob: tf.Tensor; ok: tf.Tensor };
+  near?: { ids: tf.Tensor; raw: tf.Tensor };
+  ids: tf.Tensor;
+  valid: tf.Tensor;
+  /** Item counts of the statistics. */
+  counts: tf.Tensor;
+}
+
+/** The scorer's helpers that turn [B, X] ids and values into scattered [B, N] rows. */
+export interface SparseHelpers {
+  rowsOf: (width: number) => tf.Tensor;
+  pairs: (rows: tf.Tensor, cols: tf.Tensor) => tf.Tensor;
+  scatter: (indices: tf.Tensor[], updates: tf.Tensor[]) => tf.Tensor;
+}
+
+/**
+ * log[(1 − r)·softmax(logits) + r·p_counting] per row, with p_counting the counting baseline's
+ * score (CooccurrenceScorer: P(j | last) + ½ P(j | second-last) + Σ_s cooc / total / s, popularity
+ * below any evidence) normalised over the catalogue, on the same held-out-corrected statistics the
+ * features use. Its cross-entropy's gradient reaches the model in proportion to the share of the
+ * target's probability the model holds, so rows counting already ranks well weigh little.
+ */
+export function countingMixture(logits: tf.Tensor, p: CountingEvidence, o: { share: number; historyLast: boolean }, f: SparseHelpers): tf.Tensor {
+  const { B, T, N, K } = p;
+  const { rowsOf, pairs, scatter } = f;
+  const r = o.share;
+  const indices = [pairs(rowsOf(K), p.last.succ)];
+  const updates = [tf.reshape(tf.mul(p.last.prob, p.last.ok), [-1])];
+  if (p.second) {
+    indices.push(pairs(rowsOf(K), p.second.succ));
+    updates.push(tf.reshape(tf.mul(tf.mul(p.second.prob, p.second.ok), 0.5), [-1]));
+  }
+  if (p.near) {
+    indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+    updates.push(tf.reshape(p.near.raw, [-1]));
+  }
+  const counts = p.counts;
+  let score = tf.add(scatter(indices, updates), tf.expandDims(tf.mul(tf.div(counts, tf.add(tf.max(counts), 1)), 1e-6), 0));
+  if (o.historyLast) {
+    const seen = tf.minimum(tf.scatterND(pairs(rowsOf(T), p.ids) as tf.Tensor2D, tf.reshape(p.valid, [-1]) as tf.Tensor1D, [B, N]), 1);
+    score = tf.mul(score, tf.sub(1, seen));
+  }
+  const logCounting = tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
+  // Counting reads only non-trainable statistics: a fixed expert beside the model.
+  return logAddExp(tf.add(tf.logSoftmax(logits), Math.log(1 - r)), tf.add(logCounting, Math.log(r)));
+}

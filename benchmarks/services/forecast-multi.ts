@@ -22,6 +22,7 @@ import type { ForecastService } from '../../plugins/forecasting/services/forecas
 import type { ForecastBaseline, StrategyName } from '../../core/interfaces/index.js';
 import type { CombineMethod } from '../../plugins/forecasting/output-policy.js';
 import { parseQuantileLevels } from '../../plugins/forecasting/heads/quantile-forecast-head.js';
+import { memoisedBaseline } from '../../plugins/forecasting/baselines/memoised.js';
 import { baselineQuantiles, scoreQuantiles } from '../../plugins/forecasting/services/quantile-scoring.js';
 import { machineInfo } from '../harness/machine.js';
 import { writeResults } from '../harness/results.js';
@@ -59,6 +60,8 @@ export interface ForecastMultiOptions {
   datasets?: string[];
   /** Also forecast and score these quantile levels (e.g. "0.1,0.5,0.9"). */
   quantiles?: string;
+  /** Fit each level's spread on the validation windows (default true, as transfer does). */
+  calibrateQuantiles?: boolean;
   /** Score the single backbone with this weights folder instead of its shipped one. */
   weights?: string;
   /** Suffix for the method names (e.g. a candidate weights folder). */
@@ -68,32 +71,6 @@ export interface ForecastMultiOptions {
   quick?: boolean;
   command?: string;
   log?: BenchLog;
-}
-
-/** A partner that fits each history once: the same ETS forecasts serve the mean and the selection. */
-function memoised(b: ForecastBaseline): ForecastBaseline {
-  const cache = new Map<string, number[]>();
-  const qcache = new Map<string, number[][]>();
-  const keyOf = (history: number[], horizon: number, m: number) => `${history.length}|${horizon}|${m}|${history[0]}|${history[history.length - 1]}|${history[history.length >> 1]}`;
-  return {
-    id: b.id, task: b.task, description: b.description,
-    forecast(history, horizon, m) {
-      const key = keyOf(history, horizon, m);
-      let f = cache.get(key);
-      if (!f) cache.set(key, (f = b.forecast(history, horizon, m)));
-      return f;
-    },
-    ...(b.forecastQuantiles
-      ? {
-          forecastQuantiles(history: number[], horizon: number, m: number, levels: readonly number[]) {
-            const key = `${keyOf(history, horizon, m)}|${levels.join(',')}`;
-            let q = qcache.get(key);
-            if (!q) qcache.set(key, (q = b.forecastQuantiles!(history, horizon, m, levels)));
-            return q;
-          },
-        }
-      : {}),
-  };
 }
 
 export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchResult<MultiSummary>> {
@@ -145,7 +122,7 @@ export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchRe
           await record({ ...base, method: row.name, seed: 0, relMASE: row.relMASE, MASE: row.report.aggregate.MASE!, seconds: row.trainSeconds, ...probabilistic(row.name, levels ? baselineQuantiles(b, ds, testCuts, H, levels) : undefined) });
         }
       }
-      const ets = memoised(registry.get<ForecastBaseline>('baseline', 'ets'));
+      const ets = memoisedBaseline(registry.get<ForecastBaseline>('baseline', 'ets'));
       for (const backbone of backbones) {
         for (const strategy of strategies) {
           if (strategy !== 'zero-shot' && origin >= trainOrigins) continue;
@@ -157,7 +134,7 @@ export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchRe
             const t0 = performance.now();
             let outcome: Awaited<ReturnType<ForecastService['transfer']>>;
             try {
-              outcome = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...(levels ? { quantiles: levels } : {}), ...train });
+              outcome = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...(levels ? { quantiles: levels, calibrateQuantiles: o.calibrateQuantiles ?? true } : {}), ...train });
             } catch (e) {
               // A dataset too short to train on is a finding for this strategy, not the end of the suite.
               if ((e as { code?: string }).code !== 'too-short') throw e;

@@ -24,6 +24,11 @@ export class MetaChecks {
     if (!Array.isArray(value) || value.length > max || value.some((v, i) => typeof v !== 'number' || !(v > 0 && v < 1) || (i > 0 && v <= value[i - 1]))) this.fail(`${name} must be at most ${max} ascending numbers in (0, 1)`);
   }
 
+  /** Exactly `length` finite numbers, each in [min, max]. */
+  numbers(name: string, value: unknown, length: number, min: number, max: number): void {
+    if (!Array.isArray(value) || value.length !== length || value.some((v) => typeof v !== 'number' || !(v >= min && v <= max))) this.fail(`${name} must be ${length} numbers in [${min}, ${max}]`);
+  }
+
   /** An estimate of bytes a setting implies, refused above `limit`. */
   memory(what: string, bytes: number, limit = 4 * 1024 ** 3): void {
     if (!(bytes <= limit)) this.fail(`${what} would need about ${(bytes / 1024 ** 3).toFixed(1)} GB (limit ${(limit / 1024 ** 3).toFixed(0)} GB)`);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
-import { applyOutputPolicy, clipsAtZero, type Combination, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
+import { applyOutputPolicy, clipsAtZero, type Combination, type CombineMethod, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
 import { quantileLevels } from './heads/quantile-forecast-head.js';
+import { applySpread, fitSpreadScales, type CalibrationWindow } from './quantile-calibration.js';
 import type { TaskModel } from '../../core/task/task-model.js';
 import { DataError, ModelError } from '../../core/errors.js';
 import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.js';
@@ -32,6 +33,11 @@ export interface ForecasterMeta {
   intermittent?: IntermittentMode;
   /** The quantile levels asked for, when the head forecasts more (a pretrained head's grid). */
   quantiles?: number[];
+  /**
+   * Spread scale of each reported quantile level, per combination method, fit on the validation
+   * windows (quantile-calibration.ts); absent: the head's spread as it is.
+   */
+  quantileScale?: Partial<Record<CombineMethod, number[]>>;
 }
 
 export interface SeriesForecast {
@@ -86,15 +92,16 @@ export class Forecaster {
    * Quantile forecasts for each cut, [cut][level][step] in data units, ascending levels: the head's
    * quantiles (averaged level by level with the partner's when the model is combined with one that
    * forecasts quantiles), shifted so their median is the point forecast `predict` gives (combined,
-   * intermittent rule), then clipped at zero where the point forecast is. Averaging, shifting and
-   * clipping all keep them ordered.
+   * intermittent rule), spread by the validation-fit scales (meta.quantileScale), then clipped at
+   * zero where the point forecast is. Averaging, shifting, scaling (then sorting) and clipping all
+   * keep them ordered.
    */
   predictQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): number[][][] {
     return this.predictWithQuantiles(dataset, cuts, batchSize).quantiles;
   }
 
-  /** Point and quantile forecasts from one pass of the network (see predict and predictQuantiles). */
-  predictWithQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): { point: number[][]; quantiles: number[][][] } {
+  /** Point and quantile forecasts from one pass of the network (see predict and predictQuantiles); `calibrated: false` skips the spread scales. */
+  predictWithQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256, o: { calibrated?: boolean } = {}): { point: number[][]; quantiles: number[][][] } {
     const levels = quantileLevels(this.meta.head);
     const reported = this.quantileLevels.map((l) => levels.findIndex((p) => Math.abs(p - l) < 1e-9));
     const H = this.meta.horizon;
@@ -103,6 +110,7 @@ export class Forecaster {
     const mid = levels.indexOf(0.5);
     const mode = this.meta.nonNegative ?? 'auto';
     const method = this.meta.combination?.method ?? 'model';
+    const scales = (o.calibrated ?? true) ? this.meta.quantileScale?.[method] : undefined;
     const quantiles = raw.map((row, i) => {
       const c = cuts[i]!;
       const history = dataset.series[c.series]!.values.slice(0, c.cut);
@@ -111,12 +119,35 @@ export class Forecaster {
       const other = method !== 'model' ? this.partner?.forecastQuantiles?.(history, H, dataset.seasonalPeriod, levels) : undefined;
       const q = !other ? own : method === 'partner' ? other : own.map((r, k) => r.map((v, h) => (v + other[k]![h]!) / 2));
       const clip = clipsAtZero(mode, history);
-      return reported.map((k) => q[k]!.map((v, h) => {
-        const shifted = v - q[mid]![h]! + point[i]![h]!;
-        return clip ? Math.max(0, shifted) : shifted;
-      }));
+      const centred = reported.map((k) => q[k]!.map((v, h) => v - q[mid]![h]! + point[i]![h]!));
+      return applySpread(point[i]!, centred, scales ?? reported.map(() => 1), clip);
     });
     return { point, quantiles };
+  }
+
+  /**
+   * Fits the spread scales of `methods` on validation cuts (each cut's next `horizon` values must
+   * be in the data) and records them in meta.quantileScale. The partner should be memoised: each
+   * method forecasts the same windows again.
+   */
+  calibrateQuantiles(dataset: ForecastDataset, cuts: Cut[], methods: readonly CombineMethod[]): void {
+    const H = this.meta.horizon;
+    const combination = this.meta.combination;
+    const scales: Partial<Record<CombineMethod, number[]>> = {};
+    try {
+      for (const method of methods) {
+        this.meta.combination = method === 'model' ? undefined : { ...combination!, method };
+        const { point, quantiles } = this.predictWithQuantiles(dataset, cuts, 256, { calibrated: false });
+        const windows: CalibrationWindow[] = cuts.map((c, i) => {
+          const values = dataset.series[c.series]!.values;
+          return { actual: values.slice(c.cut, c.cut + H), point: point[i]!, quantiles: quantiles[i]!, clip: clipsAtZero(this.meta.nonNegative ?? 'auto', values.slice(0, c.cut)) };
+        });
+        scales[method] = fitSpreadScales(windows, this.quantileLevels);
+      }
+    } finally {
+      this.meta.combination = combination;
+    }
+    this.meta.quantileScale = scales;
   }
 
   /** The network's own point forecasts (its median for a quantile head), in data units. */

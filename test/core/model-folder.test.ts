@@ -186,6 +186,7 @@ describe('damaged or foreign model folders', () => {
       ['contextLength', { contextLength: 1e9 }],
       ['seasonalPeriod', { seasonalPeriod: -3 }],
       ['quantiles', { quantiles: [0.9, 0.1] }],
+      ['quantileScale', { quantileScale: { model: [1e9] } }],
     ] as const) {
       const out = copyModel(`absurd-${name}`);
       const m = manifestOf(out);

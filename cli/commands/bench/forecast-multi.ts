@@ -25,6 +25,7 @@ export default class BenchForecastMulti extends BenchCommand {
     origins: Flags.integer({ description: 'origins for zero-shot and the baselines', default: 3, min: 1 }),
     'train-origins': Flags.integer({ description: 'origins for the trained strategies', default: 1, min: 1 }),
     quantiles: Flags.string({ description: 'also forecast and score these quantile levels, e.g. 0.1,0.5,0.9 (WQL, MSIS, coverage)' }),
+    'calibrate-quantiles': Flags.boolean({ description: "with --quantiles: fit each level's spread on the validation windows, as transfer does (--no-calibrate-quantiles keeps the heads' spread)", allowNo: true, default: true }),
     quick: Flags.boolean({ description: 'two tiny epochs per trained strategy: checks the pipeline, measures little' }),
     ...benchFlags('forecast-multi'),
   };
@@ -47,6 +48,7 @@ export default class BenchForecastMulti extends BenchCommand {
       origins: flags.origins,
       trainOrigins: flags['train-origins'],
       quantiles: flags.quantiles,
+      calibrateQuantiles: flags['calibrate-quantiles'],
       quick: flags.quick,
     };
     const { dir, fresh } = await openBenchOut('forecast-multi', flags, [FORECAST_MULTI_RUNS], options);

@@ -32,6 +32,7 @@ export default class TransferForecast extends HeadstartCommand {
     ...trainingFlags(DEFAULTS),
     'no-covariates': Flags.boolean({ description: 'ignore covariate columns even if given' }),
     quantiles: Flags.string({ description: 'also forecast these quantile levels, e.g. 0.1,0.5,0.9 (a quantile head trained with the pinball loss; never crossing; the point forecast is the median)' }),
+    'calibrate-quantiles': Flags.boolean({ description: "with --quantiles: scale each level's spread so it fits the validation windows (pinball loss; --no-calibrate-quantiles keeps the head's spread)", allowNo: true, default: true }),
     'train-share': Flags.string({ description: 'train and validate on this share of the series only (a seeded subset; every series is still forecast and tested), e.g. 0.1 for a data-savings run' }),
     'non-negative': Flags.string({ description: 'clip forecasts at zero: auto (series whose history is never negative), always, never', options: [...NON_NEGATIVE_MODES], default: 'auto' }),
     intermittent: Flags.string({ description: 'intermittent series (over a quarter of the last two seasons zero): auto forecasts their recent median (what absolute-error metrics reward; usually 0), model leaves them to the model', options: [...INTERMITTENT_MODES], default: 'auto' }),
@@ -59,6 +60,7 @@ export default class TransferForecast extends HeadstartCommand {
       nonNegative: flags['non-negative'] as NonNegativeMode,
       intermittent: flags.intermittent as IntermittentMode,
       quantiles: flags.quantiles !== undefined ? parseQuantileLevels(flags.quantiles) : undefined,
+      calibrateQuantiles: flags['calibrate-quantiles'],
       trainShare: flags['train-share'] !== undefined ? Number(flags['train-share']) : undefined,
       combine: flags.combine as CombineOption,
       partner: flags['combine-with'],
@@ -72,6 +74,8 @@ export default class TransferForecast extends HeadstartCommand {
     this.say(`trained ${t.epochsRun} epochs (best ${t.bestEpoch}) in ${t.seconds.toFixed(1)}s, ${t.trainableParameters.toLocaleString('en-US')} trainable parameters, backend ${this.backend.active}`);
     this.say(`validation MASE ${outcome.validation.MASE.toFixed(3)} (seasonal naive ${outcome.validation.seasonalNaiveMASE.toFixed(3)}, relative ${outcome.validation.relMASE.toFixed(3)})`);
     const c = outcome.validation.combination;
+    const spread = outcome.forecaster.meta.quantileScale?.[c?.method ?? 'model'];
+    if (spread) this.say(`quantile spread fit on validation: ${outcome.forecaster.quantileLevels.map((l, k) => `q${l} ×${spread[k]!.toFixed(2)}`).join(', ')}`);
     if (c) this.say(`combination with ${c.partner}: ${c.method}${c.validation ? ` (validation relative MASE: ${Object.entries(c.validation).map(([k, v]) => `${k} ${v!.toFixed(3)}`).join(', ')})` : ''}`);
     for (const w of outcome.warnings) this.logToStderr(`warning: ${w}`);
     this.say(`model written to ${flags.out}`);

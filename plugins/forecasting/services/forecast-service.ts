@@ -14,7 +14,8 @@ import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
 import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { baselineQuantiles, scoreQuantiles, type QuantileScores } from './quantile-scoring.js';
-import { quantileWarmStart, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
+import { quantileLevels, quantileWarmStart, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
+import { memoisedBaseline } from '../baselines/memoised.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
@@ -43,6 +44,8 @@ export interface TransferOptions {
   validationWindows?: number;
   /** Quantile levels to forecast besides the point (the median): a quantile head, trained with the pinball loss. */
   quantiles?: number[];
+  /** Fit each quantile level's spread on the validation windows (default true; quantile-calibration.ts). */
+  calibrateQuantiles?: boolean;
   /** Clip forecasts at zero: auto (default) where a series' history is never negative. */
   nonNegative?: NonNegativeMode;
   /** Intermittent series (over a quarter of recent steps zero): their recent median (auto, default) or the model's forecast. */
@@ -144,6 +147,7 @@ export class ForecastService {
       meta.combination = chosen.combination;
       forecaster.partner = chosen.partner;
     }
+    if (o.quantiles && (o.calibrateQuantiles ?? true) && cuts.val.length > 0) this.calibrate(dataset, forecaster, cuts.val);
     const validation = { ...this.validate(dataset, forecaster, cuts.val), windowsPerSeries: valWindows, ...(chosen ? { combination: chosen.combination } : {}) };
     meta.validation = { MASE: validation.MASE, seasonalNaiveMASE: validation.seasonalNaiveMASE, relMASE: validation.relMASE, windowsPerSeries: valWindows };
     const warnings: string[] = [];
@@ -200,6 +204,17 @@ export class ForecastService {
     }
     const best = (['model', 'mean', 'partner'] as const).reduce((a, b) => ((validation[b] ?? Infinity) < (validation[a] ?? Infinity) ? b : a));
     return { combination: { method: best, partner: partnerId, validation }, partner };
+  }
+
+  /** Spread scales for the model alone and, with a partner, for every way of combining with it (the benchmark scores all three). */
+  private calibrate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): void {
+    const partner = f.partner;
+    if (partner) f.partner = memoisedBaseline(partner);
+    try {
+      f.calibrateQuantiles(dataset, cuts, partner ? ['model', 'mean', 'partner'] : ['model']);
+    } finally {
+      f.partner = partner;
+    }
   }
 
   private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): Omit<TransferOutcome['validation'], 'windowsPerSeries'> {
@@ -291,6 +306,7 @@ export class ForecastService {
     check.int('meta.seasonalPeriod', meta.seasonalPeriod, 1, 100_000);
     check.int('meta.head.outputs', meta.head.outputs, 1, 100_000);
     if (meta.quantiles !== undefined) check.levels('meta.quantiles', meta.quantiles);
+    for (const [method, scales] of Object.entries(meta.quantileScale ?? {})) check.numbers(`meta.quantileScale.${method}`, scales, (meta.quantiles ?? quantileLevels(meta.head)).length, 1e-3, 1e3);
     const nets = await loadModelNetworks(dir, manifest, ['backbone', 'head']);
     const head = this.registry.get<Head<ForecastInput>>('head', meta.head.head).wrap(meta.head, nets.head!);
     const partner = meta.combination && meta.combination.method !== 'model' ? this.registry.get<ForecastBaseline>('baseline', meta.combination.partner) : undefined;

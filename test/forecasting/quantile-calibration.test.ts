@@ -94,3 +94,39 @@ describe('transfer with calibrated quantiles', () => {
     again.dispose();
   });
 });
+
+describe('no crossing on random inputs through the shipped quantile head', () => {
+  it('random walks, spikes, zeros, negatives and constants: every level ordered, every combination', async () => {
+    const rng = new Rng(11);
+    const { series: base, ...rest } = seasonalDataset({ series: 1, length: 80 });
+    const shapes = [
+      (t: number, s: number[]) => (s[t - 1] ?? 0) + rng.normal() * 5,
+      () => (rng.next() < 0.1 ? 1000 * rng.next() : 0),
+      () => 0,
+      () => -50 + rng.normal() * 20,
+      () => 7,
+      () => Math.exp(rng.normal() * 3),
+    ];
+    const series = shapes.flatMap((shape, i) =>
+      [0, 1].map((j) => {
+        const values: number[] = [];
+        for (let t = 0; t < 80; t++) values.push(shape(t, values));
+        return { ...base[0]!, id: `r${i}-${j}`, values };
+      }),
+    );
+    const ds = { ...rest, series };
+    const cuts = service.testCuts(ds, 6);
+    for (const combine of ['none', 'mean'] as const) {
+      const o = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 6, quantiles: [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95], combine });
+      for (const method of combine === 'mean' ? (['model', 'mean', 'partner'] as const) : (['model'] as const)) {
+        if (combine === 'mean') o.forecaster.meta.combination = { ...o.forecaster.meta.combination!, method };
+        for (const levels of o.forecaster.predictQuantiles(ds, cuts)) {
+          for (let h = 0; h < 6; h++) {
+            for (let k = 1; k < levels.length; k++) expect(levels[k]![h]!, `${combine}/${method}`).toBeGreaterThanOrEqual(levels[k - 1]![h]!);
+          }
+        }
+      }
+      o.forecaster.dispose();
+    }
+  });
+});

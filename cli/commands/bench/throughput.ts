@@ -12,6 +12,7 @@ export default class BenchThroughput extends BenchCommand {
   static override examples = [
     '<%= config.bin %> bench throughput --out r4/',
     '<%= config.bin %> bench throughput --quick --backends wasm --backbones patch-mixer-s --out r4/ --json',
+    '<%= config.bin %> bench throughput --twin torch --seconds 6 --out r5/',
   ];
   static override flags = {
     quick: Flags.boolean({ description: 'CI-size run: ~1.5 s measured per cell' }),
@@ -22,6 +23,10 @@ export default class BenchThroughput extends BenchCommand {
     'inference-batch': Flags.integer({ description: 'inference batch size', default: 256, min: 1 }),
     seeds: Flags.string({ description: 'the seed of the random init, inputs and targets (one value)' }),
     note: Flags.string({ description: 'free text stored with the results (e.g. "background job running")' }),
+    twin: Flags.string({ description: 'also measure a twin of each backbone in another framework, interleaved (torch: PyTorch, when python3-torch is installed; else its columns say "not installed")', options: ['torch'] }),
+    catalogue: Flags.integer({ description: 'items of the next-item head (default 12; 12101 with --twin)', min: 1 }),
+    python: Flags.string({ description: 'interpreter of the PyTorch twin (default $HEADSTART_PYTHON or /usr/bin/python3)' }),
+    'twin-threads': Flags.integer({ description: 'torch.set_num_threads of the PyTorch twin', default: 2, min: 1 }),
     ...benchFlags('throughput'),
   };
 
@@ -40,6 +45,10 @@ export default class BenchThroughput extends BenchCommand {
       inferenceBatch: flags['inference-batch'],
       seed,
       note: flags.note,
+      twin: flags.twin as 'torch' | undefined,
+      catalogue: flags.catalogue,
+      python: flags.python,
+      twinThreads: flags['twin-threads'],
     };
     // No runs file: --resume (like --force) measures every cell again over the earlier results.
     const { dir } = await openBenchOut('throughput', flags, [`${THROUGHPUT_NAME}.json`], options);

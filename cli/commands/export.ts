@@ -22,7 +22,7 @@ export default class Export extends HeadstartCommand {
     checkNotInput(flags);
     const e = exportModelFolder(flags.model);
     await writeFileAtomic(flags.out, e.bytes);
-    this.say(`${e.task} model: ${e.networks.join(' + ')}, ${e.tensors} tensors (${e.parameters.toLocaleString('en-US')} parameters${e.files.length ? `, files ${e.files.join(', ')}` : ''}), ${(e.bytes.byteLength / 1024).toFixed(0)} KiB -> ${flags.out}`);
+    this.say(`${e.task.startsWith('weights') ? e.task : `${e.task} model`}: ${e.networks.join(' + ')}, ${e.tensors} tensors (${e.parameters.toLocaleString('en-US')} parameters${e.files.length ? `, files ${e.files.join(', ')}` : ''}), ${(e.bytes.byteLength / 1024).toFixed(0)} KiB -> ${flags.out}`);
     return { out: flags.out, task: e.task, networks: e.networks, tensors: e.tensors, parameters: e.parameters, files: e.files, bytes: e.bytes.byteLength };
   }
 }

@@ -8,7 +8,10 @@
  * architecture can rebuild the model (benchmarks/twins does so in PyTorch for the throughput
  * comparison). Nothing is rebuilt or run here: it needs no plugin to be installed.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readModelFile, readModelManifest } from '../io/model-folder.js';
+import { readWeightsManifest, WEIGHTS_MANIFEST } from '../io/weights-manifest.js';
 import { encodeSafetensors, type SafetensorsDtype, type SafetensorsEntry } from '../io/safetensors.js';
 import { ModelError } from '../errors.js';
 
@@ -21,6 +24,7 @@ interface WeightSpec {
 const DTYPES: Record<string, SafetensorsDtype> = { float32: 'F32', int32: 'I32' };
 
 export interface ExportSummary {
+  /** The model's task, or `weights of <backbone>` for a pretrain weights folder. */
   task: string;
   networks: string[];
   tensors: number;
@@ -29,13 +33,30 @@ export interface ExportSummary {
   bytes: Uint8Array;
 }
 
-/** Reads a model folder (every file verified against its manifest) and encodes it as safetensors. */
+/** A transfer model folder's manifest, or a pretrain weights folder's, each checked by its own reader. */
+function folderManifest(dir: string): { kind: string; format: string; files: Record<string, string> } {
+  const path = join(dir, WEIGHTS_MANIFEST);
+  let raw: { format?: unknown } | undefined;
+  try {
+    raw = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }) : undefined;
+  } catch {
+    raw = undefined; // the model reader names the problem
+  }
+  if (raw && raw.format === undefined && 'backbone' in raw) {
+    const w = readWeightsManifest(dir);
+    return { kind: `weights of ${w.backbone}`, format: 'headstart-weights', files: w.files };
+  }
+  const m = readModelManifest<unknown>(dir);
+  return { kind: m.task, format: 'headstart-model', files: m.files };
+}
+
+/** Reads a model or weights folder (every file verified against its manifest) and encodes it as safetensors. */
 export function exportModelFolder(dir: string): ExportSummary {
-  const manifest = readModelManifest<unknown>(dir);
+  const manifest = folderManifest(dir);
   const names = Object.keys(manifest.files);
   const networks = names.filter((f) => f.endsWith('.json') && names.includes(f.replace(/\.json$/, '.weights.bin'))).map((f) => f.replace(/\.json$/, ''));
   const tensors: Record<string, SafetensorsEntry> = {};
-  const metadata: Record<string, string> = { format: 'headstart-model', task: manifest.task, manifest: JSON.stringify(manifest) };
+  const metadata: Record<string, string> = { format: manifest.format, task: manifest.kind, manifest: readFileSync(join(dir, WEIGHTS_MANIFEST), 'utf8') };
   let parameters = 0;
   for (const net of networks) {
     const json = JSON.parse(Buffer.from(readModelFile(dir, manifest, `${net}.json`)).toString('utf8')) as { modelTopology: unknown; weightsManifest: { weights: WeightSpec[] }[] };
@@ -58,5 +79,5 @@ export function exportModelFolder(dir: string): ExportSummary {
     const data = readModelFile(dir, manifest, f);
     tensors[`files/${f}`] = { dtype: 'U8', shape: [data.byteLength], data };
   }
-  return { task: manifest.task, networks, tensors: Object.keys(tensors).length, parameters, files, bytes: encodeSafetensors(tensors, metadata) };
+  return { task: manifest.kind, networks, tensors: Object.keys(tensors).length, parameters, files, bytes: encodeSafetensors(tensors, metadata) };
 }

@@ -64,3 +64,15 @@ describe('export of a model folder', () => {
     o.forecaster.dispose();
   });
 });
+
+describe('export of a pretrain weights folder', () => {
+  it('reads the shipped weights manifest and carries the catalogue file', () => {
+    const e = exportModelFolder('plugins/recommendation/weights/sasrec-s');
+    expect(e.task).toBe('weights of sasrec-s');
+    expect(e.files).toContain('catalogue.json');
+    const { tensors, metadata } = decodeSafetensors(e.bytes);
+    expect(metadata.format).toBe('headstart-weights');
+    expect(JSON.parse(metadata.manifest!).backbone).toBe('sasrec-s');
+    expect(tensors['files/catalogue.json']!.dtype).toBe('U8');
+  });
+});

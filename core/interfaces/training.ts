@@ -64,6 +64,24 @@ export interface TrainOptions {
    */
   maxSeconds?: number;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Called at each checkpoint (the start, then the end of every epoch, after validation) with the
+   * model's weights as they are then. Its own time is left out of every `seconds`, so a benchmark
+   * can score test error along training without slowing the clock it plots against.
+   */
+  onCheckpoint?: (c: TrainCheckpoint) => void | Promise<void>;
+}
+
+/** One point of the training curve: validation as the model stood after `seconds` of training. */
+export interface TrainCheckpoint {
+  /** 0 at the start (the pretrained or random weights). */
+  epoch: number;
+  /** Training wall time so far (validation included, checkpoint callbacks left out). */
+  seconds: number;
+  /** Mean training loss of the epoch (absent at the start). */
+  trainLoss?: number;
+  valLoss: number;
+  valScore?: number;
 }
 
 export interface TrainProgress {
@@ -86,8 +104,8 @@ export interface TrainResult {
   selectedBy: string;
   /** The selector's score of the kept epoch (with a selector). */
   bestValScore?: number;
-  /** valScore: the selector's score, with a selector. */
-  history: { epoch: number; trainLoss: number; valLoss: number; valScore?: number }[];
+  /** Every checkpoint, the start (epoch 0) included; valScore: the selector's score, with a selector. */
+  history: TrainCheckpoint[];
   seconds: number;
   trainableParameters: number;
   /** Set when the time budget (maxSeconds) ended training. */

@@ -1,7 +1,7 @@
 import type { TrainOptions } from '../interfaces/index.js';
 
 /** The training settings a use case accepts; any left out take the use case's defaults. */
-export type TrainSettings = Partial<Omit<TrainOptions, 'seed'>>;
+export type TrainSettings = Partial<Omit<TrainOptions, 'seed' | 'onCheckpoint'>>;
 
 /** Fills a use case's training settings from its defaults; the learning rate falls back to `learningRate` (usually the strategy's). */
 export function resolveTrainOptions(

@@ -29,9 +29,22 @@ export class Trainer {
       const score = o.selectBy ? o.selectBy.score() : undefined;
       return { loss, score, rank: score ?? -loss };
     };
+    // Time spent in checkpoint callbacks is left out of the training clock.
+    let paused = 0;
+    const elapsed = () => (performance.now() - started - paused) / 1000;
+    const history: TrainResult['history'] = [];
+    const checkpoint = async (epoch: number, v: { loss: number; score?: number }, trainLoss?: number) => {
+      const c = { epoch, seconds: elapsed(), ...(trainLoss === undefined ? {} : { trainLoss }), valLoss: v.loss, ...(v.score === undefined ? {} : { valScore: v.score }) };
+      history.push(c);
+      if (!o.onCheckpoint) return;
+      const t0 = performance.now();
+      await o.onCheckpoint(c);
+      paused += performance.now() - t0;
+    };
     if (!strategy.trainHead) {
       const v = validate();
-      return { strategy: strategy.name, epochsRun: 0, bestEpoch: 0, bestValLoss: v.loss, selectedBy, bestValScore: v.score, history: [], seconds: (performance.now() - started) / 1000, trainableParameters };
+      await checkpoint(0, v);
+      return { strategy: strategy.name, epochsRun: 0, bestEpoch: 0, bestValLoss: v.loss, selectedBy, bestValScore: v.score, history, seconds: elapsed(), trainableParameters };
     }
 
     const headVars = model.head.network.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -45,7 +58,7 @@ export class Trainer {
     const order = Array.from({ length: train.size }, (_, i) => i);
     const steps = Math.min(Math.ceil(train.size / o.batchSize), o.maxStepsPerEpoch ?? Infinity);
     let best = { ...validate(), epoch: 0, weights: allVars.map((v) => tf.keep(v.clone())) };
-    const history: TrainResult['history'] = [];
+    await checkpoint(0, best);
     let epoch = 0;
     const deadline = o.maxSeconds !== undefined ? started + o.maxSeconds * 1000 : Infinity;
     let stoppedByTime = false;
@@ -71,13 +84,13 @@ export class Trainer {
         ran = s + 1;
         o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
         if (s % 8 === 7) await new Promise((r) => setImmediate(r));
-        if (performance.now() >= deadline) {
+        if (performance.now() - paused >= deadline) {
           stoppedByTime = true;
           break;
         }
       }
       const v = validate();
-      history.push({ epoch, trainLoss: sum / ran, valLoss: v.loss, ...(v.score === undefined ? {} : { valScore: v.score }) });
+      await checkpoint(epoch, v, sum / ran);
       o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / ran, valLoss: v.loss, valScore: v.score });
       if (v.rank > best.rank + 1e-6) {
         tf.dispose(best.weights);
@@ -99,7 +112,7 @@ export class Trainer {
       selectedBy,
       bestValScore: best.score,
       history,
-      seconds: (performance.now() - started) / 1000,
+      seconds: elapsed(),
       trainableParameters,
       ...(stoppedByTime ? { stoppedByTime } : {}),
     };

@@ -117,7 +117,7 @@ describe.skipIf(!HAS_WEIGHTS)('pretrained strategies', () => {
     const { training, forecaster } = await transfer('zero-shot', {}, seasonalDataset({ covariate: true }));
     expect(training.trainableParameters).toBe(0);
     expect(training.epochsRun).toBe(0);
-    expect(training.history).toEqual([]);
+    expect(training.history.map((h) => h.epoch)).toEqual([0]);
     expect(Number.isFinite(training.bestValLoss)).toBe(true);
     expect(identical(snapshot(forecaster.model.backbone.network), snapshot(pretrained!.network))).toBe(true);
     expect(identical(snapshot(forecaster.model.head.network), warmStartSnapshot())).toBe(true);
@@ -198,10 +198,11 @@ describe('scratch strategy', () => {
 
   it('bestValLoss is the best epoch and equals a recomputed validation loss of the final weights', async () => {
     const { training, forecaster } = await scratchSeed1();
-    expect(training.history).toHaveLength(training.epochsRun);
+    // The start (epoch 0) and every epoch run.
+    expect(training.history).toHaveLength(training.epochsRun + 1);
     const losses = training.history.map((h) => h.valLoss);
     expect(training.bestValLoss).toBeLessThanOrEqual(Math.min(...losses));
-    if (training.bestEpoch > 0) expect(training.bestValLoss).toBe(losses[training.bestEpoch - 1]);
+    expect(training.bestValLoss).toBe(losses[training.bestEpoch]);
     expect(validationLoss(forecaster)).toBeCloseTo(training.bestValLoss, 5);
   });
 
@@ -211,10 +212,10 @@ describe('scratch strategy', () => {
     const { training, forecaster } = await transfer('scratch', { epochs: 5, patience: 1, learningRate: 1 });
     expect(training.epochsRun).toBe(1);
     expect(training.bestEpoch).toBe(0);
-    expect(training.history[0]!.valLoss).toBeGreaterThan(training.bestValLoss);
+    expect(training.history[1]!.valLoss).toBeGreaterThan(training.bestValLoss);
     const recomputed = validationLoss(forecaster);
     expect(recomputed).toBeCloseTo(training.bestValLoss, 5);
-    expect(Math.abs(recomputed - training.history[0]!.valLoss)).toBeGreaterThan(1e-3);
+    expect(Math.abs(recomputed - training.history[1]!.valLoss)).toBeGreaterThan(1e-3);
   });
 
   it('the last horizon never enters training; the validation horizon does', async () => {
@@ -222,10 +223,11 @@ describe('scratch strategy', () => {
     const withTest = await transfer('scratch', {}, poisoned(data, 1, 0));
     expect(identical(snapshot(withTest.forecaster.model.backbone.network), snapshot(base.forecaster.model.backbone.network))).toBe(true);
     expect(identical(snapshot(withTest.forecaster.model.head.network), snapshot(base.forecaster.model.head.network))).toBe(true);
-    expect(withTest.training.history).toEqual(base.training.history);
+    const losses = (t: typeof base.training) => t.history.map(({ seconds: _s, ...rest }) => rest);
+    expect(losses(withTest.training)).toEqual(losses(base.training));
     // Sensitivity check: poisoning the validation window instead changes what training sees.
     const withVal = await transfer('scratch', { epochs: 1 }, poisoned(data, 2, 1));
-    expect(withVal.training.history[0]!.valLoss).not.toBe(base.training.history[0]!.valLoss);
+    expect(withVal.training.history[1]!.valLoss).not.toBe(base.training.history[1]!.valLoss);
   });
 });
 
@@ -238,8 +240,8 @@ describe('validation windows', () => {
     // Poisoning the earliest validation horizon changes validation, never training.
     const k = base.validation.windowsPerSeries;
     const hit = await transfer('scratch', few, poisoned(data, k + 1, k));
-    expect(hit.training.history[0]!.trainLoss).toBe(base.training.history[0]!.trainLoss);
-    expect(hit.training.history[0]!.valLoss).not.toBe(base.training.history[0]!.valLoss);
+    expect(hit.training.history[1]!.trainLoss).toBe(base.training.history[1]!.trainLoss);
+    expect(hit.training.history[1]!.valLoss).not.toBe(base.training.history[1]!.valLoss);
   });
 });
 
@@ -274,9 +276,10 @@ describe('Trainer', () => {
       learningRate: 0.25,
       patience: 2,
     });
+    // The start (epoch 0: bias 0, loss 0.5) is the first checkpoint.
+    expect(result.history.map((h) => h.epoch)).toEqual([0, 1, 2, 3, 4]);
     const val = result.history.map((h) => h.valLoss);
-    expect(val).toHaveLength(4);
-    [0.25, 0, 0.25, 0.5].forEach((v, i) => expect(val[i]).toBeCloseTo(v, 4));
+    [0.5, 0.25, 0, 0.25, 0.5].forEach((v, i) => expect(val[i]).toBeCloseTo(v, 4));
     expect(result.epochsRun).toBe(4);
     expect(result.bestEpoch).toBe(2);
     expect(result.bestValLoss).toBeCloseTo(0, 4);
@@ -298,8 +301,8 @@ describe('Trainer', () => {
     expect(bias()).toBeCloseTo(0.75, 4);
     expect(result.bestValScore).toBeCloseTo(0, 4);
     expect(result.bestValLoss).toBeCloseTo(0.25, 4);
-    expect(result.history.map((h) => h.valScore)).toHaveLength(5);
-    expect(result.history[1]!.valScore).toBeCloseTo(-0.25, 4);
+    expect(result.history.map((h) => h.valScore)).toHaveLength(6);
+    expect(result.history[2]!.valScore).toBeCloseTo(-0.25, 4);
     model.dispose();
   });
 
@@ -318,9 +321,31 @@ describe('Trainer', () => {
     const model = new TaskModel(zeroBackbone(), head);
     const before = snapshot(head.network);
     const result = await new Trainer().fit(model, STRATEGIES['zero-shot'], constantSet(8, 1), constantSet(4, 0.5), { seed: 1, epochs: 5, batchSize: 8, learningRate: 0.25, patience: 2 });
-    expect(result).toMatchObject({ epochsRun: 0, bestEpoch: 0, trainableParameters: 0, history: [] });
+    expect(result).toMatchObject({ epochsRun: 0, bestEpoch: 0, trainableParameters: 0 });
+    expect(result.history.map((h) => h.epoch)).toEqual([0]);
     expect(result.bestValLoss).toBeCloseTo(0.5, 6);
     expect(identical(snapshot(head.network), before)).toBe(true);
+    model.dispose();
+  });
+
+  it('checkpoints: the start and every epoch, in order, with the weights of that moment; their own time is off the clock', async () => {
+    const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
+    const model = new TaskModel(zeroBackbone(), head);
+    const bias = () => head.network.getLayer('forecast').getWeights()[1]!.dataSync()[0]!;
+    const seen: { epoch: number; seconds: number; bias: number }[] = [];
+    const result = await new Trainer().fit(model, STRATEGIES.probe, constantSet(8, 1), constantSet(4, 0.5), {
+      seed: 1, epochs: 3, batchSize: 8, learningRate: 0.25, patience: 5,
+      onCheckpoint: async (c) => {
+        seen.push({ epoch: c.epoch, seconds: c.seconds, bias: bias() });
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    });
+    expect(seen.map((c) => c.epoch)).toEqual([0, 1, 2, 3]);
+    [0, 0.25, 0.5, 0.75].forEach((b, i) => expect(seen[i]!.bias).toBeCloseTo(b, 4));
+    expect(seen.map((c) => c.seconds)).toEqual(result.history.map((h) => h.seconds));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.seconds).toBeGreaterThanOrEqual(seen[i - 1]!.seconds);
+    // Four callbacks slept 1.2 s in all; the training clock left them out.
+    expect(result.seconds).toBeLessThan(1);
     model.dispose();
   });
 

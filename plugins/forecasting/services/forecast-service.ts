@@ -1,6 +1,6 @@
 import { MetaChecks } from '../../../core/io/meta-checks.js';
 import { inject, injectable } from 'inversify';
-import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, HeadConfig, StrategyName, TrainCheckpoint, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
@@ -57,6 +57,11 @@ export interface TransferOptions {
   /** How the data file's columns were mapped; saved so later commands read files the same way. */
   dataColumns?: ForecasterMeta['data'];
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * Called at every training checkpoint (the start, then each epoch) with the forecaster as it
+   * stands; its time is left out of the training clock (see TrainOptions.onCheckpoint).
+   */
+  onCheckpoint?: (c: TrainCheckpoint & { forecaster: Forecaster }) => void | Promise<void>;
 }
 
 export interface TransferOutcome {
@@ -125,7 +130,6 @@ export class ForecastService {
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);
 
-    const training = await this.trainer.fit(model, strategy, new ForecastWindows(dataset, cuts.train, spec), new ForecastWindows(dataset, cuts.val, spec), resolveTrainOptions(o, seed, DEFAULTS, strategy.learningRate));
     const meta: ForecasterMeta = {
       backbone: { id: info.id, version: info.version },
       head: headConfig,
@@ -136,12 +140,14 @@ export class ForecastService {
       frequency: dataset.frequency,
       seasonalPeriod: dataset.seasonalPeriod,
       data: o.dataColumns ?? {},
-      training: { ...training, history: undefined } as ForecasterMeta['training'],
       nonNegative: o.nonNegative ?? 'auto',
       intermittent: o.intermittent ?? 'auto',
       ...(o.quantiles ? { quantiles: o.quantiles } : {}),
     };
     const forecaster = new Forecaster(model, meta);
+    const checkpoints = o.onCheckpoint ? { onCheckpoint: (c: TrainCheckpoint) => o.onCheckpoint!({ ...c, forecaster }) } : {};
+    const training = await this.trainer.fit(model, strategy, new ForecastWindows(dataset, cuts.train, spec), new ForecastWindows(dataset, cuts.val, spec), { ...resolveTrainOptions(o, seed, DEFAULTS, strategy.learningRate), ...checkpoints });
+    meta.training = { ...training, history: undefined } as ForecasterMeta['training'];
     const chosen = this.chooseCombination(dataset, forecaster, cuts.val, o.combine ?? DEFAULTS.combine, o.partner ?? 'ets');
     if (chosen) {
       meta.combination = chosen.combination;

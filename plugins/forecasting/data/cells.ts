@@ -103,6 +103,6 @@ export function sortOrder(keys: readonly number[]): number[] | null {
 }
 
 /** Reorders `xs` by `order` (as returned by sortOrder). */
-export function permute<T>(xs: readonly T[], order: readonly number[]): T[] {
+export function permute<T>(xs: ArrayLike<T>, order: readonly number[]): T[] {
   return order.map((i) => xs[i]!);
 }

@@ -1,7 +1,8 @@
 import { DataError, UsageError } from '../../../core/errors.js';
 import type { ForecastDataset, Frequency, Series } from '../../../core/interfaces/forecast.js';
-import { quoteCell, fillGaps, isMissingCell, isNumberCell, parseNumberCell, permute, sortOrder, type FillMode } from './cells.js';
-import { lineOf, listColumns, readCsvTable, requireColumn, resolveTimestampColumn, timestampAt, type CsvTable } from './csv-table.js';
+import { quoteCell, fillGaps, permute, sortOrder, type FillMode } from './cells.js';
+import { Interner, NULL_CODE } from '../../../core/io/text-column.js';
+import { classifyColumn, listColumns, numberReader, readCsvTable, requireColumn, resolveTimestampColumn, timestampReader, trimmedCells, type CsvTable } from './csv-table.js';
 import { inferFrequency, missingSteps, seasonalPeriodOf } from './frequency.js';
 import { formatTimestamp, timestampStyleOf } from './timestamps.js';
 
@@ -33,7 +34,8 @@ interface RawSeries {
   id: string;
   timestamps: number[];
   values: number[];
-  lines: number[];
+  /** A view into one array of every row's line (long format) or the shared rows' lines (wide): no copy per series. */
+  lines: ArrayLike<number>;
   covariates: Record<string, number[]>;
 }
 
@@ -74,7 +76,7 @@ export async function loadForecastCsv(path: string, options: ForecastLoadOptions
   if (!Number.isInteger(seasonalPeriod) || seasonalPeriod < 1) {
     throw new UsageError(`seasonal period must be a whole number >= 1, got ${seasonalPeriod}`);
   }
-  const timestampStyle = timestampStyleOf(t.cells(tsColumn)[t.rows[0]!] ?? '');
+  const timestampStyle = timestampStyleOf(t.column(tsColumn).text(0) ?? '');
   const columns = format === 'long'
     ? { id: layout.idColumn!.split(',').map((c) => c.trim()).filter(Boolean).join('/'), timestamp: tsColumn, value: ctx.valueColumn }
     : { timestamp: tsColumn };
@@ -114,73 +116,105 @@ function detectLayout(t: CsvTable, options: ForecastLoadOptions, tsColumn: strin
     return { format: 'long', idColumn: idColumn ?? 'series_id', valueColumn: valueColumn ?? 'value' };
   }
   // Most timestamps repeating (not one duplicated row) means one row per series point.
-  const stamps = t.rows.map((i) => (t.cells(tsColumn)[i] ?? '').trim());
+  const stamp = trimmedCells(t.column(tsColumn));
   const first = new Map<string, number>();
-  stamps.forEach((v, k) => first.has(v) || first.set(v, k));
-  if (first.size * 2 <= stamps.length) {
+  for (let k = 0; k < t.numRows; k++) {
+    const v = stamp(k);
+    if (!first.has(v)) first.set(v, k);
+  }
+  if (first.size * 2 <= t.numRows) {
     // Two columns left beside the timestamp, one of text and one of numbers: they are the id and the value.
     const rest = t.columns.filter((c) => !taken.includes(c));
-    const numeric = (c: string) => t.rows.every((i) => {
-      const v = t.cells(c)[i];
-      return v == null || isMissingCell(v) || isNumberCell(v);
-    });
+    const numeric = (c: string) => {
+      const { missing, numbers } = classifyColumn(t.column(c), t.numRows);
+      return missing + numbers === t.numRows;
+    };
     if (rest.length === 2 && numeric(rest[0]!) !== numeric(rest[1]!)) {
       const [value, id] = numeric(rest[0]!) ? [rest[0]!, rest[1]!] : [rest[1]!, rest[0]!];
       notices.push(`read ${t.file} as long format with id '${id}' and value '${value}' (timestamps repeat; the text column is the id, the numeric one the value; --id-column/--value-column override)`);
       return { format: 'long', idColumn: id, valueColumn: value };
     }
-    const k = stamps.findIndex((v, j) => first.get(v) !== j);
+    let k = 0;
+    while (first.get(stamp(k)) === k) k++;
     throw new DataError(
-      `${t.file}: timestamp ${quoteCell(stamps[k]!)} repeats (lines ${lineOf(t.rows[first.get(stamps[k]!)!]!)} and ${lineOf(t.rows[k]!)}), so each row looks like one point of one series (long format), but no column is named like a series id; columns found: ${listColumns(t.columns)}; pass --id-column <column> --value-column <column>`,
+      `${t.file}: timestamp ${quoteCell(stamp(k))} repeats (lines ${t.line(first.get(stamp(k))!)} and ${t.line(k)}), so each row looks like one point of one series (long format), but no column is named like a series id; columns found: ${listColumns(t.columns)}; pass --id-column <column> --value-column <column>`,
     );
   }
   return { format: 'wide' };
 }
 
+/**
+ * Long format in two passes over the compact table, with no per-row objects: the first checks every
+ * row in file order (so the first bad cell is the one reported, as before) and gives each row its
+ * series; the second groups rows by series (a counting sort, file order kept) and reads each series'
+ * arrays at their final size.
+ */
 function readLong(t: CsvTable, ctx: Ctx, tsColumn: string, covariates: string[], idSpec: string): RawSeries[] {
   const idColumns = idSpec.split(',').map((c) => c.trim()).filter((c) => c !== '');
   if (idColumns.length === 0) throw new UsageError(`--id-column is empty; name one or more comma-separated columns`);
   for (const c of idColumns) requireColumn(t, c, 'series id', '--id-column');
   requireColumn(t, ctx.valueColumn, 'value', '--value-column');
-  const idCells = idColumns.map((c) => t.cells(c));
-  const valueCells = t.cells(ctx.valueColumn);
-  const covCells = covariates.map((c) => t.cells(c));
-  const byId = new Map<string, RawSeries>();
-  for (const i of t.rows) {
-    const line = lineOf(i);
-    const parts: string[] = [];
-    idColumns.forEach((column, j) => {
-      const part = (idCells[j]![i] ?? '').trim();
-      if (part === '') {
-        throw new DataError(`${t.file}: line ${line}, column '${column}': empty series id; every row needs one`);
-      }
-      parts.push(part);
-    });
-    const id = parts.join('/');
-    let s = byId.get(id);
-    if (!s) {
-      s = { id, timestamps: [], values: [], lines: [], covariates: Object.fromEntries(covariates.map((c) => [c, []])) };
-      byId.set(id, s);
+  const idParts = idColumns.map((c) => trimmedCells(t.column(c)));
+  const stampAt = timestampReader(t, tsColumn);
+  const valueAt = numberReader(t, ctx.valueColumn, ctx.fill);
+  const covAt = covariates.map((c) => numberReader(t, c, ctx.fill));
+  const n = t.numRows;
+  const ids = new Interner();
+  const seriesOf = new Int32Array(n);
+  // One id column: the series of a row follows from its cell's dictionary code, so most rows skip the id string.
+  const single = idColumns.length === 1 ? t.column(idColumns[0]!) : undefined;
+  const byCode: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let sc = -1;
+    const code = single ? single.code(i) : NULL_CODE;
+    if (code >= 0) sc = byCode[code] ?? -1;
+    if (sc < 0) {
+      const parts: string[] = [];
+      idColumns.forEach((column, j) => {
+        const part = idParts[j]!(i);
+        if (part === '') {
+          throw new DataError(`${t.file}: line ${t.line(i)}, column '${column}': empty series id; every row needs one`);
+        }
+        parts.push(part);
+      });
+      sc = ids.code(parts.join('/'));
+      if (code >= 0) byCode[code] = sc;
     }
-    s.lines.push(line);
-    s.timestamps.push(timestampAt(t, tsColumn, i, id));
-    s.values.push(parseNumberCell(valueCells[i], { file: t.file, line, column: ctx.valueColumn, seriesId: id }, ctx.fill));
-    covariates.forEach((c, j) => {
-      s.covariates[c]!.push(parseNumberCell(covCells[j]![i], { file: t.file, line, column: c, seriesId: id }, ctx.fill));
-    });
+    seriesOf[i] = sc;
+    const id = ids.values[sc]!;
+    stampAt(i, id);
+    valueAt(i, id);
+    for (const read of covAt) read(i, id);
   }
-  return [...byId.values()];
+  // Counting sort of rows by series, stable: each series' rows stay in file order.
+  const start = new Int32Array(ids.size + 1);
+  for (let i = 0; i < n; i++) start[seriesOf[i]! + 1]!++;
+  for (let s = 0; s < ids.size; s++) start[s + 1]! += start[s]!;
+  const next = start.slice(0, ids.size);
+  const rowsBySeries = new Int32Array(n);
+  for (let i = 0; i < n; i++) rowsBySeries[next[seriesOf[i]!]!++] = i;
+  const lines = new Int32Array(n);
+  for (let k = 0; k < n; k++) lines[k] = t.line(rowsBySeries[k]!);
+  return ids.values.map((id, s) => {
+    const from = start[s]!;
+    const len = start[s + 1]! - from;
+    const timestamps = new Array<number>(len);
+    const values = new Array<number>(len);
+    const covs = covariates.map(() => new Array<number>(len));
+    for (let k = 0; k < len; k++) {
+      const i = rowsBySeries[from + k]!;
+      timestamps[k] = stampAt(i, id);
+      values[k] = valueAt(i, id);
+      for (let j = 0; j < covAt.length; j++) covs[j]![k] = covAt[j]!(i, id);
+    }
+    return { id, timestamps, values, lines: lines.subarray(from, from + len), covariates: Object.fromEntries(covariates.map((c, j) => [c, covs[j]!])) };
+  });
 }
 
 /** A column is a series candidate when most of its non-missing cells are numbers (ids and labels are not). */
-function isNumericColumn(cells: (string | null)[], rows: number[]): boolean {
-  let numbers = 0;
-  let present = 0;
-  for (const i of rows) {
-    if (isMissingCell(cells[i])) continue;
-    present++;
-    if (isNumberCell(cells[i])) numbers++;
-  }
+function isNumericColumn(t: CsvTable, column: string): boolean {
+  const { missing, numbers } = classifyColumn(t.column(column), t.numRows);
+  const present = t.numRows - missing;
   return present > 0 && numbers * 2 > present;
 }
 
@@ -196,7 +230,7 @@ function readWide(
     columns = seriesColumns.map((c) => requireColumn(t, c, 'series', '--series-columns'));
   } else {
     const candidates = t.columns.filter((c) => c !== tsColumn && !covariates.includes(c));
-    columns = candidates.filter((c) => isNumericColumn(t.cells(c), t.rows));
+    columns = candidates.filter((c) => isNumericColumn(t, c));
     const skipped = candidates.filter((c) => !columns.includes(c));
     if (skipped.length > 0) ctx.notices.push(`ignored non-numeric columns ${listColumns(skipped)} (not series)`);
   }
@@ -206,8 +240,9 @@ function readWide(
     );
   }
   // All series share one time axis, so sort the rows once; per-series sorting would scramble shared covariates.
-  let rows = t.rows;
-  let timestamps = rows.map((i) => timestampAt(t, tsColumn, i));
+  let rows = Array.from({ length: t.numRows }, (_, i) => i);
+  const stampAt = timestampReader(t, tsColumn);
+  let timestamps = rows.map((i) => stampAt(i));
   const order = sortOrder(timestamps);
   if (order) {
     rows = permute(rows, order);
@@ -215,8 +250,8 @@ function readWide(
     ctx.notices.push(`timestamps in ${t.file} were not in order; sorted the rows by '${tsColumn}'`);
   }
   const read = (column: string): number[] => {
-    const cells = t.cells(column);
-    return rows.map((i) => parseNumberCell(cells[i], { file: t.file, line: lineOf(i), column }, ctx.fill));
+    const at = numberReader(t, column, ctx.fill);
+    return rows.map((i) => at(i));
   };
   const shared: Record<string, number[]> = {};
   let filledCovariates = 0;
@@ -230,7 +265,7 @@ function readWide(
   if (filledCovariates > 0) {
     ctx.notices.push(`filled ${filledCovariates} missing covariate value(s) with --fill ${ctx.fill}`);
   }
-  const lines = rows.map(lineOf);
+  const lines = rows.map((i) => t.line(i));
   return columns.map((c) => ({
     id: c,
     timestamps: timestamps.slice(),

@@ -1,6 +1,6 @@
 import { DataError } from '../../../core/errors.js';
-import { parseNumberCell, permute, sortOrder } from './cells.js';
-import { lineOf, readCsvTable, requireColumn, resolveTimestampColumn, timestampAt } from './csv-table.js';
+import { permute, sortOrder } from './cells.js';
+import { numberReader, readCsvTable, requireColumn, resolveTimestampColumn, timestampReader, trimmedCells } from './csv-table.js';
 import { formatTimestamp } from './timestamps.js';
 
 /** Known-future covariate values after the end of the history: per series (long files) or shared (wide). */
@@ -28,13 +28,16 @@ export async function loadFutureCovariates(path: string, o: FutureCovariateOptio
   const idColumns = (o.idColumn ?? 'series_id').split(',').map((c) => c.trim());
   const perSeries = idColumns.every((c) => t.columns.includes(c));
   const groups = new Map<string, { timestamps: number[]; lines: number[]; covariates: Record<string, number[]> }>();
-  for (const i of t.rows) {
-    const id = perSeries ? idColumns.map((c) => (t.cells(c)[i] ?? '').trim()).join('/') : '';
+  const idParts = perSeries ? idColumns.map((c) => trimmedCells(t.column(c))) : [];
+  const stampAt = timestampReader(t, ts);
+  const covAt = o.covariates.map((c) => numberReader(t, c, 'error'));
+  for (let i = 0; i < t.numRows; i++) {
+    const id = idParts.map((part) => part(i)).join('/');
     const g = groups.get(id) ?? { timestamps: [], lines: [], covariates: Object.fromEntries(o.covariates.map((c) => [c, [] as number[]])) };
     groups.set(id, g);
-    g.timestamps.push(timestampAt(t, ts, i, id || undefined));
-    g.lines.push(lineOf(i));
-    for (const c of o.covariates) g.covariates[c]!.push(parseNumberCell(t.cells(c)[i], { file: path, line: lineOf(i), column: c, seriesId: id || undefined }, 'error'));
+    g.timestamps.push(stampAt(i, id || undefined));
+    g.lines.push(t.line(i));
+    o.covariates.forEach((c, j) => g.covariates[c]!.push(covAt[j]!(i, id || undefined)));
   }
   const bySeries: FutureCovariates['bySeries'] = new Map();
   for (const [id, g] of groups) {

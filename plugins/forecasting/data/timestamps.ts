@@ -63,6 +63,11 @@ export function parseTimestamp(raw: string): number | null {
   if (!NUMBER.test(s)) return null;
   const x = Number(s);
   if (!Number.isFinite(x)) return null;
+  return timestampFromNumber(x);
+}
+
+/** A numeric timestamp cell (already a finite number) as parseTimestamp reads it: a (decimal) year, epoch seconds or milliseconds. */
+export function timestampFromNumber(x: number): number {
   if (x >= MIN_YEAR && x < MAX_YEAR) return fromDecimalYear(x);
   return Math.abs(x) >= 1e11 ? Math.round(x) : Math.round(x * 1000);
 }

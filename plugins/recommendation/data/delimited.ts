@@ -1,4 +1,4 @@
-import { readTextFile } from '../../../core/io/read-text.js';
+import { streamDelimited, tokenizeText } from '../../../core/io/delimited-stream.js';
 import { DataError } from '../../../core/errors.js';
 
 /** A delimited text file read as strings, column-major, with the physical line of every record. */
@@ -11,92 +11,60 @@ export interface DelimitedTable {
   lines: number[];
 }
 
-/**
- * Reads a CSV (RFC 4180 quoting, CRLF or LF, optional UTF-8 BOM) or tab-separated file whole and
- * parses it in one pass. Not arquero's loadCSV: its 8.0.3 streaming parser corrupts quoted fields at
- * chunk boundaries. Blank lines are skipped but still counted for line numbers.
- */
-export async function readDelimited(file: string, delimiter: ',' | '\t'): Promise<DelimitedTable> {
-  const text = await readTextFile(file, { kind: 'events file', path: 'the .csv or .inter file', content: 'one event per line' });
-  return parseDelimited(text, file, delimiter);
+const EVENTS_FILE = { kind: 'events file', path: 'the .csv or .inter file', content: 'one event per line' };
+
+/** A record that is one empty (or whitespace) field: a blank line, skipped but still counted for line numbers. */
+export function isBlankRecord(fields: readonly string[]): boolean {
+  return fields.length === 1 && fields[0]!.trim() === '';
 }
 
-/** Parses delimited text (see readDelimited); exported for tests and in-memory data. */
-export function parseDelimited(text: string, file: string, delimiter: ',' | '\t'): DelimitedTable {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const records: string[][] = [];
-  const lines: number[] = [];
-  const d = delimiter.charCodeAt(0);
-  let line = 1;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    let field = '';
-    let done = false;
-    while (!done) {
-      if (i < n && text.charCodeAt(i) === 34 /* " */) {
-        // Quoted field: "" is an escaped quote; newlines inside count as lines.
-        i++;
-        let closed = false;
-        while (i < n) {
-          const c = text.charCodeAt(i);
-          if (c === 34) {
-            if (text.charCodeAt(i + 1) === 34) {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            closed = true;
-            break;
-          }
-          if (c === 10) line++;
-          field += text[i];
-          i++;
-        }
-        if (!closed) throw new DataError(`${file}: line ${startLine}: a quoted field is never closed (unbalanced ")`);
-        // Text after the closing quote up to the delimiter is kept as is (lenient).
-      }
-      let j = i;
-      while (j < n) {
-        const c = text.charCodeAt(j);
-        if (c === d || c === 10 || c === 13) break;
-        j++;
-      }
-      field += text.slice(i, j);
-      i = j;
-      fields.push(field);
-      field = '';
-      if (i >= n) {
-        done = true;
-      } else {
-        const c = text.charCodeAt(i);
-        if (c === d) {
-          i++;
-        } else {
-          // End of record: \n, \r\n or a lone \r.
-          if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-          i++;
-          line++;
-          done = true;
-        }
-      }
-    }
-    const blank = fields.length === 1 && fields[0]!.trim() === '';
-    if (!blank) {
-      records.push(fields);
-      lines.push(startLine);
-    }
-  }
-  if (records.length === 0) throw new DataError(`${file}: the file is empty; expected a header line followed by one event per line`);
-  const header = records[0]!.map((h) => h.trim());
+/** The header's names, trimmed; refuses a repeated name. */
+export function headerNames(fields: readonly string[], file: string): string[] {
+  const header = fields.map((h) => h.trim());
   const seen = new Set<string>();
   for (const h of header) {
     if (seen.has(h)) throw new DataError(`${file}: column '${h}' appears more than once in the header; rename one`);
     seen.add(h);
   }
+  return header;
+}
+
+/** The error for a file with no records at all. */
+export function emptyFileError(file: string): DataError {
+  return new DataError(`${file}: the file is empty; expected a header line followed by one event per line`);
+}
+
+/**
+ * Reads a CSV (RFC 4180 quoting, CRLF or LF, optional UTF-8 BOM) or tab-separated file, streamed
+ * (core/io/delimited-stream.ts), into a table of strings. Blank lines are skipped but still counted
+ * for line numbers. Large events logs go through loadEvents, which keeps no strings per cell.
+ */
+export async function readDelimited(file: string, delimiter: ',' | '\t'): Promise<DelimitedTable> {
+  const records: string[][] = [];
+  const lines: number[] = [];
+  await streamDelimited(file, EVENTS_FILE, delimiter, (fields, line) => {
+    if (isBlankRecord(fields)) return;
+    records.push(fields);
+    lines.push(line);
+  });
+  return toTable(records, lines, file);
+}
+
+/** Parses delimited text (see readDelimited); exported for tests and in-memory data. */
+export function parseDelimited(text: string, file: string, delimiter: ',' | '\t'): DelimitedTable {
+  const records: string[][] = [];
+  const lines: number[] = [];
+  tokenizeText(text, file, delimiter, (fields, line) => {
+    if (isBlankRecord(fields)) return;
+    records.push(fields);
+    lines.push(line);
+  });
+  return toTable(records, lines, file);
+}
+
+function toTable(records: string[][], lines: number[], file: string): DelimitedTable {
+  if (records.length === 0) throw emptyFileError(file);
+  const header = headerNames(records[0]!, file);
   const cells = header.map(() => new Array<string>(records.length - 1));
   for (let r = 1; r < records.length; r++) {
     const rec = records[r]!;
@@ -116,3 +84,5 @@ export function quote(text: string): string {
   const t = text.length > 40 ? `${text.slice(0, 37)}...` : text;
   return `'${t}'`;
 }
+
+export { EVENTS_FILE };

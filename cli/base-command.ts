@@ -30,9 +30,10 @@ export abstract class HeadstartCommand extends Command {
   protected registry!: Registry;
   protected backend!: BackendChoice;
 
-  protected async setup(backend: string): Promise<void> {
+  /** Builds the container: the built-in plugins, `extra` modules the command needs, then installed plugins. */
+  protected async setup(backend: string, extra: ContainerModule[] = []): Promise<void> {
     this.backend = await useBackend(parseBackend(backend));
-    const modules: ContainerModule[] = [...builtinPlugins];
+    const modules: ContainerModule[] = [...builtinPlugins, ...extra];
     const hooks = await this.config.runHook(REGISTER_HOOK, { register: (m: ContainerModule) => modules.push(m) } satisfies RegisterHookOptions);
     // oclif keeps a failing hook to its debug log; a user must learn which plugin is missing and why.
     for (const { plugin, error } of hooks.failures) {

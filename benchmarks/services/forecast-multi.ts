@@ -7,7 +7,9 @@
  * Used by `headstart bench forecast-multi` and `npm run bench:forecast-multi`.
  *
  * Every run (dataset, origin, method, seed) is appended to <out>/forecast-multi-runs.jsonl as it
- * finishes; a re-run resumes from it (`fresh` starts over).
+ * finishes; a re-run resumes from it (`fresh` starts over). With `queue`, each cell still to do
+ * (see forecast-multi-cell.ts) is a job for `headstart worker`s, and the runs file gets the same
+ * rows in the same order as a local run's.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -20,10 +22,11 @@ import type { Registry } from '../../core/registry.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import type { ForecastBaseline, StrategyName } from '../../core/interfaces/index.js';
-import type { CombineMethod } from '../../plugins/forecasting/output-policy.js';
 import { parseQuantileLevels } from '../../plugins/forecasting/heads/quantile-forecast-head.js';
 import { memoisedBaseline } from '../../plugins/forecasting/baselines/memoised.js';
-import { baselineQuantiles, scoreQuantiles } from '../../plugins/forecasting/services/quantile-scoring.js';
+import { ForecastBenchCellJob, type ForecastBenchCellResult, type MultiCellPayload } from '../jobs/forecast-bench-cell.js';
+import { fileRef } from '../../core/queue/file-ref.js';
+import type { QueueConnection } from '../../core/queue/connection.js';
 import { machineInfo } from '../harness/machine.js';
 import { writeResults } from '../harness/results.js';
 import { useWeightsFolder } from '../harness/weights.js';
@@ -31,6 +34,8 @@ import { readSuite, loadSuiteDataset, atOrigin, selectDatasets } from '../suites
 import { summariseMulti, multiMarkdown, type MultiRun, type MultiSummary } from '../suites/forecast-multi-report.js';
 import { forecastMultiCharts, writeReport } from '../report/index.js';
 import { RunsFile, type BenchLog } from './bench-folder.js';
+import { multiCellKey, multiCellLabel, multiCellsAt, runMultiCell, suiteDataFiles, type MultiCellResult, type MultiCellSettings } from './forecast-multi-cell.js';
+import { runQueuedSweep, type QueuedCell } from './bench-queue.js';
 import type { BenchResult } from './result.js';
 
 export const FORECAST_MULTI_NAME = 'forecast-multi';
@@ -71,6 +76,8 @@ export interface ForecastMultiOptions {
   quick?: boolean;
   command?: string;
   log?: BenchLog;
+  /** Run the cells still to do as jobs on this queue's workers instead of in this process. */
+  queue?: QueueConnection;
 }
 
 export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchResult<MultiSummary>> {
@@ -91,71 +98,60 @@ export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchRe
   const container = createContainer(builtinPlugins);
   const service = container.get<ForecastService>(FORECAST_SERVICE);
   const registry = container.get<Registry>(TOKENS.Registry);
+  if (o.queue && o.weights !== undefined) throw new UsageError('--weights is not yet supported with --queue: workers load the shipped weights; run it locally', 'queue-unsupported');
   if (o.weights !== undefined) {
     if (backbones.length !== 1) throw new UsageError('--weights needs exactly one --backbones id');
     useWeightsFolder(registry.get('backbone', backbones[0]!), backbones[0]!, o.weights);
   }
   const done: MultiRun[] = o.fresh ? [] : await runsFile.load();
-  const key = (r: Pick<MultiRun, 'dataset' | 'origin' | 'method' | 'seed'>) => `${r.dataset}|${r.origin}|${r.method}|${r.seed}`;
-  const have = new Set(done.map(key));
+  const have = new Set(done.map((r) => `${r.dataset}|${r.origin}|${r.method}|${r.seed}`));
   const record = async (run: MultiRun) => {
     await runsFile.append(run);
     done.push(run);
-    have.add(key(run));
+    have.add(`${run.dataset}|${run.origin}|${run.method}|${run.seed}`);
     log(`${run.dataset.padEnd(18)} origin ${run.origin} ${run.method.padEnd(34)} seed ${run.seed}  relMASE ${run.relMASE.toFixed(3)}  ${run.seconds.toFixed(1)}s`);
   };
+  const take = async (r: MultiCellResult, dataset: string, origin: number) => {
+    if (r.skipped) log(`${dataset.padEnd(18)} origin ${origin} ${r.skipped}`);
+    for (const run of r.runs) await record(run);
+  };
   const selected = selectDatasets(suite, o.datasets, o.suite);
-  const train = { ...(o.quick ? { epochs: 2, maxStepsPerEpoch: 5 } : {}), ...(suite.budget ?? {}) };
-  const levels = o.quantiles !== undefined ? parseQuantileLevels(o.quantiles) : undefined;
+  const settings: MultiCellSettings = {
+    train: { ...(o.quick ? { epochs: 2, maxStepsPerEpoch: 5 } : {}), ...(suite.budget ?? {}) },
+    ...(o.quantiles !== undefined ? { quantiles: o.quantiles } : {}),
+    calibrateQuantiles: o.calibrateQuantiles ?? true,
+    ...(o.tag ? { tag: o.tag } : {}),
+  };
+  // A bad --quantiles fails here, in one line, not in every cell (on every worker).
+  if (o.quantiles !== undefined) parseQuantileLevels(o.quantiles);
+  const grid = { backbones, strategies, shares, seeds, trainOrigins, minSeriesForShares };
+  // With --queue the cells still to do become jobs; the suite file and data files travel by reference.
+  const queued: { cell: QueuedCell; dataset: string; origin: number }[] = [];
+  const suiteRef = o.queue ? await fileRef(o.suite) : undefined;
   for (const d of selected) {
     const full = await loadSuiteDataset(d, suite.dir);
-    const H = d.horizon;
+    const dataRefs = o.queue ? await Promise.all(suiteDataFiles(d, suite.dir).map((f) => fileRef(f))) : [];
     for (let origin = 0; origin < origins; origin++) {
-      const ds = atOrigin(full, H, origin);
+      const ds = atOrigin(full, d.horizon, origin);
       if (ds.series.length === 0) continue;
-      const base = { dataset: d.name, frequency: ds.frequency, origin, series: ds.series.length, horizon: H };
-      const testCuts = service.testCuts(ds, H);
-      const probabilistic = (name: string, forecasts: number[][][] | undefined) => (levels && forecasts ? { quantileScores: scoreQuantiles(name, ds, testCuts, levels, forecasts, H) } : {});
-      if (!have.has(key({ dataset: d.name, origin, method: 'ets', seed: 0 }))) {
-        for (const row of service.evaluate(ds, H, [])) {
-          const b = registry.get<ForecastBaseline>('baseline', row.name);
-          await record({ ...base, method: row.name, seed: 0, relMASE: row.relMASE, MASE: row.report.aggregate.MASE!, seconds: row.trainSeconds, ...probabilistic(row.name, levels ? baselineQuantiles(b, ds, testCuts, H, levels) : undefined) });
-        }
-      }
+      const at = { dataset: d.name, origin, horizon: d.horizon };
       const ets = memoisedBaseline(registry.get<ForecastBaseline>('baseline', 'ets'));
-      for (const backbone of backbones) {
-        for (const strategy of strategies) {
-          if (strategy !== 'zero-shot' && origin >= trainOrigins) continue;
-          const used = strategy === 'zero-shot' ? [1] : shares.filter((x) => x === 1 || ds.series.length >= minSeriesForShares);
-          const cells = used.flatMap((share) => (strategy === 'zero-shot' ? [0] : seeds).map((seed) => ({ share, seed })));
-          for (const { share, seed } of cells) {
-            const name = `${backbone}${o.tag ? `[${o.tag}]` : ''} ${strategy}${share < 1 ? ` @${Math.round(share * 100)}%` : ''}`;
-            if (have.has(key({ dataset: d.name, origin, method: name, seed }))) continue;
-            const t0 = performance.now();
-            let outcome: Awaited<ReturnType<ForecastService['transfer']>>;
-            try {
-              outcome = await service.transfer(ds, { backbone, strategy, horizon: H, seed: seed || undefined, combine: 'select', trainShare: share, ...(levels ? { quantiles: levels, calibrateQuantiles: o.calibrateQuantiles ?? true } : {}), ...train });
-            } catch (e) {
-              // A dataset too short to train on is a finding for this strategy, not the end of the suite.
-              if ((e as { code?: string }).code !== 'too-short') throw e;
-              log(`${d.name.padEnd(18)} origin ${origin} ${name}: skipped (${(e as Error).message})`);
-              continue;
-            }
-            const transferSeconds = (performance.now() - t0) / 1000;
-            const f = outcome.forecaster;
-            const chosen = f.meta.combination!;
-            f.partner = ets;
-            const variants: [string, CombineMethod][] = [[name, 'model'], [`${name} + ETS mean`, 'mean'], [`${name} + ETS select`, chosen.method]];
-            for (const [method, combine] of variants) {
-              f.meta.combination = { ...chosen, method: combine };
-              const [row] = service.evaluate(ds, H, [{ name: method, forecaster: f, trainSeconds: outcome.training.seconds }], []);
-              await record({ ...base, method, seed, ...probabilistic(method, levels ? f.predictQuantiles(ds, testCuts) : undefined), relMASE: row!.relMASE, MASE: row!.report.aggregate.MASE!, seconds: combine === 'model' ? outcome.training.seconds + row!.predictSeconds : transferSeconds + row!.predictSeconds, bestEpoch: outcome.training.bestEpoch, chosen: chosen.method, valRelMASE: chosen.validation });
-            }
-            f.dispose();
-          }
+      for (const cell of multiCellsAt(ds, origin, grid)) {
+        if (have.has(multiCellKey(d.name, origin, cell, o.tag))) continue;
+        if (suiteRef) {
+          const payload: MultiCellPayload = { suite: 'forecast-multi', suiteFile: suiteRef, dataset: d.name, data: dataRefs, origin, cell, settings };
+          queued.push({ cell: { label: multiCellLabel(d.name, origin, cell, o.tag), job: { kind: ForecastBenchCellJob.id, payload } }, dataset: d.name, origin });
+        } else {
+          await take(await runMultiCell({ service, registry, ets }, ds, at, cell, settings), d.name, origin);
         }
       }
     }
+  }
+  if (o.queue) {
+    await runQueuedSweep<ForecastBenchCellResult>(o.queue, queued.map((q) => q.cell), {
+      log,
+      take: (i, r) => take(r as MultiCellResult, queued[i]!.dataset, queued[i]!.origin),
+    });
   }
   const summary = summariseMulti(done.filter((r) => selected.some((d) => d.name === r.dataset)));
   const markdown = multiMarkdown(summary, { backend: backend.active, suite: suite.description });

@@ -6,7 +6,8 @@
  *
  * Each (method, fraction, seed) run is appended to `<out>/savings-runs.jsonl` as it finishes, so
  * several processes (e.g. one per seed) can share the work, a crash loses one run, and a re-run
- * skips what is done.
+ * skips what is done. With `queue`, each cell still to do (see forecast-savings-cell.ts) is a job
+ * for `headstart worker`s, and the runs file gets the same rows in the same order as a local run's.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -16,7 +17,9 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import { loadForecastCsv, type ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { seriesSubset } from '../../plugins/forecasting/data/train-share.js';
+import { ForecastBenchCellJob, type ForecastBenchCellResult, type SavingsCellPayload } from '../jobs/forecast-bench-cell.js';
+import { fileRef } from '../../core/queue/file-ref.js';
+import type { QueueConnection } from '../../core/queue/connection.js';
 import type { ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
 import { UsageError } from '../../core/errors.js';
 import { machineInfo } from '../harness/machine.js';
@@ -25,6 +28,8 @@ import { summariseSavings, savingsMarkdown, type SavingsRun, type SavingsSummary
 import type { Suite, SuiteBudget } from '../suites/forecast-multi-data.js';
 import { forecastSavingsCharts, writeReport } from '../report/index.js';
 import { RunsFile, type BenchLog, type BenchProgress } from './bench-folder.js';
+import { runSavingsCell, savingsCellKey, savingsCellLabel, savingsCells, type SavingsCellSettings } from './forecast-savings-cell.js';
+import { runQueuedSweep, type QueuedCell } from './bench-queue.js';
 import type { BenchResult } from './result.js';
 
 export const FORECAST_SAVINGS_NAME = 'forecast-data-savings';
@@ -57,6 +62,8 @@ export interface ForecastSavingsOptions {
   log?: BenchLog;
   /** Runs finished of the runs still to do (those of the runs file excluded), after each run. */
   progress?: BenchProgress;
+  /** Run the cells still to do as jobs on this queue's workers instead of in this process. */
+  queue?: QueueConnection;
 }
 
 /** The suite file's dataset and settings as options (flags override them afterwards). */
@@ -84,45 +91,37 @@ export async function runForecastSavings(o: ForecastSavingsOptions): Promise<Ben
   const service = container.get<ForecastService>(FORECAST_SERVICE);
   const ds: ForecastDataset = await loadForecastCsv(o.dataset.path, o.dataset.load);
   const done = o.fresh ? [] : await runsFile.load();
-  const key = (r: Pick<SavingsRun, 'method' | 'fraction' | 'seed'>) => `${r.method}|${r.fraction}|${r.seed}`;
-  const have = new Set(done.map(key));
+  const have = new Set(done.map((r) => `${r.method}|${r.fraction}|${r.seed}`));
   const record = async (run: SavingsRun) => {
     await runsFile.append(run);
     done.push(run);
-    have.add(key(run));
     log(`${run.method.padEnd(14)} fraction ${String(run.fraction).padEnd(4)} seed ${run.seed}  MASE ${run.MASE.toFixed(3)}  rel ${run.relMASE.toFixed(3)}  ${run.trainSeconds.toFixed(1)}s`);
   };
 
   if (!o.reportOnly) {
-    const train = { ...(o.quick ? { epochs: 2, maxStepsPerEpoch: 10 } : {}), ...(o.budget ?? {}) };
-    const referenceDue = !o.skipReference && !have.has(key({ method: 'zero-shot', fraction: 0, seed: 0 }));
-    const trainedDue = o.seeds.flatMap((seed) => o.fractions.flatMap((fraction) => o.strategies.filter((method) => !have.has(key({ method, fraction, seed }))))).length;
-    const total = (referenceDue ? 1 : 0) + trainedDue;
+    const settings: SavingsCellSettings = { backbone: o.backbone, horizon, train: { ...(o.quick ? { epochs: 2, maxStepsPerEpoch: 10 } : {}), ...(o.budget ?? {}) } };
+    const due = savingsCells(o).filter((c) => !have.has(savingsCellKey(c)));
     let finished = 0;
-    const tick = (detail: string) => o.progress?.(++finished, total, detail);
-    o.progress?.(0, total, referenceDue ? 'zero-shot and the baselines' : 'training');
-    // Zero-shot and the baselines do not depend on the training fraction or the seed.
-    if (referenceDue) {
-      const z = await service.transfer(ds, { backbone: o.backbone, strategy: 'zero-shot', horizon, combine: 'none' });
-      const [row, ...baselines] = service.evaluate(ds, horizon, [{ name: 'zero-shot', forecaster: z.forecaster, trainSeconds: z.training.seconds }]);
-      await record({ method: 'zero-shot', fraction: 0, seed: 0, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: row!.trainSeconds, predictSeconds: row!.predictSeconds, epochs: 0 });
-      for (const b of baselines) {
-        await record({ method: b.name, fraction: 0, seed: 0, MASE: b.report.aggregate.MASE!, relMASE: b.relMASE, sMAPE: b.report.aggregate.sMAPE!, trainSeconds: b.trainSeconds, predictSeconds: 0, epochs: 0 });
-      }
-      z.forecaster.dispose();
-      tick('zero-shot and the baselines');
-    }
-    for (const seed of o.seeds) {
-      for (const fraction of o.fractions) {
-        const subset = seriesSubset(ds.series.length, fraction, seed);
-        for (const strategy of o.strategies) {
-          if (have.has(key({ method: strategy, fraction, seed }))) continue;
-          const r = await service.transfer(ds, { backbone: o.backbone, strategy, horizon, seed, trainSeries: (i) => subset.has(i), combine: 'none', ...train });
-          const [row] = service.evaluate(ds, horizon, [{ name: strategy, forecaster: r.forecaster, trainSeconds: r.training.seconds }], []);
-          await record({ method: strategy, fraction, seed, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: r.training.seconds, predictSeconds: row!.predictSeconds, epochs: r.training.epochsRun, valRelMASE: r.validation.relMASE });
-          r.forecaster.dispose();
-          tick(`${strategy} on ${Math.round(fraction * 100)}% of the series, seed ${seed}`);
-        }
+    const tick = (detail: string) => o.progress?.(++finished, due.length, detail);
+    o.progress?.(0, due.length, due[0]?.kind === 'reference' ? 'zero-shot and the baselines' : 'training');
+    if (o.queue) {
+      // The cells become jobs; the data file travels by reference, checked by sha256 on the worker.
+      const data = await fileRef(o.dataset.path);
+      const cells: QueuedCell[] = due.map((cell) => {
+        const payload: SavingsCellPayload = { suite: 'forecast-savings', data, load: o.dataset.load, cell, settings };
+        return { label: savingsCellLabel(cell), job: { kind: ForecastBenchCellJob.id, payload } };
+      });
+      await runQueuedSweep<ForecastBenchCellResult>(o.queue, cells, {
+        log,
+        progress: (n, total, label) => o.progress?.(n, total, label),
+        take: async (_i, r) => {
+          for (const run of r.runs as SavingsRun[]) await record(run);
+        },
+      });
+    } else {
+      for (const cell of due) {
+        for (const run of await runSavingsCell(service, ds, cell, settings)) await record(run);
+        tick(savingsCellLabel(cell));
       }
     }
   }

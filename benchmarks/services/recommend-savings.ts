@@ -10,7 +10,9 @@
  * Each (method, fraction, seed) result is appended to `<out>/recsys-savings-runs[-tag].jsonl` as it
  * finishes, so two processes can run disjoint parts (e.g. split by fractions, one skipping the
  * reference) and a crash loses one run; finished runs are skipped unless `fresh`.
- * "Reference" = zero-shot and the baselines, one evaluation per (fraction, seed).
+ * "Reference" = zero-shot and the baselines, one evaluation per (fraction, seed). With `queue`, each
+ * cell still to do (see recommend-savings-cell.ts) is a job for `headstart worker`s, and the runs
+ * file gets the same rows in the same order as a local run's.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -19,11 +21,12 @@ import { createContainer } from '../../core/container.js';
 import { UsageError } from '../../core/errors.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
-import type { RecommendService, RankedMethod, Recommender } from '../../plugins/recommendation/services/recommend-service.js';
+import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import { RecommendBenchCellJob, type RecommendBenchCellResult, type RecsysCellPayload } from '../jobs/recommend-bench-cell.js';
+import { fileRef } from '../../core/queue/file-ref.js';
+import type { QueueConnection } from '../../core/queue/connection.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
-import { capValidation, leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';
 import { shippedWeights } from '../../core/io/weights-manifest.js';
-import { Rng } from '../../core/random.js';
 import type { EventsSplit, StrategyName } from '../../core/interfaces/index.js';
 import { useWeightsFolder } from '../harness/weights.js';
 import { machineInfo, machineSummary } from '../harness/machine.js';
@@ -32,6 +35,8 @@ import { summariseRecsys, recsysMarkdown, COUNTING_SUFFIX, type RecsysRun, type 
 import type { SuiteBudget } from '../suites/forecast-multi-data.js';
 import { recommendSavingsCharts, writeReport } from '../report/index.js';
 import { RunsFile, type BenchLog, type BenchProgress } from './bench-folder.js';
+import { baseSplit, recsysCellLabel, runRecsysCell, type RecsysCell, type RecsysCellSettings } from './recommend-savings-cell.js';
+import { runQueuedSweep, type QueuedCell } from './bench-queue.js';
 import type { BenchResult } from './result.js';
 
 export interface RecommendSavingsOptions {
@@ -78,64 +83,15 @@ export interface RecommendSavingsOptions {
   warn?: BenchLog;
   /** Units finished (a share and seed's reference, or one trained strategy) of those still to do. */
   progress?: BenchProgress;
+  /** Run the cells still to do as jobs on this queue's workers instead of in this process. */
+  queue?: QueueConnection;
 }
 
-const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
 const tagOf = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => o.tag ?? (o.quick ? 'quick' : undefined);
 /** `recommend-data-savings[-tag]`: the results' base name. */
 export const recommendSavingsName = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => (tagOf(o) ? `recommend-data-savings-${tagOf(o)}` : 'recommend-data-savings');
 /** `recsys-savings-runs[-tag].jsonl`: the resumable runs file. */
 export const recommendSavingsRunsFile = (o: Pick<RecommendSavingsOptions, 'tag' | 'quick'>) => (tagOf(o) ? `recsys-savings-runs-${tagOf(o)}.jsonl` : 'recsys-savings-runs.jsonl');
-
-/**
- * Training budget per fraction, the same for every strategy at a fraction (fair comparison). Steps
- * grow with the data but much slower than it: one step (batch 128, full softmax over ~12k items) takes
- * ~0.6 s on one wasm core, so a full pass over 100% of Beauty (~1,050 steps) alone would exceed the
- * whole benchmark's time. An "epoch" is maxStepsPerEpoch batches followed by a validation check.
- */
-function budgetFor(o: RecommendSavingsOptions, fraction: number): { epochs: number; maxStepsPerEpoch: number; patience: number } {
-  const quick = o.quick;
-  const base = quick
-    ? { epochs: 1, maxStepsPerEpoch: 5, patience: 1 }
-    : fraction <= 0.05
-      ? { epochs: 4, maxStepsPerEpoch: 40, patience: 2 }
-      : fraction <= 0.1
-        ? { epochs: 4, maxStepsPerEpoch: 60, patience: 2 }
-        : fraction <= 0.25
-          ? { epochs: 4, maxStepsPerEpoch: 75, patience: 2 }
-          : fraction <= 0.5
-            ? { epochs: 4, maxStepsPerEpoch: 90, patience: 2 }
-            : { epochs: 4, maxStepsPerEpoch: 100, patience: 2 };
-  return { epochs: o.budget?.epochs ?? base.epochs, maxStepsPerEpoch: o.budget?.maxStepsPerEpoch ?? base.maxStepsPerEpoch, patience: o.budget?.patience ?? base.patience };
-}
-
-/** A seeded subset of `n` cases, in their original order (all when n ≥ length). */
-function seededSubset<T>(xs: T[], n: number, seed: number): T[] {
-  if (n >= xs.length) return xs;
-  const keep = new Set(new Rng(seed).shuffle(xs.map((_, i) => i)).slice(0, n));
-  return xs.filter((_, i) => keep.has(i));
-}
-
-const metric = (row: RankedMethod, name: string) => row.report.aggregate[name] ?? NaN;
-
-/**
- * The model alone (method = strategy) and, when transfer chose a combination with counting on
- * validation, the combination (strategy + counting), each with its evaluation seconds. A model share
- * of 1 means the combination is the model alone: its row repeats the model's figures.
- */
-function evaluateVariants(service: RecommendService, C: number, split: EventsSplit, strategy: string, recommender: Recommender, aloneDone: boolean): [RankedMethod, number][] {
-  const timed = (name: string, r: Recommender): [RankedMethod, number] => {
-    const t0 = performance.now();
-    const [row] = service.evaluate(C, split, [{ name, recommender: r }], {}, []);
-    return [row!, (performance.now() - t0) / 1000];
-  };
-  // A deterministic model's row recorded by an earlier run (zero-shot) is not ranked again.
-  if (aloneDone && recommender.blend && recommender.blend.modelWeight < 1) return [timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
-  const alone = timed(strategy, { ...recommender, blend: undefined });
-  if (!recommender.blend) return [alone];
-  if (recommender.blend.modelWeight >= 1) return [alone, [{ ...alone[0], name: `${strategy}${COUNTING_SUFFIX}`, blend: { ...recommender.blend } }, alone[1]]];
-  return [alone, timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
-}
 
 export async function runRecommendSavings(o: RecommendSavingsOptions): Promise<BenchResult<RecsysSummary>> {
   const log = o.log ?? ((line: string) => console.log(line));
@@ -164,10 +120,9 @@ export async function runRecommendSavings(o: RecommendSavingsOptions): Promise<B
   log(`source: ${source}`);
 
   const ds = await loadEvents(o.events);
-  const full = leaveOneOut(ds);
   const C = ds.items.length;
   const testCases = o.testCases ?? (quick ? 2000 : undefined);
-  const base: EventsSplit = testCases ? { ...full, test: seededSubset(full.test, testCases, 12345) } : full;
+  const base: EventsSplit = baseSplit(ds, testCases);
   const dataset = basename(o.events);
   log(`${dataset}: ${ds.users.length} users, ${C} items, ${ds.events} events; ranking ${base.test.length} test cases`);
 
@@ -200,75 +155,50 @@ export async function runRecommendSavings(o: RecommendSavingsOptions): Promise<B
   const tick = (detail: string) => o.progress?.(++finished, total, detail);
   if (!o.reportOnly) o.progress?.(0, total, 'loading');
   if (!o.reportOnly) {
+    if (o.queue && o.weights !== undefined) throw new UsageError('--weights is not yet supported with --queue: workers load the shipped weights; run it locally', 'queue-unsupported');
+    const settings: RecsysCellSettings = {
+      backbone: backboneId,
+      ...(weights.manifest ? { weightsSteps: weights.manifest.steps } : {}),
+      quick,
+      ...(o.budget ? { budget: o.budget } : {}),
+      batch,
+      valCases,
+      heldOutValidation: o.heldOutValidation ?? 0.2,
+      ...(testCases ? { testCases } : {}),
+      itemTransfer: o.itemTransfer ?? 'never',
+      selectBy,
+      ...(o.countingShare !== undefined ? { countingShare: o.countingShare } : {}),
+    };
+    // The local loop's cells, in its order: per (share, seed) the reference, then each strategy.
+    const cells: RecsysCell[] = [];
     for (const fraction of fractions) {
       for (const seed of seeds) {
-        const due = referenceDue(fraction, seed);
-        const restricted = restrictTrainingUsers(base, fraction, seed, fraction < 1 ? (o.heldOutValidation ?? 0.2) : 0);
-        const split: EventsSplit = capValidation(restricted, valCases, seed + 1);
-        const trainUsers = split.train.filter((s) => s.length > 0).length;
-        const trainExamples = split.train.reduce((a, s) => a + Math.max(0, s.length - 1), 0);
-        const b = { ...budgetFor(o, fraction), batchSize: batch, validationCases: split.validation.length, selectBy };
-        const common = { fraction, seed, trainUsers, trainExamples, testCases: split.test.length, backend: backend.active };
-        const row = (r: RankedMethod, extra: Partial<RecsysRun> & Pick<RecsysRun, 'trainSeconds' | 'evalSeconds'>): RecsysRun => ({
-          method: r.name,
-          kind: r.kind,
-          ...common,
-          'NDCG@5': metric(r, 'NDCG@5'),
-          'NDCG@10': metric(r, 'NDCG@10'),
-          'NDCG@20': metric(r, 'NDCG@20'),
-          'HR@10': metric(r, 'HR@10'),
-          'MRR@10': metric(r, 'MRR@10'),
-          'coverage@10': metric(r, 'coverage@10'),
-          epochs: 0,
-          bestEpoch: 0,
-          trainableParameters: 0,
-          ...extra,
-        });
-        const transferOpts = { backbone: backboneId, seed, epochs: b.epochs, maxStepsPerEpoch: b.maxStepsPerEpoch, patience: b.patience, batchSize: b.batchSize, items: ds.items, itemTransfer: o.itemTransfer ?? 'never', epochSelection: selectBy, countingShare: o.countingShare };
-
-        // Zero-shot and the baselines: no training, fit on the same users' events, one ranking pass each.
-        if (!o.skipReference) {
-          if (strategies.includes('zero-shot') && weights.hasWeights && !(have.has(key({ method: 'zero-shot', fraction, seed })) && have.has(key({ method: `zero-shot${COUNTING_SUFFIX}`, fraction, seed })))) {
-            const z = await service.transfer(C, split, { ...transferOpts, strategy: 'zero-shot' });
-            for (const [r, evalSeconds] of evaluateVariants(service, C, split, 'zero-shot', z.recommender, have.has(key({ method: 'zero-shot', fraction, seed })))) {
-              await record(row(r, { trainSeconds: 0, evalSeconds, weightsSteps: weights.manifest?.steps, ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}) }));
-            }
-            z.recommender.model.dispose();
-          }
-          for (const id of service.recommendBaselineIds()) {
-            if (have.has(key({ method: id, fraction, seed }))) continue;
-            // Fitting a baseline is counting; its time is part of evalSeconds.
-            const t0 = performance.now();
-            const [r] = service.evaluate(C, split, [], {}, [id]);
-            await record(row(r!, { trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000 }));
-          }
-          if (due) tick(`zero-shot and the baselines on ${pct(fraction)} of the users, seed ${seed}`);
-        }
-
+        if (referenceDue(fraction, seed)) cells.push({ kind: 'reference', fraction, seed, zeroShot: strategies.includes('zero-shot') && weights.hasWeights });
         for (const strategy of strategies) {
-          if (strategy === 'zero-shot' || (have.has(key({ method: strategy, fraction, seed })) && have.has(key({ method: `${strategy}${COUNTING_SUFFIX}`, fraction, seed })))) continue;
-          if (strategy !== 'scratch' && !weights.hasWeights) {
-            log(`skipping ${strategy}: ${backboneId} has no pretrained weights`);
-            continue;
-          }
-          const outcome = await service.transfer(C, split, { ...transferOpts, strategy });
-          for (const [r, evalSeconds] of evaluateVariants(service, C, split, strategy, outcome.recommender, false)) {
-            await record(
-              row(r, {
-                trainSeconds: outcome.training.seconds,
-                evalSeconds,
-                epochs: outcome.training.epochsRun,
-                bestEpoch: outcome.training.bestEpoch,
-                trainableParameters: outcome.training.trainableParameters,
-                budget: b,
-                weightsSteps: strategy === 'scratch' ? undefined : weights.manifest?.steps,
-                ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}),
-              }),
-            );
-          }
-          outcome.recommender.model.dispose();
-          tick(`${strategy} on ${pct(fraction)} of the users, seed ${seed}`);
+          if (strategy !== 'zero-shot' && strategy !== 'scratch' && !weights.hasWeights && !bothDone(strategy, fraction, seed)) log(`skipping ${strategy}: ${backboneId} has no pretrained weights`);
+          if (strategyDue(strategy, fraction, seed)) cells.push({ kind: 'trained', fraction, seed, strategy });
         }
+      }
+    }
+    const doneAt = (c: RecsysCell) => new Set(done.filter((r) => r.fraction === c.fraction && r.seed === c.seed).map((r) => r.method));
+    if (o.queue) {
+      // The cells become jobs; the events file travels by reference, checked by sha256 on the worker.
+      const events = await fileRef(o.events);
+      const queued: QueuedCell[] = cells.map((cell) => {
+        const payload: RecsysCellPayload = { events, cell, settings, done: [...doneAt(cell)] };
+        return { label: recsysCellLabel(cell), job: { kind: RecommendBenchCellJob.id, payload } };
+      });
+      await runQueuedSweep<RecommendBenchCellResult>(o.queue, queued, {
+        log,
+        progress: (n, total, label) => o.progress?.(n, total, label),
+        take: async (_i, r) => {
+          for (const run of r.runs) await record(run);
+        },
+      });
+    } else {
+      for (const cell of cells) {
+        for (const run of await runRecsysCell(service, ds, base, cell, settings, backend.active, doneAt(cell))) await record(run);
+        tick(recsysCellLabel(cell));
       }
     }
   }

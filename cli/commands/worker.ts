@@ -1,3 +1,4 @@
+import { benchmarkJobs } from '../../benchmarks/jobs/module.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
 import { TOKENS } from '../../core/tokens.js';
@@ -6,7 +7,7 @@ import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { startQueueWorker, type QueueWorkerEvent } from '../../core/queue/worker.js';
 
 export default class Worker extends HeadstartCommand {
-  static override summary = 'Run queued headstart jobs (forecast --queue shards…) from a Redis queue until stopped';
+  static override summary = 'Run queued headstart jobs (forecast/recommend --queue shards, bench --queue cells) from a Redis queue until stopped';
   static override description =
     'Start one per core on every machine that should take a share; each reads the models and data files by the paths the jobs name (a disk every worker mounts at the same path) and checks their sha256 first. Ctrl-C or SIGTERM finishes the running job, then stops. See docs/scale-out.md.';
   static override examples = [
@@ -23,7 +24,8 @@ export default class Worker extends HeadstartCommand {
     const { flags } = await this.parse(Worker);
     const queue = parseQueueUrl(flags.queue);
     await checkReachable(queue);
-    await this.setup(flags.backend);
+    // Benchmark cells are job kinds too; only a worker needs them (and the suites they load).
+    await this.setup(flags.backend, [benchmarkJobs]);
     const kinds = this.container.get<JobKinds>(TOKENS.JobKinds);
     const counts = { completed: 0, failed: 0 };
     const worker = await startQueueWorker(queue, kinds, {

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { prepareBenchFolder } from '../../benchmarks/services/bench-folder.js';
+import { checkReachable, parseQueueUrl, type QueueConnection } from '../../core/queue/connection.js';
 
 /** Flags every `headstart bench` suite takes. */
 export function benchFlags(suite: string) {
@@ -10,6 +11,24 @@ export function benchFlags(suite: string) {
     resume: Flags.boolean({ description: 'continue an interrupted run of the same suite in --out from its runs file (finished runs are kept, the rest run)' }),
     force: Flags.boolean({ description: 'start over in an --out that holds an earlier run, or write into a folder headstart did not write' }),
   };
+}
+
+/**
+ * `--queue` of the suites whose cells can run on `headstart worker`s (not in benchFlags: a suite
+ * without a cell job kind must not offer it).
+ */
+export function benchQueueFlag() {
+  return {
+    queue: Flags.string({ description: 'Redis URL (redis://host:port[/db]): run each cell still to do as a job on `headstart worker`s there, collecting the results here (see docs/scale-out.md)' }),
+  };
+}
+
+/** The parsed --queue, checked to answer before --out is touched; undefined without the flag. */
+export async function benchQueue(value: string | undefined): Promise<QueueConnection | undefined> {
+  if (value === undefined) return undefined;
+  const queue = parseQueueUrl(value);
+  await checkReachable(queue);
+  return queue;
 }
 
 /** A comma-separated flag of numbers, each checked; the error names the flag. */

@@ -4,7 +4,7 @@ import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { checkDataFiles, readSuite, selectDatasets } from '../../../benchmarks/suites/forecast-multi-data.js';
 import { FORECAST_MULTI_RUNS, runForecastMulti } from '../../../benchmarks/services/forecast-multi.js';
 import { BenchCommand } from '../../bench-command.js';
-import { benchFlags, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
+import { benchFlags, benchQueue, benchQueueFlag, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
 
 export default class BenchForecastMulti extends BenchCommand {
   static override summary = 'The multi-dataset forecasting benchmark: relative MASE per dataset for each strategy and baseline';
@@ -14,6 +14,7 @@ export default class BenchForecastMulti extends BenchCommand {
     '<%= config.bin %> bench forecast-multi --out r3/',
     '<%= config.bin %> bench forecast-multi --quick --datasets aus_retail --origins 1 --out r3/',
     '<%= config.bin %> bench forecast-multi --suite my-suite.json --strategies zero-shot --out r3/ --resume',
+    '<%= config.bin %> bench forecast-multi --quick --datasets aus_retail,drinks --origins 1 --queue redis://localhost:6379 --out r3/',
   ];
   static override flags = {
     suite: Flags.string({ description: 'suite file (JSON): datasets [{name, path, horizon, load}], and optionally strategies, shares, seeds, backbones, budget' }),
@@ -28,6 +29,7 @@ export default class BenchForecastMulti extends BenchCommand {
     'calibrate-quantiles': Flags.boolean({ description: "with --quantiles: fit each level's spread on the validation windows, as transfer does (--no-calibrate-quantiles keeps the heads' spread)", allowNo: true, default: true }),
     quick: Flags.boolean({ description: 'two tiny epochs per trained strategy: checks the pipeline, measures little' }),
     ...benchFlags('forecast-multi'),
+    ...benchQueueFlag(),
   };
 
   async run() {
@@ -51,9 +53,10 @@ export default class BenchForecastMulti extends BenchCommand {
       calibrateQuantiles: flags['calibrate-quantiles'],
       quick: flags.quick,
     };
+    const queue = await benchQueue(flags.queue);
     const { dir, fresh } = await openBenchOut('forecast-multi', flags, [FORECAST_MULTI_RUNS], options);
     await this.useBackend(flags.backend);
-    const result = await runForecastMulti({ ...options, out: dir, fresh, command: `headstart bench forecast-multi ${this.argv.join(' ')}`.trim(), log: this.line });
+    const result = await runForecastMulti({ ...options, out: dir, fresh, queue, command: `headstart bench forecast-multi ${this.argv.join(' ')}`.trim(), log: this.line });
     return this.finish(result);
   }
 }

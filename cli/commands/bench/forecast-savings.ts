@@ -4,7 +4,7 @@ import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { checkDataFiles, readSuite } from '../../../benchmarks/suites/forecast-multi-data.js';
 import { FORECAST_SAVINGS_RUNS, forecastSavingsFromSuite, runForecastSavings } from '../../../benchmarks/services/forecast-savings.js';
 import { BenchCommand } from '../../bench-command.js';
-import { benchFlags, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
+import { benchFlags, benchQueue, benchQueueFlag, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
 
 export default class BenchForecastSavings extends BenchCommand {
   static override summary = 'Forecasting data savings: transfer vs scratch on shares of the series, beside the baselines';
@@ -14,6 +14,7 @@ export default class BenchForecastSavings extends BenchCommand {
     '<%= config.bin %> bench forecast-savings --out r/',
     '<%= config.bin %> bench forecast-savings --quick --seeds 1 --shares 0.1,1 --out r/',
     '<%= config.bin %> bench forecast-savings --suite my-suite.json --out r/ --resume',
+    '<%= config.bin %> bench forecast-savings --seeds 1,2 --queue redis://localhost:6379 --out r/',
   ];
   static override flags = {
     suite: Flags.string({ description: 'suite file (JSON): one dataset {name, path, horizon, load}, and optionally strategies, shares, seeds, backbones, budget' }),
@@ -23,6 +24,7 @@ export default class BenchForecastSavings extends BenchCommand {
     backbone: Flags.string({ description: 'backbone id (default the suite\'s first)' }),
     quick: Flags.boolean({ description: 'two tiny epochs per trained run: checks the pipeline, measures nothing' }),
     ...benchFlags('forecast-savings'),
+    ...benchQueueFlag(),
   };
 
   async run() {
@@ -40,11 +42,12 @@ export default class BenchForecastSavings extends BenchCommand {
       quick: flags.quick,
       ...(fromSuite.budget ? { budget: fromSuite.budget } : {}),
     };
+    const queue = await benchQueue(flags.queue);
     const { dir, fresh } = await openBenchOut('forecast-savings', flags, [FORECAST_SAVINGS_RUNS], { suite: suiteFile, ...options });
     await this.useBackend(flags.backend);
     const bar = this.runProgress('bench forecast-savings');
     // The bar ends before the summary prints, also when the suite fails.
-    const result = await runForecastSavings({ ...options, out: dir, fresh, progress: bar.progress, command: `headstart bench forecast-savings ${this.argv.join(' ')}`.trim(), log: this.line }).finally(bar.stop);
+    const result = await runForecastSavings({ ...options, out: dir, fresh, queue, progress: bar.progress, command: `headstart bench forecast-savings ${this.argv.join(' ')}`.trim(), log: this.line }).finally(bar.stop);
     return this.finish(result);
   }
 }

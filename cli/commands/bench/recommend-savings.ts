@@ -7,7 +7,7 @@ import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { checkDataFiles, readSuite } from '../../../benchmarks/suites/forecast-multi-data.js';
 import { recommendSavingsRunsFile, runRecommendSavings } from '../../../benchmarks/services/recommend-savings.js';
 import { BenchCommand } from '../../bench-command.js';
-import { benchFlags, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
+import { benchFlags, benchQueue, benchQueueFlag, nameList, openBenchOut, seedList, shareList } from '../../flags/bench.js';
 
 export default class BenchRecommendSavings extends BenchCommand {
   static override summary = 'Recommendation data savings: transfer vs scratch on shares of the users, beside the baselines';
@@ -17,6 +17,7 @@ export default class BenchRecommendSavings extends BenchCommand {
     '<%= config.bin %> bench recommend-savings --out r2/',
     '<%= config.bin %> bench recommend-savings --quick --out r2/',
     '<%= config.bin %> bench recommend-savings --events clicks.csv --shares 0.1,1 --seeds 1 --out r2/ --resume',
+    '<%= config.bin %> bench recommend-savings --seeds 1,2 --queue redis://localhost:6379 --out r2/',
   ];
   static override flags = {
     suite: Flags.string({ description: 'suite file (JSON): one dataset {name, path} (an events file), and optionally strategies, shares, seeds, backbones, budget' }),
@@ -28,6 +29,7 @@ export default class BenchRecommendSavings extends BenchCommand {
     'test-cases': Flags.integer({ description: 'rank only this many test cases (seeded; default all users, --quick 2000)', min: 1 }),
     quick: Flags.boolean({ description: 'pipeline check: 1 seed, 2 shares, a few steps, 2000 test cases; files tagged "quick"' }),
     ...benchFlags('recommend-savings'),
+    ...benchQueueFlag(),
   };
 
   async run() {
@@ -49,11 +51,12 @@ export default class BenchRecommendSavings extends BenchCommand {
       quick,
       ...(suite.budget ? { budget: suite.budget } : {}),
     };
+    const queue = await benchQueue(flags.queue);
     const { dir, fresh } = await openBenchOut('recommend-savings', flags, [recommendSavingsRunsFile({ quick })], { suite: suiteFile, ...options });
     await this.useBackend(flags.backend);
     const bar = this.runProgress('bench recommend-savings');
     // The bar ends before the summary prints, also when the suite fails.
-    const result = await runRecommendSavings({ ...options, out: dir, fresh, progress: bar.progress, command: `headstart bench recommend-savings ${this.argv.join(' ')}`.trim(), log: this.line, warn: (w) => this.logToStderr(w) }).finally(bar.stop);
+    const result = await runRecommendSavings({ ...options, out: dir, fresh, queue, progress: bar.progress, command: `headstart bench recommend-savings ${this.argv.join(' ')}`.trim(), log: this.line, warn: (w) => this.logToStderr(w) }).finally(bar.stop);
     return this.finish(result);
   }
 }

@@ -24,6 +24,7 @@ export function forecastSavingsCharts(s: SavingsSummary, runs: SavingsRun[], ctx
     }
   }
   return [
+    ...timeCurveCharts(runs, ctx),
     {
       id: 'data-savings',
       series,
@@ -36,6 +37,30 @@ export function forecastSavingsCharts(s: SavingsSummary, runs: SavingsRun[], ctx
         xLog: true,
         xFormat: '.0%',
         xValues: fractions,
+      }),
+    },
+  ];
+}
+
+/** Test MASE against training seconds, per trained strategy, at the largest share, for the first seed that has curves. */
+function timeCurveCharts(runs: SavingsRun[], ctx: { dataset: string; series: number }): ReportChart[] {
+  const curved = runs.filter((r) => r.curve?.length);
+  if (!curved.length) return [];
+  const fraction = Math.max(...curved.map((r) => r.fraction));
+  const seed = Math.min(...curved.filter((r) => r.fraction === fraction).map((r) => r.seed));
+  const shown = curved.filter((r) => r.fraction === fraction && r.seed === seed);
+  const series = TRAINED.filter((m) => shown.some((r) => r.method === m));
+  const points: LinePoint[] = shown.flatMap((r) => r.curve!.map((c) => ({ series: r.method, x: c.seconds, y: c.testMASE })));
+  return [
+    {
+      id: 'time-savings',
+      series,
+      spec: lineChart({
+        title: `${ctx.dataset}: test MASE along training (${Math.round(fraction * 100)}% of the series, seed ${seed}; a point per epoch, the first at the start)`,
+        xTitle: 'training seconds (wall clock, validation included)',
+        yTitle: 'MASE (scaled absolute error, lower is better)',
+        points,
+        series,
       }),
     },
   ];

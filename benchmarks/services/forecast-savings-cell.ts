@@ -3,7 +3,8 @@
  * trained on a seeded share of the series. The local run and the `forecast-bench-cell` job kind
  * both call runSavingsCell, so a queued run computes each cell exactly as a local one does.
  */
-import type { ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
+import type { ForecastDataset, StrategyName, TrainCheckpoint } from '../../core/interfaces/index.js';
+import type { Forecaster } from '../../plugins/forecasting/forecaster.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import { seriesSubset } from '../../plugins/forecasting/data/train-share.js';
 import type { SavingsRun } from '../suites/forecast-data-savings-report.js';
@@ -54,10 +55,16 @@ export async function runSavingsCell(service: ForecastService, ds: ForecastDatas
   }
   const { strategy, fraction, seed } = cell;
   const subset = seriesSubset(ds.series.length, fraction, seed);
-  const r = await service.transfer(ds, { backbone: s.backbone, strategy, horizon, seed, trainSeries: (i) => subset.has(i), combine: 'none', ...s.train });
+  // Test error at every checkpoint, off the training clock: the time-savings curves.
+  const curve: NonNullable<SavingsRun['curve']> = [];
+  const onCheckpoint = ({ epoch, seconds, valLoss, forecaster }: TrainCheckpoint & { forecaster: Forecaster }) => {
+    const [now] = service.evaluate(ds, horizon, [{ name: strategy, forecaster, trainSeconds: seconds }], []);
+    curve.push({ epoch, seconds, valLoss, testMASE: now!.report.aggregate.MASE! });
+  };
+  const r = await service.transfer(ds, { backbone: s.backbone, strategy, horizon, seed, trainSeries: (i) => subset.has(i), combine: 'none', onCheckpoint, ...s.train });
   try {
     const [row] = service.evaluate(ds, horizon, [{ name: strategy, forecaster: r.forecaster, trainSeconds: r.training.seconds }], []);
-    return [{ method: strategy, fraction, seed, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: r.training.seconds, predictSeconds: row!.predictSeconds, epochs: r.training.epochsRun, valRelMASE: r.validation.relMASE }];
+    return [{ method: strategy, fraction, seed, MASE: row!.report.aggregate.MASE!, relMASE: row!.relMASE, sMAPE: row!.report.aggregate.sMAPE!, trainSeconds: r.training.seconds, predictSeconds: row!.predictSeconds, epochs: r.training.epochsRun, valRelMASE: r.validation.relMASE, curve }];
   } finally {
     r.forecaster.dispose();
   }

@@ -95,8 +95,8 @@ describe('transfer with calibrated quantiles', () => {
   });
 });
 
-describe('no crossing on random inputs through the shipped quantile head', () => {
-  it('random walks, spikes, zeros, negatives and constants: every level ordered, every combination', async () => {
+describe('no crossing on random inputs through every shipped quantile head', () => {
+  it.each(['patch-mixer-s', 'patch-mixer-m'])('%s: random walks, spikes, zeros, negatives and constants: every level ordered, every combination', async (backbone) => {
     const rng = new Rng(11);
     const { series: base, ...rest } = seasonalDataset({ series: 1, length: 80 });
     const shapes = [
@@ -117,7 +117,7 @@ describe('no crossing on random inputs through the shipped quantile head', () =>
     const ds = { ...rest, series };
     const cuts = service.testCuts(ds, 6);
     for (const combine of ['none', 'mean'] as const) {
-      const o = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 6, quantiles: [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95], combine });
+      const o = await service.transfer(ds, { backbone, strategy: 'zero-shot', horizon: 6, quantiles: [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95], combine });
       for (const method of combine === 'mean' ? (['model', 'mean', 'partner'] as const) : (['model'] as const)) {
         if (combine === 'mean') o.forecaster.meta.combination = { ...o.forecaster.meta.combination!, method };
         for (const levels of o.forecaster.predictQuantiles(ds, cuts)) {

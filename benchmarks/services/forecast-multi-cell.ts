@@ -98,7 +98,12 @@ export async function runMultiCell(ctx: MultiCellContext, ds: ForecastDataset, a
   const levels = s.quantiles !== undefined ? parseQuantileLevels(s.quantiles) : undefined;
   const base = { dataset: at.dataset, frequency: ds.frequency, origin: at.origin, series: ds.series.length, horizon: H };
   const testCuts = service.testCuts(ds, H);
-  const probabilistic = (name: string, forecasts: number[][][] | undefined) => (levels && forecasts ? { quantileScores: scoreQuantiles(name, ds, testCuts, levels, forecasts, H) } : {});
+  // The runs file keeps the aggregate scores; per-series ones are for `evaluate --per-series`.
+  const probabilistic = (name: string, forecasts: number[][][] | undefined) => {
+    if (!levels || !forecasts) return {};
+    const { perSeries: _perSeries, ...quantileScores } = scoreQuantiles(name, ds, testCuts, levels, forecasts, H);
+    return { quantileScores };
+  };
   const runs: MultiRun[] = [];
   if (cell.kind === 'reference') {
     for (const row of service.evaluate(ds, H, [])) {

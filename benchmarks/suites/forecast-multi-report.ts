@@ -20,7 +20,7 @@ export interface MultiRun {
   chosen?: string;
   valRelMASE?: Record<string, number | undefined>;
   /** With --quantiles: WQL, MSIS and coverage of the test window. */
-  quantileScores?: QuantileScores;
+  quantileScores?: Omit<QuantileScores, 'perSeries'>;
 }
 
 export interface MultiSummary {

@@ -93,7 +93,8 @@ export default class Evaluate extends HeadstartCommand {
       series: dataset.series.length,
       results: scoreSummary(rows),
       ...check,
-      ...(quantiles ? { quantiles } : {}),
+      // Per-series quantile scores only under --per-series: they are most of the JSON otherwise.
+      ...(quantiles ? { quantiles: quantiles.map(({ perSeries, ...q }) => (flags['per-series'] ? { ...q, perSeries } : q)) } : {}),
       ...(flags['per-series'] ? { perSeries: Object.fromEntries(rows.map((r) => [r.name, r.report.perItem])) } : {}),
     };
   }

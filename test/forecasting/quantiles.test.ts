@@ -99,6 +99,13 @@ describe('scoreQuantiles', () => {
     // MSIS (alpha .2): a width 3, scale 1 -> 3; b width 2, scale: history 2,2,2,2 has no change -> NaN, left out
     expect(r.MSIS).toBeCloseTo(3, 12);
     expect(r.interval).toBeCloseTo(0.8, 12);
+    // Per series: a 2·.8 / (10·3), b 2·.2 / (2·3); a's 10 sits above q.5, b's 2 at it.
+    expect(r.perSeries.a!.WQL).toBeCloseTo(1.6 / 30, 12);
+    expect(r.perSeries.b!.WQL).toBeCloseTo(0.4 / 6, 12);
+    expect(r.perSeries.a!.coverage).toEqual([0, 0, 1]);
+    expect(r.perSeries.b!.coverage).toEqual([0, 1, 1]);
+    expect(r.perSeries.a!.MSIS).toBeCloseTo(3, 12);
+    expect(r.perSeries.b!.MSIS).not.toBeLessThan(Infinity); // scale 0: not finite, left out of the mean
   });
 });
 

@@ -14,6 +14,8 @@ export interface QuantileScores {
   interval: number;
   /** Share of actual values at or below each level, pooled over series. */
   coverage: number[];
+  /** The same three per series (its own WQL, the MSIS of its interval, its coverage), by series id. */
+  perSeries: Record<string, { WQL: number; MSIS: number; coverage: number[] }>;
 }
 
 /** Scores quantile forecasts [cut][level][step] at `cuts` (the test window) against the data. */
@@ -23,6 +25,7 @@ export function scoreQuantiles(name: string, ds: ForecastDataset, cuts: readonly
   const covered = levels.map(() => 0);
   let steps = 0;
   const intervals: number[] = [];
+  const perSeries: QuantileScores['perSeries'] = {};
   const lo = 0;
   const hi = levels.length - 1;
   const alpha = levels[lo]! + (1 - levels[hi]!);
@@ -36,7 +39,9 @@ export function scoreQuantiles(name: string, ds: ForecastDataset, cuts: readonly
     scale += sums.scale;
     coverage(actual, levels, q).forEach((v, k) => (covered[k]! += v * actual.length));
     steps += actual.length;
-    if (levels.length > 1) intervals.push(msis(actual, q[lo]!, q[hi]!, history, ds.seasonalPeriod, alpha));
+    const m = levels.length > 1 ? msis(actual, q[lo]!, q[hi]!, history, ds.seasonalPeriod, alpha) : NaN;
+    if (levels.length > 1) intervals.push(m);
+    perSeries[s.id] = { WQL: sums.scale === 0 ? NaN : sums.loss / (sums.scale * levels.length), MSIS: m, coverage: coverage(actual, levels, q) };
   });
   return {
     name,
@@ -45,6 +50,7 @@ export function scoreQuantiles(name: string, ds: ForecastDataset, cuts: readonly
     MSIS: mean(intervals.filter(Number.isFinite)),
     interval: 1 - alpha,
     coverage: covered.map((c) => c / steps),
+    perSeries,
   };
 }
 

@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { TrainProgress } from '../core/interfaces/index.js';
 
 /** Seconds of work before a non-TTY stderr gets progress lines: short commands stay quiet. */
 const QUIET_SECONDS = 10;
@@ -20,12 +21,27 @@ export class ProgressBar {
     private readonly tty: boolean = Boolean(process.stderr.isTTY),
   ) {}
 
-  update(done: number, total: number, detail = ''): void {
+  /**
+   * Training progress. The ETA is a range: the earlier end is where early stopping stops if
+   * validation does not improve again (best epoch + patience), the later one the last epoch; both
+   * capped by the time budget. cli-progress's own ETA assumes every epoch runs, which early
+   * stopping makes a large overestimate.
+   */
+  training(p: TrainProgress, detail: string): void {
+    const done = (p.epoch - 1) * p.steps + p.step;
+    const total = p.epochs * p.steps;
+    const earliest = Math.min(p.epochs, Math.max(p.epoch, p.bestEpoch + p.patience)) * p.steps;
+    this.update(done, total, detail, { earliest, secondsLeft: p.secondsLeft });
+  }
+
+  /** `bounds.earliest`: the `done` count the work may end at instead of `total`; `secondsLeft`: a hard time cap. */
+  update(done: number, total: number, detail = '', bounds: { earliest?: number; secondsLeft?: number } = {}): void {
     if (!this.enabled) return;
+    const eta = this.eta(done, total, bounds);
     if (!this.bar) {
       if (!this.tty && Date.now() - this.started < QUIET_SECONDS * 1000) return;
       this.bar = new cliProgress.SingleBar({
-        format: `${this.label} {bar} {percentage}% | {elapsed} elapsed, ETA {eta_formatted} | {detail}`,
+        format: `${this.label} {bar} {percentage}% | {elapsed} elapsed, ETA {eta} | {detail}`,
         stream: process.stderr,
         noTTYOutput: !this.tty,
         notTTYSchedule: LINE_EVERY_MS,
@@ -34,21 +50,41 @@ export class ProgressBar {
         hideCursor: false,
         barsize: 24,
       }, cliProgress.Presets.shades_classic);
-      this.bar.start(Math.max(total, 1), Math.min(done, total), { detail, elapsed: this.elapsed() });
+      this.bar.start(Math.max(total, 1), Math.min(done, total), { detail, elapsed: this.elapsed(), eta });
       return;
     }
     if (this.bar.getTotal() !== total) this.bar.setTotal(Math.max(total, 1));
-    this.bar.update(Math.min(done, total), { detail, elapsed: this.elapsed() });
+    this.bar.update(Math.min(done, total), { detail, elapsed: this.elapsed(), eta });
+  }
+
+  private eta(done: number, total: number, bounds: { earliest?: number; secondsLeft?: number }): string {
+    return etaText(done, total, (Date.now() - this.started) / 1000, bounds);
   }
 
   /** Time since this bar's work began (the drawn bar may start later, after the quiet seconds). */
   private elapsed(): string {
-    const s = Math.round((Date.now() - this.started) / 1000);
-    return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+    return formatSeconds((Date.now() - this.started) / 1000);
   }
 
   done(): void {
     this.bar?.stop();
     this.bar = undefined;
   }
+}
+
+/** Remaining time at the rate so far: one value, or "earliest–latest" when the work may end early; capped by secondsLeft. */
+export function etaText(done: number, total: number, seconds: number, bounds: { earliest?: number; secondsLeft?: number } = {}): string {
+  if (done <= 0 || seconds < 1) return '…';
+  const rate = done / seconds;
+  const cap = (s: number) => Math.max(0, Math.min(s, bounds.secondsLeft ?? Infinity));
+  const latest = cap((total - done) / rate);
+  const earliest = cap(((bounds.earliest ?? total) - done) / rate);
+  return Math.round(earliest) < Math.round(latest) ? `${formatSeconds(earliest)}–${formatSeconds(latest)}` : formatSeconds(latest);
+}
+
+function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }

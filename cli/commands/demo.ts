@@ -47,7 +47,7 @@ export default class Demo extends HeadstartCommand {
       patience: 6,
       strategies,
       combine: flags.combine as CombineOption,
-      onProgress: (s, p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `${s} epoch ${p.epoch}`),
+      onProgress: (s, p) => bar.training(p, `${s} epoch ${p.epoch}`),
       onStrategyDone: (s) => {
         bar.done();
         const next = strategies[strategies.indexOf(s) + 1];

@@ -93,6 +93,11 @@ export interface TrainProgress {
   valLoss?: number;
   /** The epoch selector's validation score, with one. */
   valScore?: number;
+  /** The best epoch so far (0: the start) and the patience: training ends by epoch bestEpoch + patience unless validation improves. */
+  bestEpoch: number;
+  patience: number;
+  /** Seconds left of the time budget (maxSeconds), when there is one. */
+  secondsLeft?: number;
 }
 
 export interface TrainResult {

@@ -61,6 +61,12 @@ export class Trainer {
     await checkpoint(0, best);
     let epoch = 0;
     const deadline = o.maxSeconds !== undefined ? started + o.maxSeconds * 1000 : Infinity;
+    // What a progress display needs for an ETA that early stopping and the time budget keep honest.
+    const standing = (improvedAt?: number) => ({
+      bestEpoch: improvedAt ?? best.epoch,
+      patience: o.patience,
+      ...(Number.isFinite(deadline) ? { secondsLeft: Math.max(0, (deadline - (performance.now() - paused)) / 1000) } : {}),
+    });
     let stoppedByTime = false;
     for (epoch = 1; epoch <= o.epochs; epoch++) {
       rng.shuffle(order);
@@ -82,7 +88,7 @@ export class Trainer {
         }
         sum += l;
         ran = s + 1;
-        o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1) });
+        o.onProgress?.({ epoch, epochs: o.epochs, step: s + 1, steps, trainLoss: sum / (s + 1), ...standing() });
         if (s % 8 === 7) await new Promise((r) => setImmediate(r));
         if (performance.now() - paused >= deadline) {
           stoppedByTime = true;
@@ -91,7 +97,7 @@ export class Trainer {
       }
       const v = validate();
       await checkpoint(epoch, v, sum / ran);
-      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / ran, valLoss: v.loss, valScore: v.score });
+      o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps, trainLoss: sum / ran, valLoss: v.loss, valScore: v.score, ...standing(v.rank > best.rank + 1e-6 ? epoch : undefined) });
       if (v.rank > best.rank + 1e-6) {
         tf.dispose(best.weights);
         best = { ...v, epoch, weights: allVars.map((x) => tf.keep(x.clone())) };

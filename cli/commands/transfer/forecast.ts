@@ -65,7 +65,7 @@ export default class TransferForecast extends HeadstartCommand {
       combine: flags.combine as CombineOption,
       partner: flags['combine-with'],
       dataColumns: savedColumns(loadOptions),
-      onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
+      onProgress: (p) => bar.training(p, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}`),
     });
     bar.done();
     await service.save(outcome.forecaster, flags.out, { force: flags.force });

@@ -83,7 +83,7 @@ export default class TransferRecommend extends HeadstartCommand {
       const outcome = await service.transfer(N, split, {
         ...options,
         strategy: strategy as 'probe',
-        onProgress: (p) => bar.update((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
+        onProgress: (p) => bar.training(p, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
       });
       bar.done();
       return outcome;

@@ -13,8 +13,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw aboutTarget(err, path, tmp);
   }
+}
+
+/**
+ * A file-system error names the path the user asked for, not our temp file (or nothing: Node's
+ * ENOSPC from a write carries no path), so its one-line message says which output failed.
+ */
+function aboutTarget(err: unknown, target: string, tmp: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && (e.path === undefined || e.path.startsWith(tmp))) e.path = target;
+  return err;
 }
 
 /** Files that mark a folder as written by headstart: a model or weights manifest, pretraining resume state, a bench run. */
@@ -108,7 +118,7 @@ export async function writeDirAtomic(path: string, fill: (tmpDir: string) => Pro
     await fill(tmp);
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    throw aboutTarget(err, path, tmp);
   }
   await o.onPhase?.('filled');
   const hadOld = existsSync(path);

@@ -154,7 +154,10 @@ describe('saving onto a target that cannot take it leaves the previous model fol
     mkdirSync(parent);
     const model = placeOld(parent);
     const r = await transfer(model, ['--json'], { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}`, FAULT_DIR: parent, FAULT_CODE: code });
-    expect(expectJsonError(r, codeRe)).toMatch(text);
+    const message = expectJsonError(r, codeRe);
+    expect(message).toMatch(text);
+    // It names the --out the user gave, not a temp folder.
+    expect(message.startsWith(`${model}: `)).toBe(true);
     expectIntact(parent, model);
   }, 120_000);
 
@@ -180,7 +183,7 @@ describe('saving onto a target that cannot take it leaves the previous model fol
     const model = placeOld(parent);
     execFileSync('mount', ['-o', 'remount,ro', parent]);
     const r = await transfer(model, ['--json']);
-    expect(expectJsonError(r, /^system-erofs$/)).toMatch(/read-only/);
+    expect(expectJsonError(r, /^system-erofs$/)).toMatch(new RegExp(`^${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*read-only`));
     // Without --json the user sees exactly one line on stderr.
     const plain = await transfer(model);
     expect(plain.code).toBe(1);
@@ -198,7 +201,9 @@ describe('saving onto a target that cannot take it leaves the previous model fol
     mounts.push(parent);
     const model = placeOld(parent);
     const r = await transfer(model, ['--json']);
-    expect(expectJsonError(r, /^system-enospc$/)).toMatch(/no space left/);
+    const message = expectJsonError(r, /^system-enospc$/);
+    expect(message).toMatch(/no space left/);
+    expect(message.startsWith(`${model}: `)).toBe(true);
     expectIntact(parent, model);
   }, 120_000);
 });

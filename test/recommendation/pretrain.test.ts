@@ -203,3 +203,33 @@ describe('headstart pretrain recommend (compiled CLI)', () => {
     expect(existsSync(out)).toBe(false);
   }, 120_000);
 });
+
+describe('compact weights (pretrain compact)', () => {
+  it('keeps the backbone bytes and every transferable head weight, drops the catalogue rows; a new catalogue\'s head starts identical', async () => {
+    const { compactWeights } = await import('../../plugins/recommendation/pretraining/compact-weights.js');
+    const { NextItemHead } = await import('../../plugins/recommendation/heads/next-item-head.js');
+    const full = join(dir, 'compact-src');
+    await new SasrecPretrainer().run(base(full));
+    const out = join(dir, 'compact-out');
+    const r = await compactWeights(full, out, 'headstart pretrain compact --weights x --out y');
+    expect(r.items).toBe(ITEMS);
+    expect(r.parametersAfter).toBeLessThan(r.parametersBefore);
+    const m = readWeightsManifest(out) as ReturnType<typeof readWeightsManifest> & { compactedFrom?: { head: { items: number; sha256: string } } };
+    expect(Object.keys(m.files).sort()).toEqual(['backbone.json', 'backbone.weights.bin', 'head.json', 'head.weights.bin']);
+    expect(m.files['backbone.weights.bin']).toBe(readWeightsManifest(full).files['backbone.weights.bin']);
+    expect(m.compactedFrom!.head).toEqual({ items: ITEMS, sha256: readWeightsManifest(full).files['head.weights.bin'] });
+    for (const [file, hash] of Object.entries(m.files)) expect(sha256(readFileSync(join(out, file)))).toBe(hash);
+    // A transfer to another catalogue (40 items) starts from the same head, full or compact.
+    const headFor = async (weights: string) => {
+      const model = await SasrecBackbone.at(weights).build({ init: 'pretrained', seed: 1 });
+      const head = new NextItemHead().create({ ...model.pretrainedHead!.config, outputs: 40 }, { seed: 2, warmStart: model.pretrainedHead });
+      const values = head.network.getWeights().map((w) => Array.from(w.dataSync()));
+      model.network.dispose();
+      model.pretrainedHead!.network.dispose();
+      head.network.dispose();
+      return values;
+    };
+    expect(await headFor(out)).toEqual(await headFor(full));
+    await expect(compactWeights(out, join(dir, 'twice'), 'x')).rejects.toThrow(/already compact/);
+  });
+});

@@ -37,7 +37,7 @@ export interface EventEncoderSpec<C extends EventEncoderConfig = EventEncoderCon
 const EXAMPLE_ITEMS = 64;
 
 /** The head settings a manifest records (config.head: a JSON string written by the pretrainer). */
-function headOptions(recorded: unknown): HeadConfig['options'] {
+export function headOptions(recorded: unknown): HeadConfig['options'] {
   if (typeof recorded === 'string') {
     try {
       return JSON.parse(recorded) as HeadConfig['options'];

@@ -174,6 +174,7 @@ export class RecommendService {
     const itemMap = source && o.items && o.itemTransfer === 'same-catalogue' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
     if (source && o.itemTransfer === 'same-catalogue' && !itemMap) {
       for (const net of [backboneModel.network, source.network, head.network]) net.dispose();
+      if (!source.itemIds) throw new UsageError(`same-catalogue item transfer asked for, but ${info.id}'s weights are compact (no pretraining catalogue rows: \`headstart pretrain compact\`); use the folder \`headstart pretrain recommend\` wrote (--weights) or drop --item-transfer`, 'other-catalogue');
       throw new UsageError(
         `same-catalogue item transfer asked for, but fewer than ${SAME_CATALOGUE_SHARE * 100}% of the ${catalogueSize} items are in ${info.id}'s pretraining catalogue${o.items ? '' : ' (no item ids given)'}; drop --item-transfer or pretrain on this catalogue`,
         'other-catalogue',

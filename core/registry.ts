@@ -1,4 +1,4 @@
-import type { Backbone, ComponentKind, Registration, TaskKind } from './interfaces/index.js';
+import type { Backbone, ComponentKind, Head, Registration, TaskKind } from './interfaces/index.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -36,6 +36,16 @@ export class Registry {
     const own = b.describe().task;
     if (own !== task) throw new UsageError(`backbone "${id}" is a ${own} backbone; choose a ${task} backbone (see \`headstart backbones\`)`);
     return b;
+  }
+
+  /** A registered head of `task`: another task's head is a usage error naming the heads that fit. */
+  headFor<TInput>(task: TaskKind, id: string): Head<TInput> {
+    const h = this.get<Head<TInput>>('head', id);
+    if (h.task !== task) {
+      const fit = this.all<Head<unknown>>('head').filter((r) => r.component.task === task).map((r) => r.id);
+      throw new UsageError(`head "${id}" is a ${h.task} head; choose a ${task} head: ${fit.join(', ')} (see \`headstart heads\`)`, 'wrong-task');
+    }
+    return h;
   }
 
   has(kind: ComponentKind, id: string): boolean {

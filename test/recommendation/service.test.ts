@@ -213,6 +213,9 @@ describe('recommend service', () => {
     expect(() => service.evaluate(N + 1, split, [{ name: 'm', recommender }])).toThrow(/catalogue of 12 items, the data has 13/);
     recommender.model.dispose();
     await expect(service.transfer(N, split, { strategy: 'scratch', backbone: 'patch-mixer-s' })).rejects.toThrow(/forecast backbone; choose a recommend backbone/);
+    // Heads: another task's is refused by the registry, a recommend head that does not rank by the service.
+    await expect(service.transfer(N, split, { strategy: 'scratch', head: 'linear-forecast' })).rejects.toMatchObject({ code: 'wrong-task', message: expect.stringMatching(/forecast head; choose a recommend head: .*next-item/) });
+    await expect(service.transfer(N, split, { strategy: 'scratch', head: 'user-class' })).rejects.toMatchObject({ code: 'wrong-head', message: expect.stringMatching(/does not rank items/) });
     const bare = createContainer(builtinPlugins);
     registryOf(bare).get<SasrecBackbone>('backbone', 'sasrec-s').weightsDir = join(dir, 'none');
     await expect(bare.get<RecommendService>(RECOMMEND_SERVICE).transfer(N, split, { strategy: 'probe' })).rejects.toThrow(/no weights manifest/);

@@ -118,7 +118,7 @@ export class ForecastService {
     // A pretrained quantile head whose levels include the ones asked for starts every warm-started
     // strategy (zero-shot needs it); other levels start from the point head's median only.
     const pretrainedQuantiles = o.quantiles && strategy.warmStartHead ? await this.pretrainedQuantileHead(backbone, o.quantiles) : undefined;
-    const headKind = this.registry.get<Head<ForecastInput>>('head', this.headFor(o, strategy.name, pretrainedQuantiles !== undefined));
+    const headKind = this.registry.headFor<ForecastInput>('forecast', this.headFor(o, strategy.name, pretrainedQuantiles !== undefined));
     const levels = pretrainedQuantiles?.levels ?? o.quantiles;
     const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(levels ? { options: { levels: levels.join(',') } } : {}) };
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });

@@ -14,7 +14,7 @@ import type { EventsLoadOptions } from '../data/events-loader.js';
 import { loadRecommender, saveRecommender, type RecommenderMeta } from './recommender-folder.js';
 import { featuresOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
-import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
 import { historyLastFor, type CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
@@ -166,9 +166,16 @@ export class RecommendService {
     const valSet = NextItemExamples.fromCases(split.validation, featurizer, { contextLength: L, holdOutTargets: false });
 
     const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
-    const headKind = this.registry.get<Head<RecommendInput>>('head', o.head ?? RECOMMEND_DEFAULTS.head);
+    const headKind = this.registry.headFor<RecommendInput>('recommend', o.head ?? RECOMMEND_DEFAULTS.head);
     const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
-    const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined }) as NextItemHeadModel;
+    const created = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
+    if (!(created instanceof NextItemHeadModel)) {
+      created.network.dispose();
+      backboneModel.network.dispose();
+      backboneModel.pretrainedHead?.network.dispose();
+      throw new UsageError(`head "${headKind.id}" does not rank items; next-item ranking needs a next-item head (see \`headstart heads --task recommend\`; user-class predicts a label per user, through the API)`, 'wrong-head');
+    }
+    const head = created;
     head.setStatistics(stats);
     const source = strategy.warmStartHead ? (backboneModel.pretrainedHead as NextItemHeadModel | undefined) : undefined;
     const itemMap = source && o.items && o.itemTransfer === 'same-catalogue' ? sameCatalogueMap(o.items, source.itemIds) : undefined;

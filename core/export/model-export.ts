@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readModelFile, readModelManifest } from '../io/model-folder.js';
+import { readModelFile, readModelManifest, requirePlainName } from '../io/model-folder.js';
 import { readWeightsManifest, WEIGHTS_MANIFEST } from '../io/weights-manifest.js';
 import { encodeSafetensors, type SafetensorsDtype, type SafetensorsEntry } from '../io/safetensors.js';
 import { ModelError } from '../errors.js';
@@ -54,6 +54,7 @@ function folderManifest(dir: string): { kind: string; format: string; files: Rec
 export function exportModelFolder(dir: string): ExportSummary {
   const manifest = folderManifest(dir);
   const names = Object.keys(manifest.files);
+  for (const n of names) requirePlainName(dir, n);
   const networks = names.filter((f) => f.endsWith('.json') && names.includes(f.replace(/\.json$/, '.weights.bin'))).map((f) => f.replace(/\.json$/, ''));
   const tensors: Record<string, SafetensorsEntry> = {};
   const metadata: Record<string, string> = { format: manifest.format, task: manifest.kind, manifest: readFileSync(join(dir, WEIGHTS_MANIFEST), 'utf8') };

@@ -80,6 +80,7 @@ export async function loadModelNetworks(dir: string, manifest: ModelFolderManife
 
 /** Reads an extra data file of a model or weights folder, verifying its sha256 against the manifest. */
 export function readModelFile(dir: string, manifest: { files: Record<string, string> }, name: string): Uint8Array {
+  requirePlainName(dir, name);
   const path = join(dir, name);
   const want = manifest.files[name];
   if (!existsSync(path) || want === undefined) throw new ModelError(`${path}: file missing; the model folder is incomplete — re-run the command that wrote it`, 'model-missing');
@@ -89,6 +90,16 @@ export function readModelFile(dir: string, manifest: { files: Record<string, str
     throw new ModelError(`${path}: sha256 ${got.slice(0, 12)}… does not match the manifest (${want.slice(0, 12)}…); the file is corrupted or was modified — re-run the command that wrote it`, 'weights-tampered');
   }
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A file a manifest names must be a plain name inside its folder: a hostile manifest listing
+ * `../../x` must not make headstart read (or export) files elsewhere.
+ */
+export function requirePlainName(dir: string, name: string): void {
+  if (!name || name === '.' || name === '..' || /[\\/]/.test(name) || name.includes('\0')) {
+    throw new ModelError(`${dir}/manifest.json: lists the file ${JSON.stringify(name)}, which is not a plain file name inside the folder; the folder is corrupted or hostile — re-run the command that wrote it`, 'model-corrupt');
+  }
 }
 
 /** A model folder trained on one backbone version cannot run on another: its weights belong to that architecture. */

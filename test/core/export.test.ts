@@ -76,3 +76,19 @@ describe('export of a pretrain weights folder', () => {
     expect(tensors['files/catalogue.json']!.dtype).toBe('U8');
   });
 });
+
+describe('a hostile manifest', () => {
+  it('naming a file outside its folder is refused, even with a valid digest', async () => {
+    const { manifestDigest } = await import('../../core/io/manifest-digest.js');
+    const { cpSync, readFileSync: read, writeFileSync: write } = await import('node:fs');
+    const dir = join(tempDir('hs-traversal-'), 'model');
+    cpSync('plugins/forecasting/weights/patch-mixer-s', dir, { recursive: true });
+    write(join(dir, '..', 'secret.txt'), 'not yours');
+    const path = join(dir, 'manifest.json');
+    const m = JSON.parse(read(path, 'utf8'));
+    m.files['../secret.txt'] = (await import('../../core/io/sha256.js')).sha256(read(join(dir, '..', 'secret.txt')));
+    m.digest = manifestDigest(m);
+    write(path, JSON.stringify(m));
+    expect(() => exportModelFolder(dir)).toThrow(/not a plain file name inside the folder/);
+  });
+});

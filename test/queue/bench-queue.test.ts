@@ -37,9 +37,16 @@ const MULTI_ARGS = ['--quick', '--strategies', 'zero-shot,probe', '--seeds', '1'
 const SAVINGS_ARGS = ['--quick', '--strategies', 'probe', '--seeds', '1,2', '--shares', '1'];
 const TIMINGS = new Set(['seconds', 'trainSeconds', 'predictSeconds']);
 
+/** A row without its timings, also inside nested values (the checkpoint curves' seconds). */
+function untimed(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(untimed);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !TIMINGS.has(k)).map(([k, x]) => [k, untimed(x)]));
+  return v;
+}
+
 /** The runs file's rows without their timings, in file order. */
 function rowsOf(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as Record<string, unknown>).filter(([k]) => !TIMINGS.has(k))));
+  return readFileSync(path, 'utf8').trim().split('\n').map((l) => untimed(JSON.parse(l)) as Record<string, unknown>);
 }
 
 function ok(r: Run): Run {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { UsageError } from './errors.js';
+import { initWasmBackend, wasmThreadsWanted } from './wasm-threads.js';
 
 export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -13,6 +14,8 @@ export interface BackendChoice {
   provider: string;
   /** Why this one: what was tried and missing. */
   notes: string[];
+  /** Threads of the wasm backend's pool (1 = single-threaded); absent for other backends. */
+  threads?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -56,8 +59,10 @@ export async function useBackend(requested: BackendName = 'auto'): Promise<Backe
       continue;
     }
     if (c === 'wasm') {
-      await import('@tensorflow/tfjs-backend-wasm');
-      if (await tf.setBackend('wasm')) return (chosen = { name: 'wasm', active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', notes });
+      // Single-threaded unless HEADSTART_WASM_THREADS asks for threads (core/wasm-threads.ts says
+      // why they are not the default).
+      const init = await initWasmBackend(wasmThreadsWanted());
+      if (init) return (chosen = { name: 'wasm', active: 'wasm', provider: '@tensorflow/tfjs-backend-wasm', notes: [...notes, ...init.notes], threads: init.threads });
       notes.push('wasm backend failed to initialise');
       continue;
     }

@@ -4,6 +4,8 @@ import type { JobRegistration, Registration } from './interfaces/index.js';
 import { JobKinds } from './queue/job-kinds.js';
 import { Registry } from './registry.js';
 import { TOKENS } from './tokens.js';
+import { pluginNameOf } from './plugin.js';
+import { UsageError } from './errors.js';
 import { Trainer } from './training/trainer.js';
 import { STRATEGIES } from './training/strategies.js';
 
@@ -25,6 +27,15 @@ export const coreModule = new ContainerModule(({ bind }) => {
 
 /** One container for the CLI, the benchmarks and API users: core plus the given plugin modules. */
 export function createContainer(plugins: ContainerModule[]): Container {
+  // Two plugins of one name would make every collision message blame the wrong one.
+  const named = new Map<string, ContainerModule>();
+  for (const m of plugins) {
+    const name = pluginNameOf(m);
+    if (name === undefined) continue;
+    const prior = named.get(name);
+    if (prior && prior !== m) throw new UsageError(`two plugins are named "${name}"; each plugin needs a name of its own (in use: ${[...named.keys()].join(', ')}) — rename one in its definePlugin call`, 'duplicate-plugin');
+    named.set(name, m);
+  }
   const container = new Container();
   container.load(coreModule, ...plugins);
   return container;

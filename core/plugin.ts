@@ -2,6 +2,14 @@ import { ContainerModule, type Newable } from 'inversify';
 import type { ComponentKind, JobKind, JobRegistration, Registration } from './interfaces/index.js';
 import { TOKENS } from './tokens.js';
 
+/** The name each definePlugin module was given (registrations are owned by it). */
+const PLUGIN_NAMES = new WeakMap<ContainerModule, string>();
+
+/** The name a module was declared with by definePlugin (undefined for other modules). */
+export function pluginNameOf(module: ContainerModule): string | undefined {
+  return PLUGIN_NAMES.get(module);
+}
+
 /** What a plugin's register function receives: one method per component kind. */
 export interface PluginRegistrar {
   backbone(id: string, cls: Newable<unknown>): void;
@@ -22,7 +30,7 @@ export interface PluginRegistrar {
  * and report collisions. Built-in and third-party plugins use exactly this.
  */
 export function definePlugin(name: string, register: (r: PluginRegistrar) => void): ContainerModule {
-  return new ContainerModule(({ bind }) => {
+  const module = new ContainerModule(({ bind }) => {
     const add = (kind: ComponentKind) => (id: string, cls: Newable<unknown>) => {
       // A fresh symbol per registration: a plugin loaded twice then reaches the Registry's duplicate-id error.
       const token = Symbol(`headstart.${kind}.${name}.${id}`);
@@ -48,4 +56,6 @@ export function definePlugin(name: string, register: (r: PluginRegistrar) => voi
       },
     });
   });
+  PLUGIN_NAMES.set(module, name);
+  return module;
 }

@@ -52,6 +52,11 @@ describe('plugin id collisions', () => {
   @injectable()
   class OtherFakeBaseline extends FakeBaseline {}
 
+  it('a plugin taking another plugin\'s name (a built-in one\'s too) is refused: collision messages would blame the wrong one', () => {
+    const impostor = definePlugin('forecasting', (r) => r.baseline('twin', FakeBaseline));
+    expect(() => createContainer([...builtinPlugins, impostor])).toThrow(expect.objectContaining({ code: 'duplicate-plugin', message: expect.stringMatching(/two plugins are named "forecasting".*in use: forecasting, recommendation/) }));
+  });
+
   it('two plugins registering the same kind and id fail naming both plugins', () => {
     const alpha = definePlugin('alpha-plugin', (r) => r.baseline('twin', FakeBaseline));
     const beta = definePlugin('beta-plugin', (r) => r.baseline('twin', OtherFakeBaseline));

@@ -25,7 +25,7 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 describe('headstart scaffold plugin', () => {
   it('writes a plugin package, refuses a bad name and an existing folder of the user\'s', async () => {
     const out = json<{ files: string[]; backbone: string; head: string }>(await cli(['scaffold', 'plugin', 'headstart-plugin-tiny', '--out', plugin, '--json']));
-    expect(out.files).toEqual(['README.md', 'package.json', 'plugin.js', 'register.js', 'test/contracts.test.js']);
+    expect(out.files).toEqual(['README.md', 'package.json', 'plugin.js', 'register.js', 'test/contracts.test.js', 'weights/README.md']);
     expect(out).toMatchObject({ backbone: 'tiny-mixer', head: 'tiny-linear' });
     expect(JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')).oclif.hooks['headstart:register']).toBe('./register.js');
     const bad = await cli(['scaffold', 'plugin', 'Bad Name']);
@@ -50,6 +50,22 @@ describe('headstart scaffold plugin', () => {
     expect(backbone).toMatchObject({ plugin: 'headstart-plugin-tiny', hasWeights: false });
     const heads = json<{ heads: { id: string; plugin: string }[] }>(await cli(['heads', '--json'])).heads;
     expect(heads).toContainEqual(expect.objectContaining({ id: 'tiny-linear', plugin: 'headstart-plugin-tiny' }));
+  }, 240_000);
+
+  it('installs from its packed tarball (plugins install) without fetching headstart: the plugin\'s imports resolve to the running one', async () => {
+    const packed = await run('npm', ['pack', '--silent', '--pack-destination', home], plugin);
+    expect(packed.code, packed.stderr).toBe(0);
+    const tgz = join(home, packed.stdout.trim().split('\n').pop()!);
+    // A home of its own: nothing linked there.
+    const installedCli = pluginCli(() => join(home, 'installed'));
+    const installed = await installedCli.cli(['plugins', 'install', `file:${tgz}`]);
+    expect(installed.code, installed.stderr).toBe(0);
+    // No registry fetch of a second headstart (its peer dependency is optional), no missing files.
+    expect(installed.stdout + installed.stderr).not.toMatch(/404|E404|may not work as expected/);
+    const listed = await installedCli.cli(['backbones', '--json']);
+    expect(listed.stderr).not.toMatch(/failed to load/);
+    const backbone = installedCli.json<{ backbones: { id: string; plugin: string }[] }>(listed).backbones.find((b) => b.id === 'tiny-mixer');
+    expect(backbone).toMatchObject({ plugin: 'headstart-plugin-tiny' });
   }, 240_000);
 
   it('its contract test passes under the plugin\'s own vitest', async () => {

@@ -45,6 +45,8 @@ export function pluginTemplate(o: PluginTemplateOptions): Record<string, string>
       pretrain: `headstart pretrain forecast --backbone ${ids.backbone} --synthetic 20000 --synthetic-ratio 1 --steps 2000 --out weights/${ids.backbone}`,
     },
     peerDependencies: { headstart: o.headstartVersion },
+    // Optional: `headstart plugins install` must not fetch a second headstart; the host's resolves it.
+    peerDependenciesMeta: { headstart: { optional: true } },
     devDependencies: { headstart: o.headstartVersion, vitest: o.vitestVersion },
   };
   return {
@@ -97,6 +99,9 @@ import plugin from '../plugin.js';
 // The checks every built-in component passes, over this plugin's components only.
 componentContracts([...builtinPlugins, plugin], { owners: ['${o.name}'] });
 `,
+    // The package lists weights/ among its files: it must exist before the first pretraining, or
+    // \`headstart plugins install\` warns that files are missing.
+    'weights/README.md': `Pretrained weights of ${ids.backbone} go here: \`npm run pretrain\` writes weights/${ids.backbone}/.\n`,
     'README.md': `# ${o.name}
 
 A [headstart](https://www.npmjs.com/package/headstart) plugin: the \`${ids.backbone}\` backbone (a

@@ -149,6 +149,8 @@ export async function runRecsysCell(service: RecommendService, ds: EventsDataset
         budget: b,
         weightsSteps: strategy === 'scratch' ? undefined : s.weightsSteps,
         ...(r.blend ? { modelWeight: r.blend.modelWeight } : {}),
+        // The validation checkpoints (start and every epoch) by training seconds: the time savings.
+        curve: outcome.training.history.map(({ epoch, seconds, valLoss, valScore }) => ({ epoch, seconds, valLoss, ...(valScore === undefined ? {} : { valScore }) })),
       }));
     }
   } finally {

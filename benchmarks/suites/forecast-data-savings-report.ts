@@ -1,3 +1,4 @@
+import { timeSavings as sharedTimeSavings, timeSavingsMarkdown, type TimeSaving } from '../harness/time-savings.js';
 /** Aggregation and markdown for the data-savings benchmark (kept apart from the run loop; its chart: benchmarks/report). */
 export interface SavingsRun {
   method: string;
@@ -13,24 +14,6 @@ export interface SavingsRun {
   valRelMASE?: number;
   /** Trained runs: validation loss and test MASE at every checkpoint (epoch 0 = the start), by training seconds. */
   curve?: { epoch: number; seconds: number; valLoss: number; testMASE: number }[];
-}
-
-/**
- * Time savings of a pretrained strategy at one share: the training time it needs to reach scratch's
- * best validation loss (same share, same seed, so the same validation windows), divided by the time
- * scratch took to reach it. 0 when the pretrained start already is as good; Infinity when never.
- */
-export interface TimeSaving {
-  method: string;
-  fraction: number;
-  seeds: number;
-  /** Median over seeds of the ratio (Infinity counts as the largest). */
-  ratio: number;
-  /** Seeds where the strategy reached scratch's best. */
-  reached: number;
-  /** Mean seconds: the strategy's to reach it (reached seeds only), scratch's to reach its best. */
-  seconds: number;
-  scratchSeconds: number;
 }
 
 export interface SavingsCell {
@@ -88,39 +71,9 @@ export function summariseSavings(runs: SavingsRun[], o: { autoEts?: number | nul
   return { cells, timeSavings: timeSavings(runs), targets };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-
 /** Time to scratch's best validation loss, per pretrained strategy and share (runs with curves only). */
 export function timeSavings(runs: SavingsRun[]): TimeSaving[] {
-  const out: TimeSaving[] = [];
-  const trained = runs.filter((r) => r.curve?.length && r.method !== 'scratch');
-  const keys = [...new Set(trained.map((r) => `${r.method}|${r.fraction}`))];
-  for (const key of keys) {
-    const rs = trained.filter((r) => `${r.method}|${r.fraction}` === key);
-    const pairs = rs.flatMap((r) => {
-      const scratch = runs.find((x) => x.method === 'scratch' && x.fraction === r.fraction && x.seed === r.seed && x.curve?.length);
-      if (!scratch) return [];
-      const best = scratch.curve!.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
-      const hit = r.curve!.find((c) => c.valLoss <= best.valLoss);
-      return [{ reach: hit?.seconds ?? Infinity, scratch: best.seconds }];
-    });
-    if (!pairs.length) continue;
-    const reached = pairs.filter((p) => Number.isFinite(p.reach));
-    out.push({
-      method: rs[0]!.method,
-      fraction: rs[0]!.fraction,
-      seeds: pairs.length,
-      ratio: median(pairs.map((p) => (p.scratch > 0 ? p.reach / p.scratch : p.reach > 0 ? Infinity : 0))),
-      reached: reached.length,
-      seconds: reached.length ? mean(reached.map((p) => p.reach)) : Infinity,
-      scratchSeconds: mean(pairs.map((p) => p.scratch)),
-    });
-  }
-  return out.sort((a, b) => a.fraction - b.fraction || a.method.localeCompare(b.method));
+  return sharedTimeSavings(runs.map((r) => ({ method: r.method, fraction: r.fraction, seed: r.seed, points: (r.curve ?? []).map((c) => ({ seconds: c.seconds, value: c.valLoss })) })));
 }
 
 /** `window`: how the test window reads, e.g. "last 14 days" (default "last 12 months", aus_retail's). */
@@ -132,16 +85,7 @@ export function savingsMarkdown(s: SavingsSummary, ctx: { series: number; backen
     '| training series | method | seeds | MASE | rel. MASE | sMAPE | train s |',
     '|---|---|---|---|---|---|---|',
     ...s.cells.map((c) => `| ${pct(c.fraction)} | ${c.method} | ${c.seeds} | ${c.MASE.toFixed(3)}${c.seeds > 1 ? ` ± ${c.MASEsd.toFixed(3)}` : ''} | ${c.relMASE.toFixed(3)} | ${c.sMAPE.toFixed(2)} | ${c.trainSeconds.toFixed(1)} |`),
-    ...(s.timeSavings.length
-      ? [
-          '',
-          'Time savings: training seconds a pretrained strategy needs to reach the best validation loss scratch reaches (same share and seed), as a share of the seconds scratch needs for it (median over seeds; 0: the pretrained start is already as good; ∞: never reached).',
-          '',
-          '| training series | method | seeds reaching / seeds | time to scratch\'s best (× scratch\'s) | seconds | scratch seconds |',
-          '|---|---|---|---|---|---|',
-          ...s.timeSavings.map((t) => `| ${pct(t.fraction)} | ${t.method} | ${t.reached} / ${t.seeds} | ${Number.isFinite(t.ratio) ? t.ratio.toFixed(2) : '∞'} | ${Number.isFinite(t.seconds) ? t.seconds.toFixed(1) : '—'} | ${t.scratchSeconds.toFixed(1)} |`),
-        ]
-      : []),
+    ...timeSavingsMarkdown(s.timeSavings, 'validation loss', pct),
     '',
     '| target | measured | met |',
     '|---|---|---|',

@@ -1,3 +1,4 @@
+import { timeSavings, timeSavingsMarkdown, type TimeSaving } from '../harness/time-savings.js';
 /** Aggregation and markdown for the recommendation data-savings benchmark (kept apart from the run loop; its chart: benchmarks/report). */
 
 /** One (method, fraction, seed) result: a trained strategy, zero-shot or a baseline, all ranked on the same test cases. */
@@ -24,6 +25,8 @@ export interface RecsysRun {
   epochs: number;
   bestEpoch: number;
   trainableParameters: number;
+  /** Trained runs: validation loss and score (NDCG@10 of the selection cases) at every checkpoint, by training seconds. */
+  curve?: { epoch: number; seconds: number; valLoss: number; valScore?: number }[];
   /** The training budget of this fraction (the same for every strategy at it). */
   budget?: { epochs: number; maxStepsPerEpoch: number; patience: number; batchSize: number; validationCases: number; selectBy?: 'loss' | 'ndcg' };
   /** Pretraining steps of the backbone checkpoint a pretrained strategy started from. */
@@ -58,6 +61,8 @@ export interface RecsysTarget {
 
 export interface RecsysSummary {
   cells: RecsysCell[];
+  /** Time to scratch's best validation score (NDCG@10 where epochs were selected by it, else the loss), per pretrained strategy and share. */
+  timeSavings: TimeSaving[];
   targets: RecsysTarget[];
   /** Human-readable paragraph on the 10% target. */
   targetText: string;
@@ -137,7 +142,13 @@ export function summariseRecsys(runs: RecsysRun[], targetFraction = 0.1, targetG
   const met = targets.filter((t) => t.met).length;
   if (targets.length) lines.push(`Measured: ${met} of ${targets.length} targets met.`);
   const targetText = lines.join(' ');
-  return { cells, targets, targetText };
+  // The model alone (not its counting combination): what training moves.
+  const strategies = new Set(['probe', 'fine-tune', 'scratch']);
+  const timed = runs.filter((r) => strategies.has(r.method)).map((r) => ({
+    method: r.method, fraction: r.fraction, seed: r.seed,
+    points: (r.curve ?? []).map((c) => ({ seconds: c.seconds, value: c.valScore !== undefined ? -c.valScore : c.valLoss })),
+  }));
+  return { cells, timeSavings: timeSavings(timed), targets, targetText };
 }
 
 export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): string {
@@ -154,6 +165,7 @@ export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): stri
     '| fraction | strategy | NDCG@10 mean±sd | HR@10 | train s |',
     '|---|---|---|---|---|',
     ...s.cells.map((c) => `| ${pct(c.fraction)} | ${c.method} | ${c.ndcg10.toFixed(4)}${sdText(c)} | ${c.hr10.toFixed(4)} | ${c.trainSeconds.toFixed(1)} |`),
+    ...timeSavingsMarkdown(s.timeSavings, 'validation score (NDCG@10 of the selection cases, or the loss when epochs are kept by it)', pct),
     '',
     s.targetText,
   ];

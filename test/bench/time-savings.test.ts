@@ -36,3 +36,20 @@ describe('time savings', () => {
     expect(timeSavings([bare])).toEqual([]);
   });
 });
+
+describe('recommendation time savings', () => {
+  it('reads the validation NDCG (higher is better) when epochs were kept by it, the model alone, not its counting combination', async () => {
+    const { summariseRecsys } = await import('../../benchmarks/suites/recommend-data-savings-report.js');
+    const base = { kind: 'transfer', fraction: 1, seed: 1, trainUsers: 10, trainExamples: 10, testCases: 10, 'NDCG@5': 0, 'NDCG@10': 0.05, 'NDCG@20': 0, 'HR@10': 0, 'MRR@10': 0, 'coverage@10': 0, trainSeconds: 1, evalSeconds: 1, epochs: 2, bestEpoch: 1, trainableParameters: 1 };
+    const curve = (points: [number, number][]) => points.map(([seconds, valScore], epoch) => ({ epoch, seconds, valLoss: 9, valScore }));
+    const runs = [
+      { ...base, method: 'scratch', curve: curve([[0, 0.01], [30, 0.04], [60, 0.05]]) },
+      { ...base, method: 'fine-tune', curve: curve([[0, 0.03], [15, 0.06]]) },
+      { ...base, method: 'fine-tune + counting', curve: curve([[0, 0.07]]) },
+    ] as unknown as Parameters<typeof summariseRecsys>[0];
+    const t = summariseRecsys(runs).timeSavings;
+    expect(t).toHaveLength(1);
+    // Scratch's best 0.05 at 60 s; fine-tune passes it at 15 s: 0.25×.
+    expect(t[0]).toMatchObject({ method: 'fine-tune', reached: 1, ratio: 0.25, seconds: 15, scratchSeconds: 60 });
+  });
+});

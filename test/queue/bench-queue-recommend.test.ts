@@ -5,6 +5,7 @@
  * seeds; see bench-queue.test.ts); a resumed queued run queues only the missing cells.
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { untimedRows } from '../helpers/untimed.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ensureBuilt, type Run } from '../helpers/cli.js';
@@ -15,10 +16,11 @@ import { WorkerProcess } from '../helpers/worker-process.js';
 /** 4 cells: per seed, zero-shot with the baselines, and probe. */
 const ARGS = ['--quick', '--strategies', 'zero-shot,probe', '--seeds', '1,2', '--shares', '1'];
 const RUNS = 'recsys-savings-runs-quick.jsonl';
-const TIMINGS = new Set(['trainSeconds', 'evalSeconds']);
+// Timings, also the seconds of the checkpoint curves.
+const TIMINGS = new Set(['trainSeconds', 'evalSeconds', 'seconds']);
 
 function rowsOf(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => Object.fromEntries(Object.entries(JSON.parse(l) as Record<string, unknown>).filter(([k]) => !TIMINGS.has(k))));
+  return untimedRows(path, TIMINGS);
 }
 
 function ok(r: Run): Run {

@@ -19,6 +19,7 @@ import { skipWithoutRedis, startRedis, type TestRedis } from '../helpers/redis.j
 import { WorkerProcess } from '../helpers/worker-process.js';
 import { QUEUE_NAME } from '../../core/queue/connection.js';
 import { ForecastBenchCellJob } from '../../benchmarks/jobs/forecast-bench-cell.js';
+import { untimedRows } from '../helpers/untimed.js';
 
 const DATA = join(ROOT, 'plugins/forecasting/datasets/chicago_ridership.csv');
 const load = (columns: string[]) => ({ format: 'wide', timestampColumn: 'date', seriesColumns: columns });
@@ -37,17 +38,8 @@ const MULTI_ARGS = ['--quick', '--strategies', 'zero-shot,probe', '--seeds', '1'
 const SAVINGS_ARGS = ['--quick', '--strategies', 'probe', '--seeds', '1,2', '--shares', '1'];
 const TIMINGS = new Set(['seconds', 'trainSeconds', 'predictSeconds']);
 
-/** A row without its timings, also inside nested values (the checkpoint curves' seconds). */
-function untimed(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(untimed);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !TIMINGS.has(k)).map(([k, x]) => [k, untimed(x)]));
-  return v;
-}
-
 /** The runs file's rows without their timings, in file order. */
-function rowsOf(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => untimed(JSON.parse(l)) as Record<string, unknown>);
-}
+const rowsOf = (path: string) => untimedRows(path, TIMINGS);
 
 function ok(r: Run): Run {
   expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -61,7 +61,7 @@ export interface RecsysTarget {
 
 export interface RecsysSummary {
   cells: RecsysCell[];
-  /** Time to scratch's best validation score (NDCG@10 where epochs were selected by it, else the loss), per pretrained strategy and share. */
+  /** Time to scratch's best validation score (the epoch selector's NDCG@10 where epochs were kept by it, else the loss), per pretrained strategy and share. */
   timeSavings: TimeSaving[];
   targets: RecsysTarget[];
   /** Human-readable paragraph on the 10% target. */
@@ -142,7 +142,7 @@ export function summariseRecsys(runs: RecsysRun[], targetFraction = 0.1, targetG
   const met = targets.filter((t) => t.met).length;
   if (targets.length) lines.push(`Measured: ${met} of ${targets.length} targets met.`);
   const targetText = lines.join(' ');
-  // The model alone (not its counting combination): what training moves.
+  // One row per training run (the '+ counting' rows share it); its score is the epoch selector's.
   const strategies = new Set(['probe', 'fine-tune', 'scratch']);
   const timed = runs.filter((r) => strategies.has(r.method)).map((r) => ({
     method: r.method, fraction: r.fraction, seed: r.seed,
@@ -165,7 +165,7 @@ export function recsysMarkdown(s: RecsysSummary, ctx: RecsysReportContext): stri
     '| fraction | strategy | NDCG@10 mean±sd | HR@10 | train s |',
     '|---|---|---|---|---|',
     ...s.cells.map((c) => `| ${pct(c.fraction)} | ${c.method} | ${c.ndcg10.toFixed(4)}${sdText(c)} | ${c.hr10.toFixed(4)} | ${c.trainSeconds.toFixed(1)} |`),
-    ...timeSavingsMarkdown(s.timeSavings, 'validation score (NDCG@10 of the selection cases, or the loss when epochs are kept by it)', pct),
+    ...timeSavingsMarkdown(s.timeSavings, "validation score (the epoch selector's: NDCG@10 of the selection cases, of the best combination with counting where the model is combined; the loss where epochs are kept by it)", pct),
     '',
     s.targetText,
   ];

@@ -218,22 +218,25 @@ async function measureCell(settings: ThroughputSettings, backbone: Backbone<unkn
     const trainLoss = cell.lastLoss();
     const probe = await timeSteps(cell.probeStep, timing(shares.probe));
     const infer = await timeSteps(cell.inferStep, timing(shares.inference));
-    return {
-      backbone: cell.info.id,
-      backboneVersion: cell.info.version,
-      task: cell.info.task,
-      head: headKind.id,
-      headOutputs: cell.headConfig.outputs,
-      backend,
-      status: 'ok',
-      parameters: cellParameters(cell),
-      train: { ...phase(batch, full), finalLoss: trainLoss },
-      probe: phase(batch, probe),
-      inference: phase(inferenceBatch, infer),
-    };
+    return measuredCell(cell, headKind, backend, { train: { ...phase(batch, full), finalLoss: trainLoss }, probe: phase(batch, probe), inference: phase(inferenceBatch, infer) });
   } finally {
     cell.dispose();
   }
+}
+
+/** A measured cell's record: what it ran and its three phases (alone or beside a twin). */
+export function measuredCell(cell: PreparedCell, headKind: Head<unknown>, backend: BenchBackend, phases: Required<Pick<ThroughputCell, 'train' | 'probe' | 'inference'>>): ThroughputCell {
+  return {
+    backbone: cell.info.id,
+    backboneVersion: cell.info.version,
+    task: cell.info.task,
+    head: headKind.id,
+    headOutputs: cell.headConfig.outputs,
+    backend,
+    status: 'ok',
+    parameters: cellParameters(cell),
+    ...phases,
+  };
 }
 
 /** How a cell is measured: alone (measureCell) or interleaved with a twin (throughput-twin.ts). */

@@ -9,7 +9,7 @@
 import type { Backbone, Head } from '../../core/interfaces/index.js';
 import type { BenchBackend } from '../harness/backends.js';
 import { median, timeSteps, type StepTiming, type StepTimingOptions } from '../harness/timing.js';
-import { cellParameters, phase, prepareCell, profileStep, type CellMeasure, type PreparedCell, type ThroughputCell, type ThroughputSettings, type TwinResult } from './throughput-measure.js';
+import { cellParameters, measuredCell, phase, prepareCell, profileStep, type CellMeasure, type PreparedCell, type ThroughputCell, type ThroughputSettings, type TwinResult } from './throughput-measure.js';
 import { TorchTwinProcess, type TwinProcessOptions } from './throughput-twin-process.js';
 
 /** What a twin cell needs: how to start python, or why it cannot. */
@@ -112,17 +112,7 @@ export function twinMeasure(job: TwinJob): CellMeasure {
       const trainProfile = await profileStep(cell.trainStep);
       const inferProfile = await profileStep(cell.inferStep);
       const result: ThroughputCell = {
-        backbone: cell.info.id,
-        backboneVersion: cell.info.version,
-        task: cell.info.task,
-        head: headKind.id,
-        headOutputs: cell.headConfig.outputs,
-        backend,
-        status: 'ok',
-        parameters: cellParameters(cell),
-        train: { ...phase(batch, merged(ours.train)), finalLoss: trainLoss },
-        probe: phase(batch, probe),
-        inference: phase(inferenceBatch, merged(ours.inference)),
+        ...measuredCell(cell, headKind, backend, { train: { ...phase(batch, merged(ours.train)), finalLoss: trainLoss }, probe: phase(batch, probe), inference: phase(inferenceBatch, merged(ours.inference)) }),
         kernels: { train: trainProfile.kernels, inference: inferProfile.kernels },
         memory: { peakTensorMB: round1(Math.max(trainProfile.peakTensorBytes, inferProfile.peakTensorBytes) / MB), rssMB: round1(process.resourceUsage().maxRSS / 1024) },
       };

@@ -34,20 +34,21 @@ export interface ExportSummary {
 }
 
 /** A transfer model folder's manifest, or a pretrain weights folder's, each checked by its own reader. */
-function folderManifest(dir: string): { kind: string; format: string; files: Record<string, string> } {
+function folderManifest(dir: string): { kind: string; format: string; files: Record<string, string>; text: string } {
   const path = join(dir, WEIGHTS_MANIFEST);
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   let raw: { format?: unknown } | undefined;
   try {
-    raw = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown }) : undefined;
+    raw = text ? (JSON.parse(text) as { format?: unknown }) : undefined;
   } catch {
     raw = undefined; // the model reader names the problem
   }
   if (raw && raw.format === undefined && 'backbone' in raw) {
     const w = readWeightsManifest(dir);
-    return { kind: `weights of ${w.backbone}`, format: 'headstart-weights', files: w.files };
+    return { kind: `weights of ${w.backbone}`, format: 'headstart-weights', files: w.files, text };
   }
   const m = readModelManifest<unknown>(dir);
-  return { kind: m.task, format: 'headstart-model', files: m.files };
+  return { kind: m.task, format: 'headstart-model', files: m.files, text };
 }
 
 /** Reads a model or weights folder (every file verified against its manifest) and encodes it as safetensors. */
@@ -57,7 +58,7 @@ export function exportModelFolder(dir: string): ExportSummary {
   for (const n of names) requirePlainName(dir, n);
   const networks = names.filter((f) => f.endsWith('.json') && names.includes(f.replace(/\.json$/, '.weights.bin'))).map((f) => f.replace(/\.json$/, ''));
   const tensors: Record<string, SafetensorsEntry> = {};
-  const metadata: Record<string, string> = { format: manifest.format, task: manifest.kind, manifest: readFileSync(join(dir, WEIGHTS_MANIFEST), 'utf8') };
+  const metadata: Record<string, string> = { format: manifest.format, task: manifest.kind, manifest: manifest.text };
   let parameters = 0;
   for (const net of networks) {
     const json = JSON.parse(Buffer.from(readModelFile(dir, manifest, `${net}.json`)).toString('utf8')) as { modelTopology: unknown; weightsManifest: { weights: WeightSpec[] }[] };

@@ -69,8 +69,7 @@ export class Forecaster {
   }
 
   /** The output policy (combination, intermittent rule, clipping) over the network's point forecasts. */
-  private pointFrom(dataset: ForecastDataset, cuts: Cut[], model: number[][]): number[][] {
-    const method = this.meta.combination?.method ?? 'model';
+  private pointFrom(dataset: ForecastDataset, cuts: Cut[], model: number[][], method: CombineMethod = this.meta.combination?.method ?? 'model'): number[][] {
     if (method !== 'model' && !this.partner) throw new ModelError(`this model combines with baseline '${this.meta.combination!.partner}', which is not registered; install the plugin that provides it`, 'missing-partner');
     const partner = method === 'model' ? undefined : cuts.map((c) => this.partner!.forecast(dataset.series[c.series]!.values.slice(0, c.cut), this.meta.horizon, dataset.seasonalPeriod));
     return applyOutputPolicy(dataset, cuts, model, { nonNegative: this.meta.nonNegative ?? 'auto', method, partner, intermittent: this.meta.intermittent ?? 'auto' });
@@ -100,17 +99,20 @@ export class Forecaster {
     return this.predictWithQuantiles(dataset, cuts, batchSize).quantiles;
   }
 
-  /** Point and quantile forecasts from one pass of the network (see predict and predictQuantiles); `calibrated: false` skips the spread scales. */
-  predictWithQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256, o: { calibrated?: boolean } = {}): { point: number[][]; quantiles: number[][][] } {
+  /** Point and quantile forecasts from one pass of the network (see predict and predictQuantiles). */
+  predictWithQuantiles(dataset: ForecastDataset, cuts: Cut[], batchSize = 256): { point: number[][]; quantiles: number[][][] } {
+    const method = this.meta.combination?.method ?? 'model';
+    return this.quantilesFrom(dataset, cuts, this.predictRaw(dataset, cuts, batchSize), method, this.meta.quantileScale?.[method]);
+  }
+
+  /** Point and quantiles from the network's raw outputs, combined by `method`, spread by `scales` (none: the head's spread). */
+  private quantilesFrom(dataset: ForecastDataset, cuts: Cut[], raw: number[][], method: CombineMethod, scales: number[] | undefined): { point: number[][]; quantiles: number[][][] } {
     const levels = quantileLevels(this.meta.head);
     const reported = this.quantileLevels.map((l) => levels.findIndex((p) => Math.abs(p - l) < 1e-9));
     const H = this.meta.horizon;
-    const raw = this.predictRaw(dataset, cuts, batchSize);
-    const point = this.pointFrom(dataset, cuts, this.medianOf(raw));
+    const point = this.pointFrom(dataset, cuts, this.medianOf(raw), method);
     const mid = levels.indexOf(0.5);
     const mode = this.meta.nonNegative ?? 'auto';
-    const method = this.meta.combination?.method ?? 'model';
-    const scales = (o.calibrated ?? true) ? this.meta.quantileScale?.[method] : undefined;
     const quantiles = raw.map((row, i) => {
       const c = cuts[i]!;
       const history = dataset.series[c.series]!.values.slice(0, c.cut);
@@ -132,20 +134,16 @@ export class Forecaster {
    */
   calibrateQuantiles(dataset: ForecastDataset, cuts: Cut[], methods: readonly CombineMethod[]): void {
     const H = this.meta.horizon;
-    const combination = this.meta.combination;
+    // One pass of the network serves every method; only the combination differs.
+    const raw = this.predictRaw(dataset, cuts, 256);
     const scales: Partial<Record<CombineMethod, number[]>> = {};
-    try {
-      for (const method of methods) {
-        this.meta.combination = method === 'model' ? undefined : { ...combination!, method };
-        const { point, quantiles } = this.predictWithQuantiles(dataset, cuts, 256, { calibrated: false });
-        const windows: CalibrationWindow[] = cuts.map((c, i) => {
-          const values = dataset.series[c.series]!.values;
-          return { actual: values.slice(c.cut, c.cut + H), point: point[i]!, quantiles: quantiles[i]!, clip: clipsAtZero(this.meta.nonNegative ?? 'auto', values.slice(0, c.cut)) };
-        });
-        scales[method] = fitSpreadScales(windows, this.quantileLevels);
-      }
-    } finally {
-      this.meta.combination = combination;
+    for (const method of methods) {
+      const { point, quantiles } = this.quantilesFrom(dataset, cuts, raw, method, undefined);
+      const windows: CalibrationWindow[] = cuts.map((c, i) => {
+        const values = dataset.series[c.series]!.values;
+        return { actual: values.slice(c.cut, c.cut + H), point: point[i]!, quantiles: quantiles[i]!, clip: clipsAtZero(this.meta.nonNegative ?? 'auto', values.slice(0, c.cut)) };
+      });
+      scales[method] = fitSpreadScales(windows, this.quantileLevels);
     }
     this.meta.quantileScale = scales;
   }

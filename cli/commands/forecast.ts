@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { checkNotInput } from '../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand, type BaseFlags } from '../base-command.js';
@@ -31,6 +32,8 @@ export default class Forecast extends HeadstartCommand {
     precision: Flags.integer({ description: 'significant digits of the forecasts (integer parts are never cut)', default: 6, min: 1, max: 17 }),
     ...queueFlag,
     ...shardSizeFlag('series', DEFAULT_FORECAST_SHARD),
+    'shard-dir': Flags.string({ description: 'with --queue: a folder every worker can read, where a long-format --data is split into one file per job (removed after the run), so a worker reads only its series; default: the folder of --out', helpGroup: 'QUEUE' }),
+    'split-input': Flags.boolean({ description: 'with --queue: split a long-format --data into one file per job (--no-split-input: every worker reads the whole file)', default: true, allowNo: true, helpGroup: 'QUEUE' }),
   };
 
   async run() {
@@ -69,13 +72,14 @@ export default class Forecast extends HeadstartCommand {
     const t0 = performance.now();
     const bar = this.progress('forecast');
     const result = await forecastOnQueue(queue, {
-      model: flags.model, data: flags.data, future: flags.future, load: options, series: dataset.series.length,
+      model: flags.model, data: flags.data, future: flags.future, load: options, dataset,
       shardSize: flags['shard-size'], precision: flags.precision,
+      ...(!flags['split-input'] ? {} : { shardDir: flags['shard-dir'] ?? dirname(resolve(flags.out)) }),
       onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
     }).finally(() => bar.done());
     const seconds = (performance.now() - t0) / 1000;
     await writeFileAtomic(flags.out, result.csv);
-    this.say(`${dataset.series.length} series × ${meta.horizon} steps in ${seconds.toFixed(2)}s, ${result.shards} jobs on ${queue.label} (workers' backend ${result.backends.join(', ')}) -> ${flags.out}`);
-    return { out: flags.out, series: dataset.series.length, horizon: meta.horizon, quantiles: csvQuantileLevels(meta.quantiles ?? quantileLevels(meta.head)), seconds, backend: result.backends.join(','), queue: queue.label, shards: result.shards };
+    this.say(`${dataset.series.length} series × ${meta.horizon} steps in ${seconds.toFixed(2)}s, ${result.shards} jobs on ${queue.label}${result.splitInput ? ' (input split per job)' : ''} (workers' backend ${result.backends.join(', ')}) -> ${flags.out}`);
+    return { out: flags.out, series: dataset.series.length, horizon: meta.horizon, quantiles: csvQuantileLevels(meta.quantiles ?? quantileLevels(meta.head)), seconds, backend: result.backends.join(','), queue: queue.label, shards: result.shards, splitInput: result.splitInput };
   }
 }

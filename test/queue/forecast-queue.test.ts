@@ -3,7 +3,7 @@
  * for byte; a job that fails for bad input (a corrupted model file) fails once, not in a loop, and
  * the submitting command shows the worker's one-line error.
  */
-import { cpSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,37 @@ describe.skipIf(skipWithoutRedis())('forecast --queue', () => {
     expect(readFileSync(one)).toEqual(readFileSync(local));
     // Both workers took a share.
     for (const w of workers) expect(w.output).toMatch(/forecast-shard \(try 1\) done/);
+  }, 120_000);
+
+  it('splits a long-format input into one file per job, and still writes the local run\'s file byte for byte', async () => {
+    // Long layout, rows interleaved by date as such files usually are; an id with a comma needs quoting.
+    const [header, ...rows] = readFileSync(DATA, 'utf8').trim().split('\n');
+    const names = header!.split(',');
+    const stations = SERIES.split(',');
+    const lines = ['station,date,riders'];
+    for (const row of rows) {
+      const cells = row.split(',');
+      for (const st of stations) lines.push(`${st === 'Belmont' ? '"Belmont, North Side"' : st},${cells[0]},${cells[names.indexOf(st)]}`);
+    }
+    const long = join(dir, 'long.csv');
+    writeFileSync(long, lines.join('\n') + '\n');
+    const flags = ['--format', 'long', '--id-column', 'station', '--value-column', 'riders'];
+    const local = join(dir, 'long-local.csv');
+    const queued = join(dir, 'long-queued.csv');
+    const whole = join(dir, 'long-whole.csv');
+    const l = await cli(['forecast', '--model', model, '--data', long, ...flags, '--out', local]);
+    expect(l.code, l.stderr).toBe(0);
+    const r = await cli(['forecast', '--model', model, '--data', long, ...flags, '--out', queued, '--queue', redis.url, '--shard-size', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ series: 5, shards: 3, splitInput: true });
+    expect(readFileSync(queued)).toEqual(readFileSync(local));
+    expect(readFileSync(local, 'utf8')).toContain('"Belmont, North Side"');
+    // The shard files are gone once the run ends.
+    expect(readdirSync(dir).filter((f) => f.startsWith('.headstart-shards-'))).toEqual([]);
+    const w = await cli(['forecast', '--model', model, '--data', long, ...flags, '--out', whole, '--queue', redis.url, '--shard-size', '2', '--no-split-input', '--json']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(JSON.parse(w.stdout)).toMatchObject({ splitInput: false });
+    expect(readFileSync(whole)).toEqual(readFileSync(local));
   }, 120_000);
 
   it('fails each job of a corrupted model once and shows the worker\'s one-line error', async () => {

@@ -25,6 +25,11 @@ export interface ForecastShardPayload {
   /** Index of the shard's first series in the file, and how many series it holds. */
   first: number;
   count: number;
+  /**
+   * Where `data` is one shard's own file: the index its first series has in the whole input, so the
+   * shard predicts in the same batches as a local run over the whole file (see alignedPieces).
+   */
+  offset?: number;
   precision: number;
 }
 
@@ -68,6 +73,7 @@ export class ForecastShardJob implements JobKind<ForecastShardPayload, ForecastS
       load: p.object('load') as ForecastLoadOptions,
       first: p.int('first', 0),
       count: p.int('count', 1),
+      ...(p.has('offset') ? { offset: p.int('offset', 0) } : {}),
       precision: p.int('precision', 1, 17),
     };
   }
@@ -87,8 +93,9 @@ export class ForecastShardJob implements JobKind<ForecastShardPayload, ForecastS
       : undefined;
     const levels = csvQuantileLevels(forecaster.quantileLevels);
     const rows: string[] = [];
-    for (const [start, stop] of alignedPieces(p.first, p.count, PREDICT_BATCH)) {
-      const piece = { ...dataset, series: dataset.series.slice(start, stop) };
+    const offset = p.offset ?? 0;
+    for (const [start, stop] of alignedPieces(offset + p.first, p.count, PREDICT_BATCH)) {
+      const piece = { ...dataset, series: dataset.series.slice(start - offset, stop - offset) };
       rows.push(...forecastCsvRows(forecaster.forecastFuture(piece, future), dataset, levels, p.precision));
       await yieldToEventLoop();
     }

@@ -4,7 +4,7 @@
  * local run's, and an interrupted run keeps every cell up to the first one still out.
  */
 import { QueueJobError } from '../../core/queue/failure.js';
-import { settleJobs, type JobOutcome, type JobSpec } from '../../core/queue/submit.js';
+import { requeuedNotice, settleJobs, type JobOutcome, type JobSpec } from '../../core/queue/submit.js';
 import type { QueueConnection } from '../../core/queue/connection.js';
 import type { BenchLog } from './bench-folder.js';
 
@@ -36,6 +36,7 @@ export async function runQueuedSweep<R>(queue: QueueConnection, cells: QueuedCel
   let ended = 0;
   o.log(`queued ${cells.length} cell${cells.length > 1 ? 's' : ''} on ${queue.label}; start workers with \`headstart worker --queue ${queue.label}\``);
   await settleJobs<R>(queue, cells.map((c) => c.job), {
+    onRequeued: (n) => o.log(`queue: ${requeuedNotice(n, 'cell')}`),
     onSettled: async (i, outcome) => {
       outcomes[i] = outcome;
       ended++;

@@ -15,6 +15,7 @@ import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasti
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
+import { requeuedNotice } from '../../core/queue/submit.js';
 import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
 
 export default class Forecast extends HeadstartCommand {
@@ -76,6 +77,7 @@ export default class Forecast extends HeadstartCommand {
       shardSize: flags['shard-size'], precision: flags.precision,
       ...(!flags['split-input'] ? {} : { shardDir: flags['shard-dir'] ?? dirname(resolve(flags.out)) }),
       onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
+      onRequeued: (n) => this.logToStderr(`notice: ${requeuedNotice(n)}`),
     }).finally(() => bar.done());
     const seconds = (performance.now() - t0) / 1000;
     await writeFileAtomic(flags.out, result.csv);

@@ -3,6 +3,7 @@ import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
+import { requeuedNotice } from '../../core/queue/submit.js';
 import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from '../../plugins/recommendation/jobs/recommend-shard.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
@@ -61,6 +62,7 @@ export default class Recommend extends HeadstartCommand {
       const result = await recommendOnQueue(queue, {
         model: flags.model, events: flags.events, load: eventsLoadOptions(flags, meta.data), strict: Boolean(flags.strict), k: flags.k, includeSeen: Boolean(flags['include-seen']),
         users: users.length, shardSize: flags['shard-size'], onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
+        onRequeued: (n) => this.logToStderr(`notice: ${requeuedNotice(n)}`),
       }).finally(() => bar.done());
       await writeFileAtomic(flags.out, result.csv);
       backend = result.backends.join(',');

@@ -4,6 +4,6 @@ export { fileRef, modelFolderRef, verifyFileRef, verifyModelFolderRef, type File
 export { PayloadReader } from './payload.js';
 export { QueueJobError, toQueueError, fromFailedReason } from './failure.js';
 export { startQueueWorker, type QueueWorker, type QueueWorkerEvent, type QueueWorkerOptions } from './worker.js';
-export { runJobs, settleJobs, type JobSpec, type JobOutcome, type RunJobsOptions, type SettleJobsOptions } from './submit.js';
+export { runJobs, settleJobs, requeuedNotice, type JobSpec, type JobOutcome, type RunJobsOptions, type SettleJobsOptions } from './submit.js';
 export { LastLoaded } from './last-loaded.js';
 export { alignedPieces, yieldToEventLoop } from './pieces.js';

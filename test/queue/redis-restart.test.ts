@@ -1,6 +1,7 @@
 /**
- * Redis restarted mid-run (with its data kept on disk, as a production Redis should): the worker
- * and the submitting command reconnect, and the run finishes with the local run's file.
+ * Redis restarted mid-run: with its data kept on disk (as a production Redis should), the worker
+ * and the submitting command reconnect and the run finishes with the local run's file; without it,
+ * the submitting command notices its jobs are gone, queues them again, and still writes that file.
  */
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,5 +65,20 @@ describe.skipIf(skipWithoutRedis())('Redis restarted mid-run', () => {
     // Jobs were still to do when Redis went away, and all 6 got done.
     expect(doneBefore).toBeLessThan(6);
     expect(worker.output.match(/done in/g)!.length).toBeGreaterThanOrEqual(6);
+  }, 120_000);
+
+  it('queues again what a Redis restarted without its data lost, and still writes the local run\'s file', async () => {
+    const queued = join(dir, 'queued-lost.csv');
+    const submitted = cli(['forecast', '--model', model, '--data', data, '--out', queued, '--queue', redis.url, '--shard-size', '20']);
+    const before = worker!.output.match(/done in/g)?.length ?? 0;
+    const deadline = Date.now() + 60_000;
+    while ((worker!.output.match(/done in/g)?.length ?? 0) <= before && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    await redis.stop();
+    // A fresh Redis on the same port: every job of the run is gone.
+    redis = await startRedis({ port: redis.port });
+    const r = await submitted;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/notice: \d+ jobs? that Redis lost \(restarted without its data\?\) queued again/);
+    expect(readFileSync(queued)).toEqual(readFileSync(local));
   }, 120_000);
 });

@@ -26,6 +26,8 @@ export interface QueuedForecastOptions {
   shardDir?: string;
   precision: number;
   onProgress?(done: number, total: number): void;
+  /** Told when jobs Redis lost were queued again (see runJobs). */
+  onRequeued?(jobs: number): void;
 }
 
 export interface QueuedForecast {
@@ -56,7 +58,7 @@ export async function forecastOnQueue(queue: QueueConnection, o: QueuedForecastO
       const payload: ForecastShardPayload = { model, ...input, ...(future ? { future } : {}), count, precision: o.precision };
       jobs.push({ kind: ForecastShardJob.id, payload });
     }
-    const parts = await runJobs<ForecastShardResult>(queue, jobs, { onProgress: o.onProgress });
+    const parts = await runJobs<ForecastShardResult>(queue, jobs, { onProgress: o.onProgress, onRequeued: o.onRequeued });
     const lines = [parts[0]!.header, ...parts.map((p) => p.rows).filter((r) => r.length > 0)];
     return { csv: lines.join('\n') + '\n', shards: parts.length, backends: [...new Set(parts.map((p) => p.backend))].sort(), splitInput: split !== undefined };
   } finally {

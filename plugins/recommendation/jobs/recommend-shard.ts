@@ -111,6 +111,8 @@ export interface QueuedRecommendOptions extends Omit<RecommendShardPayload, 'mod
   users: number;
   shardSize: number;
   onProgress?(done: number, total: number): void;
+  /** Told when jobs Redis lost were queued again (see runJobs). */
+  onRequeued?(jobs: number): void;
 }
 
 /** `headstart recommend --queue`: one job per range of users, rows joined in the file's order into the local run's CSV. */
@@ -121,7 +123,7 @@ export async function recommendOnQueue(queue: QueueConnection, o: QueuedRecommen
     const payload: RecommendShardPayload = { model, events, load: o.load, strict: o.strict, k: o.k, includeSeen: o.includeSeen, first, count: Math.min(o.shardSize, o.users - first) };
     jobs.push({ kind: RecommendShardJob.id, payload });
   }
-  const parts = await runJobs<RecommendShardResult>(queue, jobs, { onProgress: o.onProgress });
+  const parts = await runJobs<RecommendShardResult>(queue, jobs, { onProgress: o.onProgress, onRequeued: o.onRequeued });
   const lines = [RECOMMEND_CSV_HEADER, ...parts.map((p) => p.rows).filter((r) => r.length > 0)];
   return { csv: lines.join('\n') + '\n', shards: parts.length, backends: [...new Set(parts.map((p) => p.backend))].sort() };
 }

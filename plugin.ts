@@ -31,5 +31,5 @@ export { LinearForecastHead } from './plugins/forecasting/heads/linear-forecast-
 export { ResidualMlpForecastHead } from './plugins/forecasting/heads/residual-mlp-forecast-head.js';
 export { PatchMixerPretrainer } from './plugins/forecasting/pretraining/pretrain-patch-mixer.js';
 export { EventEncoderBackbone, type EventEncoderConfig, type EventEncoderSpec } from './plugins/recommendation/backbones/event-encoder.js';
-export { EventEncoderPretrainer, SasrecPretrainer, NextitnetPretrainer } from './plugins/recommendation/index.js';
+export { EventEncoderPretrainer, SasrecPretrainer, NextitnetPretrainer, registerEventEncoder, eventEncoderBackbone, eventEncoderPretrainer } from './plugins/recommendation/index.js';
 export { NextItemHead, UserClassHead } from './plugins/recommendation/index.js';

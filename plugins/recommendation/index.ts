@@ -1,9 +1,9 @@
 // Public surface of the built-in recommendation plugin.
 export { recommendationPlugin, RECOMMEND_SERVICE, USER_LEVEL_SERVICE } from './module.js';
 export { EventEncoderBackbone, type EventEncoderConfig, type EventEncoderSpec } from './backbones/event-encoder.js';
-export { SasrecBackbone, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS, SASREC_SPEC } from './backbones/sasrec.js';
+export { SasrecBackbone, SasrecPretrainer, SASREC_CONFIG, SASREC_VERSION, SASREC_WEIGHTS, SASREC_SPEC } from './backbones/sasrec.js';
 export { buildSasrecNetwork, type SasrecConfig } from './backbones/sasrec-network.js';
-export { NextitnetBackbone, NEXTITNET_CONFIG, NEXTITNET_VERSION, NEXTITNET_WEIGHTS, NEXTITNET_SPEC } from './backbones/nextitnet.js';
+export { NextitnetBackbone, NextitnetPretrainer, NEXTITNET_CONFIG, NEXTITNET_VERSION, NEXTITNET_WEIGHTS, NEXTITNET_SPEC } from './backbones/nextitnet.js';
 export { buildNextitnetNetwork, receptiveField, type NextitnetConfig } from './backbones/nextitnet-network.js';
 export { NextItemHead, NextItemHeadModel, NEXT_ITEM_DEFAULTS, nextItemOptions, softmaxCrossEntropy, type NextItemOptions } from './heads/next-item-head.js';
 export { UserClassHead, UserClassHeadModel, USER_CLASS_DEFAULTS, userClassOptions, type UserClassOptions } from './heads/user-class-head.js';
@@ -18,8 +18,7 @@ export { gatherRows, scatterAdd, bmm, scoreAll } from './layers/ops.js';
 export { modelScorer } from './scoring.js';
 export * from './data/index.js';
 export { EventEncoderPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-next-item.js';
-export { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
-export { NextitnetPretrainer } from './pretraining/pretrain-nextitnet.js';
+export { eventEncoderBackbone, eventEncoderPretrainer, registerEventEncoder, type EventEncoderBackboneClass, type EventEncoderPretrainerClass } from './backbones/define-event-encoder.js';
 export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';
 export {
   UserLevelService,

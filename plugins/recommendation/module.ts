@@ -1,15 +1,14 @@
 import { definePlugin } from '../../core/plugin.js';
 import { RankingEvaluator } from '../../core/evaluation/ranking-evaluator.js';
-import { SasrecBackbone } from './backbones/sasrec.js';
-import { NextitnetBackbone } from './backbones/nextitnet.js';
+import { SASREC_SPEC } from './backbones/sasrec.js';
+import { NEXTITNET_SPEC } from './backbones/nextitnet.js';
+import { registerEventEncoder } from './backbones/define-event-encoder.js';
 import { NextItemHead } from './heads/next-item-head.js';
 import { UserClassHead } from './heads/user-class-head.js';
 import { MostPopularBaseline } from './baselines/most-popular.js';
 import { MarkovBaseline } from './baselines/markov.js';
 import { CooccurrenceBaseline } from './baselines/cooccurrence.js';
 import { EventsAdapter } from './data/adapter.js';
-import { SasrecPretrainer } from './pretraining/pretrain-sasrec.js';
-import { NextitnetPretrainer } from './pretraining/pretrain-nextitnet.js';
 import { RecommendService } from './services/recommend-service.js';
 import { UserLevelService } from './services/user-level-service.js';
 import { RecommendShardJob } from './jobs/recommend-shard.js';
@@ -22,8 +21,8 @@ export const USER_LEVEL_SERVICE = Symbol.for('headstart.recommendation.UserLevel
 
 /** The built-in recommendation plugin, registered through the same API a third-party plugin uses. */
 export const recommendationPlugin = definePlugin('recommendation', (r) => {
-  r.backbone('sasrec-s', SasrecBackbone);
-  r.backbone('nextitnet-s', NextitnetBackbone);
+  registerEventEncoder(r, SASREC_SPEC);
+  registerEventEncoder(r, NEXTITNET_SPEC);
   r.head('next-item', NextItemHead);
   r.head('user-class', UserClassHead);
   r.evaluator('ranking-metrics', RankingEvaluator);
@@ -31,8 +30,6 @@ export const recommendationPlugin = definePlugin('recommendation', (r) => {
   r.baseline('markov', MarkovBaseline);
   r.baseline('cooccurrence', CooccurrenceBaseline);
   r.adapter('events', EventsAdapter);
-  r.pretrainer('sasrec-s', SasrecPretrainer);
-  r.pretrainer('nextitnet-s', NextitnetPretrainer);
   r.service(RECOMMEND_SERVICE, RecommendService);
   r.service(USER_LEVEL_SERVICE, UserLevelService);
   r.job(RecommendShardJob.id, RecommendShardJob);

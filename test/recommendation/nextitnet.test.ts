@@ -8,12 +8,11 @@ import { loadNetwork, saveNetwork } from '../../core/io/layers-io.js';
 import { readWeightsManifest } from '../../core/io/weights-manifest.js';
 import type { RecommendInput } from '../../core/interfaces/index.js';
 import { Rng } from '../../core/random.js';
-import { NEXTITNET_CONFIG, NEXTITNET_VERSION, NextitnetBackbone } from '../../plugins/recommendation/backbones/nextitnet.js';
+import { NEXTITNET_CONFIG, NEXTITNET_VERSION, NextitnetBackbone, NextitnetPretrainer } from '../../plugins/recommendation/backbones/nextitnet.js';
 import { receptiveField } from '../../plugins/recommendation/backbones/nextitnet-network.js';
 import { SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
 import { EVENT_FEATURES } from '../../plugins/recommendation/data/features.js';
 import { CausalConv } from '../../plugins/recommendation/layers/causal-conv.js';
-import { NextitnetPretrainer } from '../../plugins/recommendation/pretraining/pretrain-nextitnet.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { maxAbsDiff } from '../helpers/tensors.js';
 

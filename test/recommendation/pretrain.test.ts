@@ -12,8 +12,8 @@ import { readWeightsManifest, WEIGHTS_MANIFEST } from '../../core/io/weights-man
 import { ModelError } from '../../core/errors.js';
 import type { Pretrainer } from '../../core/interfaces/index.js';
 import { builtinPlugins } from '../../plugins/index.js';
-import { SASREC_CONFIG, SASREC_VERSION, SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
-import { SasrecPretrainer, type RecommendPretrainOptions } from '../../plugins/recommendation/pretraining/pretrain-sasrec.js';
+import { SASREC_CONFIG, SASREC_VERSION, SasrecBackbone, SasrecPretrainer } from '../../plugins/recommendation/backbones/sasrec.js';
+import { type RecommendPretrainOptions } from '../../plugins/recommendation/pretraining/pretrain-next-item.js';
 import type { NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
 import { Rng } from '../../core/random.js';
 import { tempDir } from '../helpers/fixtures.js';

@@ -7,9 +7,8 @@ import type { EventsDataset, EventsSplit } from '../../core/interfaces/index.js'
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
 import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
-import { SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
+import { SasrecBackbone, SasrecPretrainer } from '../../plugins/recommendation/backbones/sasrec.js';
 import type { NextItemHeadModel } from '../../plugins/recommendation/heads/next-item-head.js';
-import { SasrecPretrainer } from '../../plugins/recommendation/pretraining/pretrain-sasrec.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { leaveOneOut } from '../../plugins/recommendation/data/splits.js';
 import { tempDir, writeEventsCsv as writeEvents } from '../helpers/fixtures.js';

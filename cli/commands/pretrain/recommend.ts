@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
-import type { RecommendPretrainOptions } from '../../../plugins/recommendation/pretraining/pretrain-sasrec.js';
+import type { RecommendPretrainOptions } from '../../../plugins/recommendation/pretraining/pretrain-next-item.js';
 import { PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/pretraining/pretrain-next-item.js';
 
 export default class PretrainRecommend extends PretrainCommand {

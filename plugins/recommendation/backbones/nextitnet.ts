@@ -1,8 +1,8 @@
 import { packagePath } from '../../../core/io/package-root.js';
-import { injectable } from 'inversify';
 import { EVENT_FEATURES } from '../data/features.js';
 import { buildNextitnetNetwork, type NextitnetConfig } from './nextitnet-network.js';
-import { EventEncoderBackbone, type EventEncoderSpec } from './event-encoder.js';
+import type { EventEncoderBackbone, EventEncoderSpec } from './event-encoder.js';
+import { eventEncoderBackbone, eventEncoderPretrainer } from './define-event-encoder.js';
 
 /** Architecture version: bump when NEXTITNET_CONFIG, the network or the event features change; weights of another version do not load. */
 export const NEXTITNET_VERSION = '1.0.0';
@@ -27,8 +27,10 @@ export const NEXTITNET_SPEC: EventEncoderSpec<NextitnetConfig> = {
  * as sasrec-s (so every head, strategy and service works with either), but a stack of dilated
  * causal convolutions instead of self-attention — written as matMuls, which the wasm backend trains
  * faster than a recurrent GRU (see the throughput benchmark).
+ *
+ * The backbone and pretrainer classes the plugin registers (registerEventEncoder), exported by name
+ * for the public API.
  */
-@injectable()
-export class NextitnetBackbone extends EventEncoderBackbone {
-  protected readonly spec: EventEncoderSpec = NEXTITNET_SPEC as EventEncoderSpec;
-}
+export const NextitnetBackbone = eventEncoderBackbone(NEXTITNET_SPEC);
+export type NextitnetBackbone = EventEncoderBackbone;
+export const NextitnetPretrainer = eventEncoderPretrainer(NEXTITNET_SPEC);

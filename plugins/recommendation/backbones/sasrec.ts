@@ -1,8 +1,8 @@
 import { packagePath } from '../../../core/io/package-root.js';
-import { injectable } from 'inversify';
 import { EVENT_FEATURES } from '../data/features.js';
 import { buildSasrecNetwork, type SasrecConfig } from './sasrec-network.js';
-import { EventEncoderBackbone, type EventEncoderSpec } from './event-encoder.js';
+import type { EventEncoderBackbone, EventEncoderSpec } from './event-encoder.js';
+import { eventEncoderBackbone, eventEncoderPretrainer } from './define-event-encoder.js';
 
 /** Architecture version: bump when SASREC_CONFIG, the network or the event features change; weights of another version do not load. */
 export const SASREC_VERSION = '1.0.0';
@@ -27,8 +27,10 @@ export const SASREC_SPEC: EventEncoderSpec<SasrecConfig> = {
  * (EVENT_FEATURE_NAMES) go through a small MLP, learned recency positions and 2 causal
  * self-attention blocks (width 64, 2 heads). Nothing in it depends on the catalogue, so all of it
  * transfers; the new catalogue's item embeddings live in the head (the new layer).
+ *
+ * The backbone and pretrainer classes the plugin registers (registerEventEncoder), exported by name
+ * for the public API.
  */
-@injectable()
-export class SasrecBackbone extends EventEncoderBackbone {
-  protected readonly spec: EventEncoderSpec = SASREC_SPEC as EventEncoderSpec;
-}
+export const SasrecBackbone = eventEncoderBackbone(SASREC_SPEC);
+export type SasrecBackbone = EventEncoderBackbone;
+export const SasrecPretrainer = eventEncoderPretrainer(SASREC_SPEC);

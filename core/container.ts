@@ -7,7 +7,6 @@ import { TOKENS } from './tokens.js';
 import { pluginNameOf } from './plugin.js';
 import { UsageError } from './errors.js';
 import { Trainer } from './training/trainer.js';
-import { STRATEGIES } from './training/strategies.js';
 
 /** The core module: the registry (built from every plugin's registrations), the job kinds, trainer and strategies. */
 export const coreModule = new ContainerModule(({ bind }) => {
@@ -22,7 +21,6 @@ export const coreModule = new ContainerModule(({ bind }) => {
     ])
     .inSingletonScope();
   bind(TOKENS.Trainer).to(Trainer).inSingletonScope();
-  bind(TOKENS.Strategies).toConstantValue(STRATEGIES);
 });
 
 /** One container for the CLI, the benchmarks and API users: core plus the given plugin modules. */

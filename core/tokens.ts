@@ -4,7 +4,6 @@ export const TOKENS = {
   Registration: Symbol.for('headstart.Registration'),
   Registry: Symbol.for('headstart.Registry'),
   Trainer: Symbol.for('headstart.Trainer'),
-  Strategies: Symbol.for('headstart.Strategies'),
   /** Multi-bound: one entry per queued-job kind a plugin registers (see core/queue). */
   JobKind: Symbol.for('headstart.JobKind'),
   /** The job kinds a worker may run, built from every JobKind entry. */

@@ -75,7 +75,7 @@ export default class Forecast extends HeadstartCommand {
     const result = await forecastOnQueue(queue, {
       model: flags.model, data: flags.data, future: flags.future, load: options, dataset,
       shardSize: flags['shard-size'], precision: flags.precision,
-      ...(!flags['split-input'] ? {} : { shardDir: flags['shard-dir'] ?? dirname(resolve(flags.out)) }),
+      ...(flags['split-input'] ? { shardDir: flags['shard-dir'] ?? dirname(resolve(flags.out)) } : {}),
       onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
       onRequeued: (n) => this.logToStderr(`notice: ${requeuedNotice(n)}`),
     }).finally(() => bar.done());

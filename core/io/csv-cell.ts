@@ -5,8 +5,12 @@
  * user's spreadsheet.
  */
 export function csvCell(s: string): string {
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return csvQuoted(/^[=+\-@\t\r]/.test(s) && !/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) ? `'${s}` : s);
+}
+
+/** A cell as RFC 4180 writes it, the text unchanged: quoted when it holds a comma, quote or line break. */
+export function csvQuoted(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

@@ -153,8 +153,9 @@ async function requeueLost(queue: Queue, toAdd: Parameters<Queue['addBulk']>[0],
     const states = await Promise.all(ids.map((i) => queue.getJobState(toAdd[i]!.opts!.jobId!)));
     return ids.filter((i, k) => states[k] === 'unknown' && !settled.has(i));
   };
-  if ((await missing(open.slice(0, LOST_JOB_PROBE))).length === 0) return 0;
-  const lost = await missing(open);
+  const probed = await missing(open.slice(0, LOST_JOB_PROBE));
+  if (probed.length === 0) return 0;
+  const lost = [...probed, ...(await missing(open.slice(LOST_JOB_PROBE)))];
   if (lost.length > 0) await queue.addBulk(lost.map((i) => toAdd[i]!));
   return lost.length;
 }

@@ -1,5 +1,6 @@
 import { isColumnarFile, readColumnar } from '../../../core/io/columnar.js';
 import { streamDelimited } from '../../../core/io/delimited-stream.js';
+import type { TextFileRole } from '../../../core/io/read-text.js';
 import { Int32Column, NULL_CODE, NUMBER_CODE, TextColumn } from '../../../core/io/text-column.js';
 import { DataError } from '../../../core/errors.js';
 import { isMissingCell, isNumberCell, parseNumberCell, quoteCell, type CellSite, type FillMode } from './cells.js';
@@ -104,11 +105,14 @@ class TableBuilder {
   }
 }
 
+/** How errors describe the forecasting CSV a reader expected. */
+export const CSV_FILE_ROLE: TextFileRole = { kind: 'CSV file', path: 'the .csv file', content: 'data rows' };
+
 /** Reads a CSV (streamed, never held whole as text) or an Arrow / Parquet file into a CsvTable. */
 export async function readCsvTable(file: string, options: { dedupeColumns?: boolean } = {}): Promise<CsvTable> {
   if (isColumnarFile(file)) return columnarTable(file);
   const b = new TableBuilder(file, options.dedupeColumns === true, 'the file is empty; expected a header line followed by data rows');
-  await streamDelimited(file, { kind: 'CSV file', path: 'the .csv file', content: 'data rows' }, ',', b.record);
+  await streamDelimited(file, CSV_FILE_ROLE, ',', b.record);
   return b.finish('the file has a header but no data rows');
 }
 

@@ -5,27 +5,62 @@
  * same options (and the whole file's frequency and seasonal period, so a shard infers nothing on
  * its own) it gives those series exactly as the whole file does.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ForecastDataset } from '../../../core/interfaces/index.js';
 import { isColumnarFile } from '../../../core/io/columnar.js';
+import { csvQuoted } from '../../../core/io/csv-cell.js';
 import { streamDelimited } from '../../../core/io/delimited-stream.js';
+import type { FileRef } from '../../../core/queue/file-ref.js';
 import type { ForecastLoadOptions } from './csv-loader.js';
-import { dedupeNames } from './csv-table.js';
+import { CSV_FILE_ROLE, dedupeNames } from './csv-table.js';
 
 /** Bytes a shard's pending rows may take before they are appended to its file. */
 const FLUSH_BYTES = 256 * 1024;
 
 export interface SeriesShards {
-  /** Shard k's file: series k·shardSize … (k+1)·shardSize − 1 of the dataset, in its order. */
-  files: string[];
+  /** Shard k's file, by path and sha256 (hashed as written): series k·shardSize … (k+1)·shardSize − 1 of the dataset, in its order. */
+  files: FileRef[];
   /** The options each shard file is read with. */
   load: ForecastLoadOptions;
 }
 
-/** One CSV field as written back: quoted only where the tokenizer would otherwise read it differently. */
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** Thrown from the record callback to stop reading a file whose header the splitter cannot map. */
+class Unsplittable extends Error {}
+
+/** One shard file being written: rows wait in memory up to FLUSH_BYTES, and the digest follows every byte written. */
+class ShardWriter {
+  private pending: string[] = [];
+  private size = 0;
+  private readonly hash: Hash = createHash('sha256');
+
+  constructor(readonly path: string) {}
+
+  start(header: string): void {
+    writeFileSync(this.path, header);
+    this.hash.update(header);
+  }
+
+  add(line: string): void {
+    this.pending.push(line);
+    this.size += line.length;
+    if (this.size > FLUSH_BYTES) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    appendFileSync(this.path, text);
+    this.hash.update(text);
+    this.pending = [];
+    this.size = 0;
+  }
+
+  finish(): FileRef {
+    this.flush();
+    return { path: this.path, sha256: this.hash.digest('hex') };
+  }
 }
 
 /**
@@ -37,43 +72,29 @@ export async function writeSeriesShards(file: string, dataset: ForecastDataset, 
   const idSpec = load.idColumn ?? dataset.columns.id;
   const idNames = idSpec.split(',').map((c) => c.trim()).filter((c) => c !== '');
   const shardOf = new Map<string, number>(dataset.series.map((s, i) => [s.id, Math.floor(i / shardSize)]));
-  const shards = Math.ceil(dataset.series.length / shardSize);
   mkdirSync(dir, { recursive: true });
-  const files = Array.from({ length: shards }, (_, k) => join(dir, `shard-${String(k).padStart(5, '0')}.csv`));
-  const pending: string[][] = files.map(() => []);
-  const size = new Array<number>(shards).fill(0);
-  const flush = (k: number) => {
-    if (pending[k]!.length === 0) return;
-    appendFileSync(files[k]!, pending[k]!.join(''));
-    pending[k] = [];
-    size[k] = 0;
-  };
+  const writers = Array.from({ length: Math.ceil(dataset.series.length / shardSize) }, (_, k) => new ShardWriter(join(resolve(dir), `shard-${String(k).padStart(5, '0')}.csv`)));
   let idAt: number[] | undefined;
-  let splittable = true;
-  await streamDelimited(file, { kind: 'CSV file', path: 'the .csv file', content: 'data rows' }, ',', (fields) => {
-    if (!splittable) return;
-    const line = fields.map(csvField).join(',') + '\n';
-    if (idAt === undefined) {
-      const names = load.dedupeColumns ? dedupeNames(fields) : fields;
-      idAt = idNames.map((n) => names.indexOf(n));
-      if (idAt.some((i) => i < 0)) {
-        splittable = false;
+  try {
+    await streamDelimited(file, CSV_FILE_ROLE, ',', (fields) => {
+      const line = fields.map(csvQuoted).join(',') + '\n';
+      if (idAt === undefined) {
+        const names = load.dedupeColumns ? dedupeNames(fields) : fields;
+        idAt = idNames.map((n) => names.indexOf(n));
+        if (idAt.some((i) => i < 0)) throw new Unsplittable();
+        for (const w of writers) w.start(line);
         return;
       }
-      files.forEach((f) => writeFileSync(f, line));
-      return;
-    }
-    // The loader's series id: each id cell trimmed, joined by '/'; rows of series it dropped go nowhere.
-    const k = shardOf.get(idAt.map((i) => (fields[i] ?? '').trim()).join('/'));
-    if (k === undefined) return;
-    pending[k]!.push(line);
-    size[k]! += line.length;
-    if (size[k]! > FLUSH_BYTES) flush(k);
-  });
-  if (!splittable) return undefined;
-  files.forEach((_, k) => flush(k));
+      // The loader's series id: each id cell trimmed, joined by '/'; rows of series it dropped go nowhere.
+      const k = shardOf.get(idAt.map((i) => (fields[i] ?? '').trim()).join('/'));
+      if (k !== undefined) writers[k]!.add(line);
+    });
+  } catch (err) {
+    if (err instanceof Unsplittable) return undefined;
+    throw err;
+  }
   return {
-    files,
+    files: writers.map((w) => w.finish()),
     load: { ...load, format: 'long', idColumn: idSpec, valueColumn: dataset.columns.value, frequency: dataset.frequency, seasonalPeriod: dataset.seasonalPeriod },
   };
 }

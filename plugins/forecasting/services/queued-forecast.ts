@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ForecastDataset } from '../../../core/interfaces/index.js';
 import { runJobs, type JobSpec } from '../../../core/queue/submit.js';
 import { fileRef, modelFolderRef } from '../../../core/queue/file-ref.js';
@@ -47,14 +47,15 @@ export interface QueuedForecast {
  */
 export async function forecastOnQueue(queue: QueueConnection, o: QueuedForecastOptions): Promise<QueuedForecast> {
   const series = o.dataset.series.length;
-  const scratch = o.shardDir !== undefined ? mkdtempSync(join(o.shardDir, '.headstart-shards-')) : undefined;
+  const scratch = o.shardDir !== undefined ? mkdtempSync(join(resolve(o.shardDir), '.headstart-shards-')) : undefined;
   try {
     const split = scratch !== undefined ? await writeSeriesShards(o.data, o.dataset, o.load, o.shardSize, scratch) : undefined;
     const [model, data, future] = await Promise.all([modelFolderRef(o.model), split ? undefined : fileRef(o.data), o.future ? fileRef(o.future) : undefined]);
     const jobs: JobSpec[] = [];
     for (let first = 0, k = 0; first < series; first += o.shardSize, k++) {
       const count = Math.min(o.shardSize, series - first);
-      const input = split ? { data: await fileRef(split.files[k]!), load: split.load, first: 0, offset: first } : { data: data!, load: o.load, first };
+      // A shard file was hashed as it was written: no second read here.
+      const input = split ? { data: split.files[k]!, load: split.load, first: 0, offset: first } : { data: data!, load: o.load, first };
       const payload: ForecastShardPayload = { model, ...input, ...(future ? { future } : {}), count, precision: o.precision };
       jobs.push({ kind: ForecastShardJob.id, payload });
     }

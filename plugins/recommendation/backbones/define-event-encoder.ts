@@ -11,44 +11,40 @@ import { EventEncoderBackbone, type EventEncoderConfig, type EventEncoderSpec } 
 export type EventEncoderBackboneClass = typeof EventEncoderBackbone & (new () => EventEncoderBackbone);
 export type EventEncoderPretrainerClass = new () => EventEncoderPretrainer;
 
-/** One class per spec object: the class a plugin registers is the one its module exports. */
-const backbones = new WeakMap<EventEncoderSpec, EventEncoderBackboneClass>();
-const pretrainers = new WeakMap<EventEncoderSpec, EventEncoderPretrainerClass>();
-
 /** Names a generated class after its id ("sasrec-s" -> SasrecSBackbone), for stack traces and logs. */
 function named<T extends object>(cls: T, id: string, suffix: string): T {
   const name = id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
   return Object.defineProperty(cls, 'name', { value: name });
 }
 
-/** The backbone class of `spec` (the same class on every call). */
-export function eventEncoderBackbone<C extends EventEncoderConfig>(spec: EventEncoderSpec<C>): EventEncoderBackboneClass {
-  const key = spec as unknown as EventEncoderSpec;
-  let cls = backbones.get(key);
+/**
+ * One class per spec object and base (the class a plugin registers is the one its module exports):
+ * `base` subclassed with the spec, injectable, named after the spec's id.
+ */
+function perSpec<T>(cache: WeakMap<EventEncoderSpec, T>, base: abstract new () => object, spec: EventEncoderSpec, suffix: string): T {
+  let cls = cache.get(spec);
   if (!cls) {
     @injectable()
-    class SpecBackbone extends EventEncoderBackbone {
-      protected readonly spec = key;
+    class Specific extends base {
+      protected readonly spec = spec;
     }
-    cls = named(SpecBackbone, spec.id, 'Backbone');
-    backbones.set(key, cls);
+    cls = named(Specific, spec.id, suffix) as unknown as T;
+    cache.set(spec, cls);
   }
   return cls;
 }
 
+const backbones = new WeakMap<EventEncoderSpec, EventEncoderBackboneClass>();
+const pretrainers = new WeakMap<EventEncoderSpec, EventEncoderPretrainerClass>();
+
+/** The backbone class of `spec` (the same class on every call). */
+export function eventEncoderBackbone<C extends EventEncoderConfig>(spec: EventEncoderSpec<C>): EventEncoderBackboneClass {
+  return perSpec(backbones, EventEncoderBackbone, spec as unknown as EventEncoderSpec, 'Backbone');
+}
+
 /** The pretrainer class of `spec`: the shared next-item pretraining loop over its network. */
 export function eventEncoderPretrainer<C extends EventEncoderConfig>(spec: EventEncoderSpec<C>): EventEncoderPretrainerClass {
-  const key = spec as unknown as EventEncoderSpec;
-  let cls = pretrainers.get(key);
-  if (!cls) {
-    @injectable()
-    class SpecPretrainer extends EventEncoderPretrainer {
-      protected readonly spec = key;
-    }
-    cls = named(SpecPretrainer, spec.id, 'Pretrainer');
-    pretrainers.set(key, cls);
-  }
-  return cls;
+  return perSpec(pretrainers, EventEncoderPretrainer, spec as unknown as EventEncoderSpec, 'Pretrainer');
 }
 
 /** Registers the backbone and the pretrainer of `spec` under its id. */

@@ -1,3 +1,4 @@
+import { UsageError } from '../core/errors.js';
 import { asSystemError } from '../core/io/system-errors.js';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { Container, ContainerModule } from 'inversify';
@@ -43,6 +44,13 @@ export abstract class HeadstartCommand extends Command {
     }
     this.container = createContainer(modules);
     this.registry = registryOf(this.container);
+  }
+
+  /** `task` when a loaded plugin serves it (tasks are the plugins' to declare, not the CLI's); a usage error naming the served ones otherwise. */
+  protected servedTask(task: string | undefined): string | undefined {
+    const served = this.registry.tasks();
+    if (task !== undefined && !served.includes(task)) throw new UsageError(`--task ${task}: no installed plugin serves it; installed tasks: ${served.join(', ')}`, 'unknown-task');
+    return task;
   }
 
   protected progress(label: string): ProgressBar {

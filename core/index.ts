@@ -1,4 +1,4 @@
-// The core's public surface: contracts, container, registry, training, evaluation, I/O, nn blocks.
+// The core's public surface: task-neutral contracts, container, registry, training, aggregation, I/O, nn blocks, queue.
 export type * from './interfaces/index.js';
 export { TOKENS } from './tokens.js';
 export { createContainer, coreModule, registryOf } from './container.js';
@@ -9,8 +9,6 @@ export { useBackend, currentBackend, parseBackend, type BackendName, type Backen
 export { TaskModel } from './task/task-model.js';
 export { Trainer } from './training/trainer.js';
 export { STRATEGIES, STRATEGY_NAMES, strategyOf } from './training/strategies.js';
-export { ForecastEvaluator, compareToBaseline } from './evaluation/forecast-evaluator.js';
-export { mae, rmse, smape, mase, seasonalNaiveScale } from './evaluation/forecast-metrics.js';
 export { mean, geometricMean, geometricMeanOf, relativeScore } from './evaluation/aggregate.js';
 export { saveNetwork, loadNetwork } from './io/layers-io.js';
 export { saveModelFolder, readModelManifest, loadModelNetworks, type ModelFolderManifest } from './io/model-folder.js';
@@ -19,6 +17,4 @@ export { writeFileAtomic, writeDirAtomic } from './io/atomic.js';
 export { Rng } from './random.js';
 export { CORE_VERSION } from './version.js';
 export * as nn from './nn/index.js';
-export { RankingEvaluator } from './evaluation/ranking-evaluator.js';
-export { RANKING_KS, hitAt, ndcgAt, mrrAt, rankingMetricNames, rankCases, rankRows, summariseRanking } from './evaluation/ranking-metrics.js';
 export * from './queue/index.js';

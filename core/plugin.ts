@@ -1,5 +1,5 @@
 import { ContainerModule, type Newable } from 'inversify';
-import type { ComponentKind, JobKind, JobRegistration, Registration } from './interfaces/index.js';
+import type { Backbone, Baseline, ComponentKind, DataAdapter, Evaluator, Head, JobKind, JobRegistration, Pretrainer, Registration } from './interfaces/index.js';
 import { TOKENS } from './tokens.js';
 
 /** The name each definePlugin module was given (registrations are owned by it). */
@@ -10,14 +10,14 @@ export function pluginNameOf(module: ContainerModule): string | undefined {
   return PLUGIN_NAMES.get(module);
 }
 
-/** What a plugin's register function receives: one method per component kind. */
+/** What a plugin's register function receives: one method per component kind, each typed by its contract (any input type). */
 export interface PluginRegistrar {
-  backbone(id: string, cls: Newable<unknown>): void;
-  head(id: string, cls: Newable<unknown>): void;
-  evaluator(id: string, cls: Newable<unknown>): void;
-  adapter(id: string, cls: Newable<unknown>): void;
-  baseline(id: string, cls: Newable<unknown>): void;
-  pretrainer(id: string, cls: Newable<unknown>): void;
+  backbone(id: string, cls: Newable<Backbone<any>>): void;
+  head(id: string, cls: Newable<Head<any>>): void;
+  evaluator(id: string, cls: Newable<Evaluator<any>>): void;
+  adapter(id: string, cls: Newable<DataAdapter<any, any>>): void;
+  baseline(id: string, cls: Newable<Baseline>): void;
+  pretrainer(id: string, cls: Newable<Pretrainer<any>>): void;
   /** A plugin-level service (e.g. a task's use cases) resolved by its token. */
   service(token: symbol, cls: Newable<unknown>): void;
   /** A kind of queued job `headstart worker` may run (see core/queue). */
@@ -58,4 +58,10 @@ export function definePlugin(name: string, register: (r: PluginRegistrar) => voi
   });
   PLUGIN_NAMES.set(module, name);
   return module;
+}
+
+/** Names a class generated from a spec after the spec's id ("sasrec-s" -> SasrecSBackbone), for stack traces and logs. */
+export function classNamed<T extends object>(cls: T, id: string, suffix: string): T {
+  const name = id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
+  return Object.defineProperty(cls, 'name', { value: name });
 }

@@ -1,5 +1,12 @@
-import type { Backbone, ComponentKind, Head, Registration, TaskKind } from './interfaces/index.js';
+import type { Backbone, BackboneInfo, ComponentKind, Head, Registration, TaskKind } from './interfaces/index.js';
 import { UsageError } from './errors.js';
+
+/** The id a component calls itself (a pretrainer: the backbone it pretrains), when it says. */
+function ownId(r: Registration): string | undefined {
+  const c = r.component as { id?: unknown; backboneId?: unknown };
+  const own = r.kind === 'pretrainer' ? c.backboneId : c.id;
+  return typeof own === 'string' ? own : undefined;
+}
 
 /**
  * All components every loaded plugin registered, by kind and id. A second component under the same
@@ -14,6 +21,10 @@ export class Registry {
       const prior = table.get(r.id);
       if (prior) {
         throw new UsageError(`duplicate ${r.kind} id "${r.id}": registered by plugin "${prior.owner}" and by plugin "${r.owner}"; rename one of them`, 'duplicate-id');
+      }
+      const own = ownId(r);
+      if (own !== undefined && own !== r.id) {
+        throw new UsageError(`plugin "${r.owner}" registers a ${r.kind} as "${r.id}" but the ${r.kind} calls itself "${own}"; register it under its own id`, 'id-mismatch');
       }
       table.set(r.id, r);
       this.byKind.set(r.kind, table);
@@ -31,8 +42,8 @@ export class Registry {
   }
 
   /** The backbone registered as `id`, which must serve `task`; a UsageError saying which task it serves otherwise. */
-  backboneFor<TInput>(task: TaskKind, id: string): Backbone<TInput> {
-    const b = this.get<Backbone<TInput>>('backbone', id);
+  backboneFor<TInput, TInfo extends BackboneInfo = BackboneInfo>(task: TaskKind, id: string): Backbone<TInput, TInfo> {
+    const b = this.get<Backbone<TInput, TInfo>>('backbone', id);
     const own = b.describe().task;
     if (own !== task) throw new UsageError(`backbone "${id}" is a ${own} backbone; choose a ${task} backbone (see \`headstart backbones\`)`);
     return b;
@@ -46,6 +57,16 @@ export class Registry {
       throw new UsageError(`head "${id}" is a ${h.task} head; choose a ${task} head: ${fit.join(', ')} (see \`headstart heads\`)`, 'wrong-task');
     }
     return h;
+  }
+
+  /** The tasks the registered components serve (declared by the plugins, not by core), sorted. */
+  tasks(): TaskKind[] {
+    const tasks = new Set<TaskKind>();
+    for (const table of this.byKind.values()) for (const r of table.values()) {
+      const task = r.kind === 'backbone' ? (r.component as Backbone<unknown>).describe().task : (r.component as { task?: TaskKind }).task;
+      if (task) tasks.add(task);
+    }
+    return [...tasks].sort();
   }
 
   has(kind: ComponentKind, id: string): boolean {

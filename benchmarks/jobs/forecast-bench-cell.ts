@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { ForecastBaseline, ForecastDataset, JobKind } from '../../core/interfaces/index.js';
+import type { JobKind } from '../../core/interfaces/index.js';
+import type { ForecastBaseline, ForecastDataset } from '../../plugins/forecasting/contracts.js';
 import { TOKENS } from '../../core/tokens.js';
 import type { Registry } from '../../core/registry.js';
 import { DataError } from '../../core/errors.js';

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { EventsDataset, EventsSplit, JobKind } from '../../core/interfaces/index.js';
+import type { JobKind } from '../../core/interfaces/index.js';
+import type { EventsDataset, EventsSplit } from '../../plugins/recommendation/contracts.js';
 import { ModelError } from '../../core/errors.js';
 import { currentBackend } from '../../core/backend.js';
 import { STRATEGY_NAMES } from '../../core/training/strategies.js';

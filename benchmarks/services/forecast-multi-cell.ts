@@ -4,7 +4,8 @@
  * kind both call runMultiCell, so a queued run computes each cell exactly as a local one does.
  */
 import { resolve } from 'node:path';
-import type { ForecastBaseline, ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
+import type { StrategyName } from '../../core/interfaces/index.js';
+import type { ForecastBaseline, ForecastDataset } from '../../plugins/forecasting/contracts.js';
 import type { Registry } from '../../core/registry.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import type { CombineMethod } from '../../plugins/forecasting/output-policy.js';

@@ -3,7 +3,8 @@
  * trained on a seeded share of the series. The local run and the `forecast-bench-cell` job kind
  * both call runSavingsCell, so a queued run computes each cell exactly as a local one does.
  */
-import type { ForecastDataset, StrategyName, TrainCheckpoint } from '../../core/interfaces/index.js';
+import type { StrategyName, TrainCheckpoint } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
 import type { Forecaster } from '../../plugins/forecasting/forecaster.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import { seriesSubset } from '../../plugins/forecasting/data/train-share.js';

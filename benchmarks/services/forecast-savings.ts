@@ -20,7 +20,8 @@ import { loadForecastCsv, type ForecastLoadOptions } from '../../plugins/forecas
 import { ForecastBenchCellJob, type ForecastBenchCellResult, type SavingsCellPayload } from '../jobs/forecast-bench-cell.js';
 import { fileRef } from '../../core/queue/file-ref.js';
 import type { QueueConnection } from '../../core/queue/connection.js';
-import type { ForecastDataset, StrategyName } from '../../core/interfaces/index.js';
+import type { StrategyName } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
 import { UsageError } from '../../core/errors.js';
 import { machineInfo } from '../harness/machine.js';
 import { writeResults } from '../harness/results.js';

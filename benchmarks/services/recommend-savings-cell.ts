@@ -3,7 +3,8 @@
  * seed), or one trained strategy there. The local run and the `recommend-bench-cell` job kind both
  * call runRecsysCell, so a queued run computes each cell exactly as a local one does.
  */
-import type { EventsDataset, EventsSplit, StrategyName } from '../../core/interfaces/index.js';
+import type { StrategyName } from '../../core/interfaces/index.js';
+import type { EventsDataset, EventsSplit } from '../../plugins/recommendation/contracts.js';
 import { Rng } from '../../core/random.js';
 import type { RankedMethod, Recommender, RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
 import { capValidation, leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation/data/splits.js';

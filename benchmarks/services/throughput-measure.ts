@@ -116,7 +116,7 @@ export const DEFAULT_HEAD_OUTPUTS = 12;
  * without one (next-item) gets `catalogue` outputs, default DEFAULT_HEAD_OUTPUTS.
  */
 export function benchHeadConfig(info: BackboneInfo, headId: string, catalogue?: number): HeadConfig {
-  return { head: headId, embeddingSize: info.embeddingSize, outputs: info.maxHorizon ?? catalogue ?? DEFAULT_HEAD_OUTPUTS, covariates: [] };
+  return { head: headId, embeddingSize: info.embeddingSize, outputs: (info as { maxHorizon?: number }).maxHorizon ?? catalogue ?? DEFAULT_HEAD_OUTPUTS };
 }
 
 /** Trainable and non-trainable weight counts of a network (countParams adds both). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as aq from 'arquero';
-import type { ForecastDataset, Frequency } from '../../core/interfaces/index.js';
+import type { ForecastDataset, Frequency } from '../../plugins/forecasting/contracts.js';
 import { loadForecastCsv, type ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
 import { readCorpusFile, isHeldOut } from '../../plugins/forecasting/pretraining/corpus.js';
 import { nextTimestamps, seasonalPeriodOf } from '../../plugins/forecasting/data/frequency.js';

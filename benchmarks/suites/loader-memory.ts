@@ -59,12 +59,12 @@ async function child(task: Task, file: string): Promise<void> {
   const started = performance.now();
   const result: ChildResult = { task, bytes: statSync(file).size, baseRssBytes: base, peakRssBytes: 0, seconds: 0 };
   if (task === 'forecast') {
-    type Adapter = import('../../core/interfaces/index.js').DataAdapter<object, import('../../core/interfaces/index.js').ForecastDataset>;
+    type Adapter = import('../../core/interfaces/index.js').DataAdapter<object, import('../../plugins/forecasting/contracts.js').ForecastDataset>;
     const ds = await registry.get<Adapter>('adapter', 'forecast-csv').load(file, {});
     result.series = ds.series.length;
     result.points = ds.series.reduce((a, s) => a + s.values.length, 0);
   } else {
-    type Adapter = import('../../core/interfaces/index.js').DataAdapter<object, import('../../core/interfaces/index.js').EventsDataset>;
+    type Adapter = import('../../core/interfaces/index.js').DataAdapter<object, import('../../plugins/recommendation/contracts.js').EventsDataset>;
     const ds = await registry.get<Adapter>('adapter', 'events').load(file, {});
     result.users = ds.users.length;
     result.events = ds.events;

@@ -15,7 +15,7 @@ import { leaveOneOut, restrictTrainingUsers } from '../../plugins/recommendation
 import { fitCatalogueStats, fitNeighbours } from '../../plugins/recommendation/data/stats.js';
 import { NEXT_ITEM_DEFAULTS } from '../../plugins/recommendation/heads/next-item-head.js';
 import { NEIGHBOUR_STEPS } from '../../plugins/recommendation/layers/next-item-scorer.js';
-import type { CatalogueStats } from '../../core/interfaces/recommend.js';
+import type { CatalogueStats } from '../../plugins/recommendation/contracts.js';
 import { parseArgs } from '../harness/args.js';
 import { mean } from '../harness/timing.js';
 import { machineInfo } from '../harness/machine.js';

@@ -22,7 +22,7 @@ import { USER_LEVEL_SERVICE } from '../../plugins/recommendation/module.js';
 import { loadEvents } from '../../plugins/recommendation/data/events-loader.js';
 import { splitUsers, userReturnLabels } from '../../plugins/recommendation/data/user-examples.js';
 import type { UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
-import type { ClassificationMetrics } from '../../core/evaluation/classification-metrics.js';
+import type { ClassificationMetrics } from '../../plugins/recommendation/evaluation/classification-metrics.js';
 import { parseArgs } from '../harness/args.js';
 import { mean } from '../harness/timing.js';
 import { machineInfo } from '../harness/machine.js';

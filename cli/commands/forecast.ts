@@ -6,7 +6,8 @@ import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.j
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
-import type { DataAdapter, ForecastDataset } from '../../core/interfaces/index.js';
+import type { DataAdapter } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
 import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
 import type { ForecasterMeta } from '../../plugins/forecasting/forecaster.js';
 import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/forecast-csv.js';

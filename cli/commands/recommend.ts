@@ -8,7 +8,8 @@ import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
 import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
-import type { DataAdapter, EventsDataset } from '../../core/interfaces/index.js';
+import type { DataAdapter } from '../../core/interfaces/index.js';
+import type { EventsDataset } from '../../plugins/recommendation/contracts.js';
 import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
 import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';

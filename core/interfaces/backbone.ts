@@ -1,8 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { HeadModel } from './head.js';
 
-/** The two kinds of sequence task headstart knows. */
-export type TaskKind = 'forecast' | 'recommend';
+/**
+ * A task's name ('forecast', 'recommend', …). Core knows no task: each plugin declares the tasks its
+ * components serve, and the Registry matches backbones and heads by this name.
+ */
+export type TaskKind = string;
 
 /** How a backbone's weights start: from the shipped pretraining, or random (the scratch strategy). */
 export type BackboneInit = 'pretrained' | 'random';
@@ -17,8 +20,8 @@ export interface BackboneInfo {
   description: string;
   /** Number of past steps the encoder reads; a shorter history is padded and masked. */
   contextLength: number;
-  /** Longest horizon the pretrained forecast head produces (forecast backbones). */
-  maxHorizon?: number;
+  /** Task-specific facts for listings (e.g. a forecaster's longest horizon), label -> value. */
+  details?: Record<string, number | string>;
   /** Width of the flat encoding handed to a head. */
   embeddingSize: number;
   /** Trainable parameters of the encoder (without any head). */
@@ -47,9 +50,9 @@ export interface BackboneModel<TInput> {
 }
 
 /** A registered backbone: describes itself and builds models (pretrained or random). */
-export interface Backbone<TInput> {
+export interface Backbone<TInput, TInfo extends BackboneInfo = BackboneInfo> {
   readonly id: string;
-  describe(): BackboneInfo;
+  describe(): TInfo;
   build(options: { init: BackboneInit; seed: number }): Promise<BackboneModel<TInput>>;
   /** Wraps a network reloaded from a saved model folder. */
   wrap(network: tf.LayersModel): BackboneModel<TInput>;

@@ -8,9 +8,7 @@ export interface HeadConfig {
   embeddingSize: number;
   /** Output width (the horizon for forecasting). */
   outputs: number;
-  /** Names of the extra per-step inputs (known-future covariates) the head reads. */
-  covariates: string[];
-  /** Free-form, head-specific settings. */
+  /** Free-form, head-specific settings (a task's own config type may add typed fields, e.g. a forecaster's covariates). */
   options?: Record<string, number | string | boolean>;
 }
 

@@ -1,10 +1,9 @@
 export type * from './backbone.js';
 export type * from './head.js';
 export type * from './evaluator.js';
+export type * from './baseline.js';
 export type * from './data-adapter.js';
 export type * from './training.js';
-export type * from './forecast.js';
 export type * from './registry.js';
 export type * from './pretrain.js';
-export type * from './recommend.js';
 export type * from './job.js';

@@ -1,4 +1,4 @@
-import type { ForecastDataset } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from './contracts.js';
 import { csvCell, formatSignificant } from '../../core/io/csv-cell.js';
 import { formatTimestampAs } from './data/timestamps.js';
 import type { SeriesForecast } from './forecaster.js';

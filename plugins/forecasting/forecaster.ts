@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency, HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
+import type { HeadConfig, StrategyName, TrainResult } from '../../core/interfaces/index.js';
+import type { ForecastBaseline, ForecastDataset, ForecastInput, Frequency } from './contracts.js';
 import { applyOutputPolicy, clipsAtZero, type Combination, type CombineMethod, type IntermittentMode, type NonNegativeMode } from './output-policy.js';
 import { quantileLevels } from './heads/quantile-forecast-head.js';
 import { applySpread, fitSpreadScales, type CalibrationWindow } from './quantile-calibration.js';

@@ -12,3 +12,6 @@ export { kernelSynthSeries } from './pretraining/kernel-synth.js';
 export { forecastOnQueue, DEFAULT_FORECAST_SHARD, type QueuedForecastOptions, type QueuedForecast } from './services/queued-forecast.js';
 export { ForecastShardJob, type ForecastShardPayload, type ForecastShardResult } from './jobs/forecast-shard.js';
 export { forecastCsvHeader, forecastCsvRows } from './forecast-csv.js';
+export type * from './contracts.js';
+export { ForecastEvaluator, compareToBaseline } from './evaluation/forecast-evaluator.js';
+export { mae, rmse, smape, mase, seasonalNaiveScale } from './evaluation/forecast-metrics.js';

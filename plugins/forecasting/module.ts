@@ -1,14 +1,14 @@
 import { definePlugin } from '../../core/plugin.js';
-import { PatchMixerBackbone, PatchMixerMBackbone } from './backbones/patch-mixer.js';
+import { PATCH_MIXER_M, PATCH_MIXER_S } from './backbones/patch-mixer.js';
+import { registerPatchMixer } from './backbones/define-patch-mixer.js';
 import { LinearForecastHead } from './heads/linear-forecast-head.js';
 import { ResidualMlpForecastHead } from './heads/residual-mlp-forecast-head.js';
 import { QuantileForecastHead } from './heads/quantile-forecast-head.js';
-import { ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
+import { FORECAST_EVALUATOR, ForecastEvaluator } from './evaluation/forecast-evaluator.js';
 import { NaiveBaseline } from './baselines/naive.js';
 import { SeasonalNaiveBaseline } from './baselines/seasonal-naive.js';
 import { EtsBaseline } from './baselines/ets.js';
 import { TsbBaseline } from './baselines/tsb.js';
-import { PatchMixerPretrainer, PatchMixerMPretrainer } from './pretraining/pretrain-patch-mixer.js';
 import { ForecastCsvAdapter } from './data/adapter.js';
 import { ForecastService } from './services/forecast-service.js';
 
@@ -19,18 +19,16 @@ export { FORECAST_SERVICE };
 
 /** The built-in forecasting plugin, registered through the same API a third-party plugin uses. */
 export const forecastingPlugin = definePlugin('forecasting', (r) => {
-  r.backbone('patch-mixer-s', PatchMixerBackbone);
-  r.backbone('patch-mixer-m', PatchMixerMBackbone);
+  registerPatchMixer(r, PATCH_MIXER_S);
+  registerPatchMixer(r, PATCH_MIXER_M);
   r.head('linear-forecast', LinearForecastHead);
   r.head('residual-mlp-forecast', ResidualMlpForecastHead);
   r.head('quantile-forecast', QuantileForecastHead);
-  r.evaluator('forecast-metrics', ForecastEvaluator);
+  r.evaluator(FORECAST_EVALUATOR, ForecastEvaluator);
   r.baseline('naive', NaiveBaseline);
   r.baseline('seasonal-naive', SeasonalNaiveBaseline);
   r.baseline('ets', EtsBaseline);
   r.baseline('tsb', TsbBaseline);
-  r.pretrainer('patch-mixer-s', PatchMixerPretrainer);
-  r.pretrainer('patch-mixer-m', PatchMixerMPretrainer);
   r.adapter('forecast-csv', ForecastCsvAdapter);
   r.service(FORECAST_SERVICE, ForecastService);
   r.job(ForecastShardJob.id, ForecastShardJob);

@@ -1,4 +1,4 @@
-import type { ForecastDataset } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from './contracts.js';
 import { UsageError } from '../../core/errors.js';
 import type { Cut } from './data/windows.js';
 

@@ -7,7 +7,7 @@
  * (the quantity WQL sums) over a grid. The median keeps scale 1; the scaled quantiles are
  * sorted per step, so they still never cross.
  */
-import { pinball } from '../../core/evaluation/quantile-metrics.js';
+import { pinball } from './evaluation/quantile-metrics.js';
 
 /**
  * Scales tried: 41 points, log-spaced from 1/2 to 2 (intervals half to twice as wide). Wider grids

@@ -30,4 +30,7 @@ export {
   type UserLevelBaseline,
 } from './services/user-level-service.js';
 export { majorityProbabilities, logisticBaseline, userSummary } from './baselines/user-level.js';
-export { classificationMetrics, rocAuc, type ClassificationMetrics } from '../../core/evaluation/classification-metrics.js';
+export { classificationMetrics, rocAuc, type ClassificationMetrics } from './evaluation/classification-metrics.js';
+export type * from './contracts.js';
+export { RankingEvaluator } from './evaluation/ranking-evaluator.js';
+export { RANKING_KS, hitAt, ndcgAt, mrrAt, rankingMetricNames, rankCases, rankRows, summariseRanking } from './evaluation/ranking-metrics.js';

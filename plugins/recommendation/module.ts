@@ -1,5 +1,5 @@
 import { definePlugin } from '../../core/plugin.js';
-import { RankingEvaluator } from '../../core/evaluation/ranking-evaluator.js';
+import { RANKING_EVALUATOR, RankingEvaluator } from './evaluation/ranking-evaluator.js';
 import { SASREC_SPEC } from './backbones/sasrec.js';
 import { NEXTITNET_SPEC } from './backbones/nextitnet.js';
 import { registerEventEncoder } from './backbones/define-event-encoder.js';
@@ -25,7 +25,7 @@ export const recommendationPlugin = definePlugin('recommendation', (r) => {
   registerEventEncoder(r, NEXTITNET_SPEC);
   r.head('next-item', NextItemHead);
   r.head('user-class', UserClassHead);
-  r.evaluator('ranking-metrics', RankingEvaluator);
+  r.evaluator(RANKING_EVALUATOR, RankingEvaluator);
   r.baseline('most-popular', MostPopularBaseline);
   r.baseline('markov', MarkovBaseline);
   r.baseline('cooccurrence', CooccurrenceBaseline);

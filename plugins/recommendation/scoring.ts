@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RankingCase, RecommendInput } from '../../core/interfaces/index.js';
+import type { RankingCase, RecommendInput } from './contracts.js';
 import type { TaskModel } from '../../core/task/task-model.js';
 import { NextItemExamples } from './data/examples.js';
 import type { EventFeaturizer } from './data/features.js';

@@ -7,7 +7,8 @@ import { injectable } from 'inversify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createContainer, registryOf } from '../../core/container.js';
 import { UsageError } from '../../core/errors.js';
-import type { Backbone, ForecastBaseline } from '../../core/interfaces/index.js';
+import type { Backbone } from '../../core/interfaces/index.js';
+import type { ForecastBaseline } from '../../plugins/forecasting/contracts.js';
 import { definePlugin } from '../../core/plugin.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { componentContracts } from '../../testing/contracts.js';
@@ -51,6 +52,20 @@ describe('plugin id collisions', () => {
   }
   @injectable()
   class OtherFakeBaseline extends FakeBaseline {}
+  class FakeNaive extends FakeBaseline {
+    override readonly id = 'naive';
+  }
+  class FakeNaiveEvaluator {
+    readonly id = 'naive';
+    readonly task = 'forecast';
+    readonly metrics = ['x'];
+    evaluate() {
+      return { metrics: ['x'], aggregate: { x: 0 } };
+    }
+    exampleCases() {
+      return [];
+    }
+  }
 
   it('a plugin taking another plugin\'s name (a built-in one\'s too) is refused: collision messages would blame the wrong one', () => {
     const impostor = definePlugin('forecasting', (r) => r.baseline('twin', FakeBaseline));
@@ -75,13 +90,18 @@ describe('plugin id collisions', () => {
     expect((err as UsageError).code).toBe('duplicate-id');
   });
 
+  it('a component registered under an id other than its own is refused, naming both ids and the plugin', () => {
+    const wrong = definePlugin('third-party', (r) => r.baseline('naive-2', FakeNaive));
+    expect(() => registryOf(createContainer([...builtinPlugins, wrong]))).toThrow(expect.objectContaining({ code: 'id-mismatch', message: expect.stringMatching(/third-party.*"naive-2".*"naive"/) }));
+  });
+
   it('a plugin colliding with a built-in id fails too; distinct ids and kinds coexist', () => {
-    const clash = definePlugin('third-party', (r) => r.baseline('naive', FakeBaseline));
+    const clash = definePlugin('third-party', (r) => r.baseline('naive', FakeNaive));
     expect(() => registryOf(createContainer([...builtinPlugins, clash]))).toThrow(/forecasting.*third-party|third-party.*forecasting/);
     // Same id under another kind is not a collision; a new id joins the registry.
     const fine = definePlugin('third-party', (r) => {
       r.baseline('twin', FakeBaseline);
-      r.evaluator('naive', FakeBaseline);
+      r.evaluator('naive', FakeNaiveEvaluator);
     });
     const reg = registryOf(createContainer([...builtinPlugins, fine]));
     expect(reg.ids('baseline')).toEqual([...registry.ids('baseline'), 'twin'].sort());

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { geometricMean, geometricMeanOf, mean, relativeScore } from '../../core/evaluation/aggregate.js';
-import { compareToBaseline, ForecastEvaluator } from '../../core/evaluation/forecast-evaluator.js';
-import { mae, mase, rmse, seasonalNaiveScale, smape } from '../../core/evaluation/forecast-metrics.js';
-import type { ForecastCase } from '../../core/interfaces/forecast.js';
+import { compareToBaseline, ForecastEvaluator } from '../../plugins/forecasting/evaluation/forecast-evaluator.js';
+import { mae, mase, rmse, seasonalNaiveScale, smape } from '../../plugins/forecasting/evaluation/forecast-metrics.js';
+import type { ForecastCase } from '../../plugins/forecasting/contracts.js';
 
 // Shared example: actual [1,2,3], forecast [2,2,5] -> errors |1|,|0|,|2|.
 const actual = [1, 2, 3];

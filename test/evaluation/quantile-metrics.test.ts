@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverage, msis, pinball, quantileLossSums, wql } from '../../core/evaluation/quantile-metrics.js';
+import { coverage, msis, pinball, quantileLossSums, wql } from '../../plugins/forecasting/evaluation/quantile-metrics.js';
 
 describe('quantile metrics (hand-computed)', () => {
   it('pinball loss weights under- and over-forecasts by the level', () => {

@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import { mae } from '../../core/evaluation/forecast-metrics.js';
+import { mae } from '../../plugins/forecasting/evaluation/forecast-metrics.js';
 import { EtsBaseline } from '../../plugins/forecasting/baselines/ets.js';
 import { NaiveBaseline } from '../../plugins/forecasting/baselines/naive.js';
 import { SeasonalNaiveBaseline } from '../../plugins/forecasting/baselines/seasonal-naive.js';

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { transferWarnings } from '../../plugins/forecasting/services/compare.js';
 import { renderTable, renderMarkdown } from '../../core/report/table.js';
 import { casesAt } from '../../plugins/forecasting/services/scoring.js';
-import type { ForecastDataset } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
 
 describe('transfer warnings', () => {
   it('say plainly when a pretrained strategy loses to seasonal naive or to scratch on validation', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError, UsageError } from '../../core/errors.js';
-import type { Frequency } from '../../core/interfaces/forecast.js';
+import type { Frequency } from '../../plugins/forecasting/contracts.js';
 import {
   formatTimestamp,
   inferFrequency,

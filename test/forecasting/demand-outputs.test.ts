@@ -9,7 +9,7 @@ import { readCorpusSpec } from '../../plugins/forecasting/pretraining/corpus-spe
 import { readCorpusFile } from '../../plugins/forecasting/pretraining/corpus.js';
 import { relativeScore } from '../../core/evaluation/aggregate.js';
 import { DataError } from '../../core/errors.js';
-import type { ForecastDataset } from '../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
 
 describe('TSB intermittent-demand baseline', () => {
   it('smooths probability every step and size on demand steps (hand-computed)', () => {

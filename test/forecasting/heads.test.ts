@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../core/backend.js';
 import { LinearForecastHead } from '../../plugins/forecasting/heads/linear-forecast-head.js';
 import { ResidualMlpForecastHead } from '../../plugins/forecasting/heads/residual-mlp-forecast-head.js';
-import type { ForecastInput } from '../../core/interfaces/index.js';
+import type { ForecastInput } from '../../plugins/forecasting/contracts.js';
 import { seasonalAnchor } from '../../plugins/forecasting/heads/seasonal-anchor.js';
 import { PERIOD_BUCKETS, fillPeriod } from '../../plugins/forecasting/data/period.js';
 

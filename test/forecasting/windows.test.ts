@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/backend.js';
-import type { ForecastDataset, Series } from '../../core/interfaces/index.js';
+import type { ForecastDataset, Series } from '../../plugins/forecasting/contracts.js';
 import { fillContext, instanceScale, seasonalDiffScale } from '../../plugins/forecasting/data/scaling.js';
 import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type Cut } from '../../plugins/forecasting/data/windows.js';
 import { PERIOD_BUCKETS, periodBucket } from '../../plugins/forecasting/data/period.js';

@@ -3,7 +3,7 @@ import { Rng } from '../../core/random.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { sha256 } from '../../core/io/sha256.js';
-import type { ForecastDataset, Series } from '../../core/interfaces/index.js';
+import type { ForecastDataset, Series } from '../../plugins/forecasting/contracts.js';
 import { PATCH_MIXER_WEIGHTS } from '../../plugins/forecasting/backbones/patch-mixer.js';
 
 /** A fresh temp folder; the caller removes it. */

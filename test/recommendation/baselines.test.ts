@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { RankingCase } from '../../core/interfaces/index.js';
-import { rankCases, summariseRanking, topItems } from '../../core/evaluation/ranking-metrics.js';
+import type { RankingCase } from '../../plugins/recommendation/contracts.js';
+import { rankCases, summariseRanking, topItems } from '../../plugins/recommendation/evaluation/ranking-metrics.js';
 import { MarkovBaseline } from '../../plugins/recommendation/baselines/markov.js';
 import { MostPopularBaseline } from '../../plugins/recommendation/baselines/most-popular.js';
 import { CooccurrenceBaseline, repeatShare } from '../../plugins/recommendation/baselines/cooccurrence.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blendLabel, blendRow, blendedScorer, chooseBlend, clearlyPositive, countingScorerOf } from '../../plugins/recommendation/services/counting-blend.js';
 import { fitStatisticsOf } from '../../plugins/recommendation/data/stats-io.js';
 import { fitTransitions } from '../../plugins/recommendation/data/stats.js';
-import type { RankingCase } from '../../core/interfaces/index.js';
+import type { RankingCase } from '../../plugins/recommendation/contracts.js';
 
 describe('counting blend', () => {
   it('blendRow is log(w·p_model + (1 − w)·p_counting), and the two ends return the parts unchanged', () => {

@@ -6,7 +6,7 @@ import { useBackend } from '../../core/backend.js';
 import { ModelError } from '../../core/errors.js';
 import { loadNetwork, saveNetwork } from '../../core/io/layers-io.js';
 import { readWeightsManifest } from '../../core/io/weights-manifest.js';
-import type { RecommendInput } from '../../core/interfaces/index.js';
+import type { RecommendInput } from '../../plugins/recommendation/contracts.js';
 import { Rng } from '../../core/random.js';
 import { NEXTITNET_CONFIG, NEXTITNET_VERSION, NextitnetBackbone, NextitnetPretrainer } from '../../plugins/recommendation/backbones/nextitnet.js';
 import { receptiveField } from '../../plugins/recommendation/backbones/nextitnet-network.js';

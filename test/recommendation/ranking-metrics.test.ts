@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RankedCase, RankingCase } from '../../core/interfaces/index.js';
-import { RankingEvaluator } from '../../core/evaluation/ranking-evaluator.js';
-import { hitAt, mrrAt, ndcgAt, rankCases, rankRows, rankingMetricNames, summariseRanking, targetRank, topItems } from '../../core/evaluation/ranking-metrics.js';
+import type { RankedCase, RankingCase } from '../../plugins/recommendation/contracts.js';
+import { RankingEvaluator } from '../../plugins/recommendation/evaluation/ranking-evaluator.js';
+import { hitAt, mrrAt, ndcgAt, rankCases, rankRows, rankingMetricNames, summariseRanking, targetRank, topItems } from '../../plugins/recommendation/evaluation/ranking-metrics.js';
 
 const rc = (user: number, history: number[], target: number): RankingCase => ({ user, history, target });
 

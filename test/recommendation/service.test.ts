@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/backend.js';
 import { createContainer, registryOf } from '../../core/container.js';
-import type { EventsDataset, EventsSplit } from '../../core/interfaces/index.js';
+import type { EventsDataset, EventsSplit } from '../../plugins/recommendation/contracts.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
 import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';

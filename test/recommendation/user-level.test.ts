@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../core/backend.js';
 import { createContainer, registryOf } from '../../core/container.js';
 import { DataError, HeadstartError, UsageError } from '../../core/errors.js';
-import type { EventsDataset } from '../../core/interfaces/index.js';
+import type { EventsDataset } from '../../plugins/recommendation/contracts.js';
 import { Rng } from '../../core/random.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { USER_LEVEL_SERVICE } from '../../plugins/recommendation/module.js';
@@ -13,7 +13,7 @@ import { parseDelimited } from '../../plugins/recommendation/data/delimited.js';
 import { eventsFromTable } from '../../plugins/recommendation/data/events-loader.js';
 import { loadUserLabels, splitUsers, userReturnLabels, type UserLabelSet } from '../../plugins/recommendation/data/user-examples.js';
 import type { UserLevelService } from '../../plugins/recommendation/services/user-level-service.js';
-import { classificationMetrics, rocAuc } from '../../core/evaluation/classification-metrics.js';
+import { classificationMetrics, rocAuc } from '../../plugins/recommendation/evaluation/classification-metrics.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 /** An in-memory events log from `user_id,item_id,timestamp` lines. */

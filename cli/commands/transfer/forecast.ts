@@ -6,7 +6,8 @@ import { forecastDataFlags, forecastLoadOptions, savedColumns } from '../../flag
 import { FORECAST_SERVICE } from '../../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../../plugins/forecasting/services/forecast-service.js';
 import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service.js';
-import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
+import type { DataAdapter } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../../../plugins/forecasting/contracts.js';
 import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { parseQuantileLevels } from '../../../plugins/forecasting/heads/quantile-forecast-head.js';

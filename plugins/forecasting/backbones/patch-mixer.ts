@@ -1,7 +1,8 @@
 import { packagePath } from '../../../core/io/package-root.js';
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, ForecastInput } from '../../../core/interfaces/index.js';
+import type { Backbone, BackboneInfo, BackboneInit, BackboneModel } from '../../../core/interfaces/index.js';
+import type { ForecastBackboneInfo, ForecastInput } from '../contracts.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
 import { hasWeights, readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
@@ -61,7 +62,7 @@ class PatchMixerModel implements BackboneModel<ForecastInput> {
  */
 @injectable()
 export class PatchMixerBackbone implements Backbone<ForecastInput> {
-  private infoCache?: BackboneInfo;
+  private infoCache?: ForecastBackboneInfo;
 
   /** Where weights are read from; tests point it at a copy to check tampering. */
   weightsDir: string;
@@ -103,7 +104,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     return b;
   }
 
-  describe(): BackboneInfo {
+  describe(): ForecastBackboneInfo {
     if (this.infoCache) return this.infoCache;
     const weights = shippedWeights(this.weightsDir);
     const quantileWeights = shippedWeights(join(this.weightsDir, 'quantile-head'));
@@ -119,6 +120,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
       description: this.specOf().description,
       contextLength: CONFIG.contextLength,
       maxHorizon: CONFIG.maxHorizon,
+      details: { 'max h': CONFIG.maxHorizon },
       embeddingSize,
       parameters,
       corpus: weights.corpus,
@@ -136,7 +138,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     const network = await loadNetwork(this.weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(this.weightsDir, 'head', manifest.files);
     const head = linearForecastHeadFrom(
-      { head: 'linear-forecast', embeddingSize: info.embeddingSize, outputs: CONFIG.maxHorizon, covariates: [] },
+      { head: 'linear-forecast', embeddingSize: info.embeddingSize, outputs: CONFIG.maxHorizon },
       headNet,
     );
     return new PatchMixerModel(info, network, head);
@@ -151,7 +153,7 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
     if (!hasWeights(dir)) return undefined;
     const manifest = readCompatibleWeights(dir, { id: this.id, version: this.version, config: this.config });
     const network = await loadNetwork(dir, 'quantile_head', manifest.files);
-    const config = { head: 'quantile-forecast', embeddingSize: this.describe().embeddingSize, outputs: this.config.maxHorizon, covariates: [], options: { levels: String(manifest.config.quantileLevels) } };
+    const config = { head: 'quantile-forecast', embeddingSize: this.describe().embeddingSize, outputs: this.config.maxHorizon, options: { levels: String(manifest.config.quantileLevels) } };
     return new QuantileForecastHeadModel(config, network);
   }
 
@@ -172,10 +174,3 @@ export class PatchMixerBackbone implements Backbone<ForecastInput> {
   }
 }
 
-/** patch-mixer-m: the same network over a 256-step history (see PATCH_MIXER_M). */
-@injectable()
-export class PatchMixerMBackbone extends PatchMixerBackbone {
-  protected override specOf(): PatchMixerSpec {
-    return PATCH_MIXER_M;
-  }
-}

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { AutoETS, initSync as initEts } from '@bsull/augurs/ets';
 import { MSTL, initSync as initMstl } from '@bsull/augurs/mstl';
 import { injectable } from 'inversify';
-import type { ForecastBaseline } from '../../../core/interfaces/forecast.js';
+import type { ForecastBaseline } from '../contracts.js';
 import { seasonalNaiveQuantiles } from './seasonal-naive.js';
 
 let initialised = false;

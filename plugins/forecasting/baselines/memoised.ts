@@ -1,4 +1,4 @@
-import type { ForecastBaseline } from '../../../core/interfaces/index.js';
+import type { ForecastBaseline } from '../contracts.js';
 
 /**
  * A baseline that fits each history once: the same ETS forecasts then serve the mean, the selection

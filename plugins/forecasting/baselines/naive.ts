@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { ForecastBaseline } from '../../../core/interfaces/forecast.js';
+import type { ForecastBaseline } from '../contracts.js';
 
 /** Repeats the last observed value; NaN when there is no history. */
 export function naiveForecast(history: readonly number[], horizon: number): number[] {

@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { ForecastBaseline } from '../../../core/interfaces/forecast.js';
+import type { ForecastBaseline } from '../contracts.js';
 import { naiveForecast } from './naive.js';
 
 /** Repeats the last full season; plain naive when m <= 1 or the history is shorter than one season. */

@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { ForecastBaseline } from '../../../core/interfaces/forecast.js';
+import type { ForecastBaseline } from '../contracts.js';
 
 /** Smoothing constants of TSB (Teunter, Syntetos & Babai 2011): the values most studies report fixed. */
 export const TSB_ALPHA = 0.1;

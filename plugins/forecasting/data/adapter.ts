@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import type { DataAdapter, ForecastDataset } from '../../../core/interfaces/index.js';
+import type { DataAdapter } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../contracts.js';
 import { loadForecastCsv, type ForecastLoadOptions } from './csv-loader.js';
 
 /** Long or wide CSV -> ForecastDataset, validated with errors naming file, row, column and series. */

@@ -1,5 +1,5 @@
 import { DataError } from '../../../core/errors.js';
-import type { Frequency, Series } from '../../../core/interfaces/forecast.js';
+import type { Frequency, Series } from '../contracts.js';
 import { fillGaps, type FillMode } from './cells.js';
 import { missingSteps } from './frequency.js';
 import { formatTimestamp } from './timestamps.js';

@@ -1,5 +1,5 @@
 import { DataError, UsageError } from '../../../core/errors.js';
-import type { ForecastDataset, Frequency, Series } from '../../../core/interfaces/forecast.js';
+import type { ForecastDataset, Frequency, Series } from '../contracts.js';
 import { quoteCell, fillGaps, permute, sortOrder, type FillMode } from './cells.js';
 import { Interner, NULL_CODE } from '../../../core/io/text-column.js';
 import { classifyColumn, listColumns, numberReader, readCsvTable, requireColumn, resolveTimestampColumn, timestampReader, trimmedCells, type CsvTable } from './csv-table.js';

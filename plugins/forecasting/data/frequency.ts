@@ -1,5 +1,5 @@
 import { DataError, UsageError } from '../../../core/errors.js';
-import type { Frequency } from '../../../core/interfaces/forecast.js';
+import type { Frequency } from '../contracts.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ForecastDataset } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../contracts.js';
 import { isColumnarFile } from '../../../core/io/columnar.js';
 import { csvQuoted } from '../../../core/io/csv-cell.js';
 import { streamDelimited } from '../../../core/io/delimited-stream.js';

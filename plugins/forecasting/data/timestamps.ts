@@ -1,4 +1,4 @@
-import type { Frequency } from '../../../core/interfaces/forecast.js';
+import type { Frequency } from '../contracts.js';
 
 // YYYY-MM-DD or YYYY/MM/DD, optionally followed by a time (T or space), seconds, fraction and zone.
 const DATE_TIME =

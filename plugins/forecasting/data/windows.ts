@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, ExampleSet, ForecastDataset, ForecastInput } from '../../../core/interfaces/index.js';
+import type { Batch, ExampleSet } from '../../../core/interfaces/index.js';
+import type { ForecastDataset, ForecastInput } from '../contracts.js';
 import { fillContext, maseWeight, seasonalDiffScale } from './scaling.js';
 import { PERIOD_BUCKETS, fillPeriod } from './period.js';
 

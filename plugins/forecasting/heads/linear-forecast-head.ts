@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { Linear } from '../../../core/nn/index.js';
 import { seasonalAnchor } from './seasonal-anchor.js';
-import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { Encoding, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import { covariateNames, type ForecastInput } from '../contracts.js';
 
 /**
  * PatchTST-style flatten head on a seasonal-naive anchor: the forecast is the anchor (the context's
@@ -54,7 +55,7 @@ export class LinearForecastHead implements Head<ForecastInput> {
 /** What a network built on headInputs is fed: the encoding, the anchor and the flattened covariates. */
 export function headFeeds(config: HeadConfig, encoding: Encoding, input: ForecastInput): tf.Tensor[] {
   const feeds: tf.Tensor[] = [encoding.hidden, seasonalAnchor(input.context, input.mask, input.period, config.outputs)];
-  if (config.covariates.length > 0) {
+  if (covariateNames(config).length > 0) {
     if (!input.covariates) throw new Error('head expects known-future covariates but the batch has none');
     feeds.push(tf.reshape(input.covariates, [input.covariates.shape[0], -1]));
   }
@@ -70,8 +71,8 @@ export function headFeeds(config: HeadConfig, encoding: Encoding, input: Forecas
 export function headInputs(config: HeadConfig): { inputs: tf.SymbolicTensor[]; x: tf.SymbolicTensor; anchor: tf.SymbolicTensor } {
   const emb = tf.input({ shape: [config.embeddingSize], name: 'encoding' });
   const anchor = tf.input({ shape: [config.outputs], name: 'anchor' });
-  if (config.covariates.length === 0) return { inputs: [emb, anchor], x: emb, anchor };
-  const cov = tf.input({ shape: [config.outputs * config.covariates.length], name: 'covariates' });
+  if (covariateNames(config).length === 0) return { inputs: [emb, anchor], x: emb, anchor };
+  const cov = tf.input({ shape: [config.outputs * covariateNames(config).length], name: 'covariates' });
   return { inputs: [emb, anchor, cov], x: tf.layers.concatenate().apply([emb, cov]) as tf.SymbolicTensor, anchor };
 }
 
@@ -81,7 +82,7 @@ export function warmStart(target: tf.LayersModel, source: tf.LayersModel, config
   if (srcKernel.shape[0] !== config.embeddingSize || srcKernel.shape[1] < config.outputs) return;
   const kernel = tf.tidy(() => {
     const k = tf.slice(srcKernel, [0, 0], [config.embeddingSize, config.outputs]);
-    const extra = config.outputs * config.covariates.length;
+    const extra = config.outputs * covariateNames(config).length;
     return extra > 0 ? tf.concat([k, tf.zeros([extra, config.outputs])], 0) : k;
   });
   const bias = tf.slice(srcBias, [0], [config.outputs]);

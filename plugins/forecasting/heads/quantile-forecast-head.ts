@@ -3,7 +3,8 @@ import { injectable } from 'inversify';
 import { Linear } from '../../../core/nn/index.js';
 import { UsageError } from '../../../core/errors.js';
 import { headFeeds, headInputs, warmStart } from './linear-forecast-head.js';
-import type { Encoding, ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { Encoding, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { ForecastInput } from '../contracts.js';
 
 /** Quantile levels of a head config (`options.levels`, "0.1,0.5,0.9"), ascending, always with the median. */
 export function quantileLevels(config: Pick<HeadConfig, 'options'>): number[] {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { Linear } from '../../../core/nn/index.js';
-import type { ForecastInput, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { ForecastInput } from '../contracts.js';
 import { LinearForecastHeadModel, headInputs, warmStart } from './linear-forecast-head.js';
 
 const HIDDEN = 256;

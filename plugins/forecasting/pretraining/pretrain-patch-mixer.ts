@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
-import { PatchMixerBackbone, PatchMixerMBackbone } from '../backbones/patch-mixer.js';
+import { PatchMixerBackbone } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
 import { QuantileForecastHead, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
 import { UsageError } from '../../../core/errors.js';
@@ -69,11 +69,11 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     const start = o.initFrom ? await this.backboneAt(o.initFrom).build({ init: 'pretrained', seed: o.seed }) : undefined;
     const backbone = start ? start.network : this.backbone().buildNetwork(o.seed);
     const embeddingSize = backbone.outputs[0]!.shape[1] as number;
-    const head = start?.pretrainedHead ?? new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [] }, { seed: o.seed + 7 });
+    const head = start?.pretrainedHead ?? new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize, outputs: cfg.maxHorizon }, { seed: o.seed + 7 });
     const startedFrom = o.initFrom ? `; continued from ${this.backboneId} weights of ${readWeightsManifest(o.initFrom).steps} steps (backbone.weights.bin sha256 ${readWeightsManifest(o.initFrom).files['backbone.weights.bin']?.slice(0, 12)}…)` : '';
     if (o.quantileHead && !start) throw new UsageError('--quantile-head trains a head on a pretrained encoder: pass --init-from <weights folder>', 'bad-usage');
     const quantile = (o.quantileHead
-      ? new QuantileForecastHead().create({ head: 'quantile-forecast', embeddingSize, outputs: cfg.maxHorizon, covariates: [], options: { levels: o.quantileHead.join(',') } }, { seed: o.seed + 7, warmStart: head })
+      ? new QuantileForecastHead().create({ head: 'quantile-forecast', embeddingSize, outputs: cfg.maxHorizon, options: { levels: o.quantileHead.join(',') } }, { seed: o.seed + 7, warmStart: head })
       : undefined) as QuantileForecastHeadModel | undefined;
     const vars = (quantile ? quantile.network.trainableWeights : [...backbone.trainableWeights, ...head.network.trainableWeights]).map((w) => w.read() as tf.Variable);
     const loss = (b: PretrainBatch, training: boolean) => {
@@ -120,10 +120,3 @@ function maskedPinball(head: QuantileForecastHeadModel, pred: tf.Tensor, y: tf.T
   return tf.div(tf.sum(tf.mul(pin, w)), tf.maximum(tf.mul(tf.sum(observed), Q), 1)) as tf.Scalar;
 }
 
-/** Pretrains patch-mixer-m (the 256-step context). */
-@injectable()
-export class PatchMixerMPretrainer extends PatchMixerPretrainer {
-  protected override backbone(): PatchMixerBackbone {
-    return new PatchMixerMBackbone();
-  }
-}

@@ -1,4 +1,5 @@
-import type { ForecastDataset, StrategyName, TrainProgress } from '../../../core/interfaces/index.js';
+import type { StrategyName, TrainProgress } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../contracts.js';
 import type { ForecastService, TransferOptions } from './forecast-service.js';
 import type { ScoredMethod } from './scoring.js';
 

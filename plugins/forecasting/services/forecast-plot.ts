@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { ForecastDataset } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../contracts.js';
 import { seriesScales } from '../../../core/report/series-style.js';
 import { renderSvg } from '../../../core/report/vega-render.js';
 import type { Cut } from '../data/windows.js';

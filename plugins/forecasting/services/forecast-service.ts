@@ -1,6 +1,7 @@
 import { MetaChecks } from '../../../core/io/meta-checks.js';
 import { inject, injectable } from 'inversify';
-import type { Backbone, ForecastBaseline, ForecastDataset, ForecastInput, Head, HeadConfig, StrategyName, TrainCheckpoint, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, Evaluator, Head, HeadConfig, StrategyName, TrainCheckpoint, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { ForecastBackboneInfo, ForecastBaseline, ForecastCase, ForecastDataset, ForecastHeadConfig, ForecastInput } from '../contracts.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
@@ -12,7 +13,7 @@ import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type 
 import { validateHorizon } from '../data/csv-loader.js';
 import { seriesSubset } from '../data/train-share.js';
 import { Forecaster, type ForecasterMeta } from '../forecaster.js';
-import { baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
+import { FORECAST_EVALUATOR, baselineForecasts, relativeTo, score, type ScoredMethod } from './scoring.js';
 import { baselineQuantiles, scoreQuantiles, type QuantileScores } from './quantile-scoring.js';
 import { quantileLevels, quantileWarmStart, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
 import { memoisedBaseline } from '../baselines/memoised.js';
@@ -82,8 +83,13 @@ export class ForecastService {
     @inject(TOKENS.Trainer) private readonly trainer: Trainer,
   ) {}
 
-  backbone(id: string): Backbone<ForecastInput> {
-    return this.registry.backboneFor<ForecastInput>('forecast', id);
+  backbone(id: string): Backbone<ForecastInput, ForecastBackboneInfo> {
+    return this.registry.backboneFor<ForecastInput, ForecastBackboneInfo>('forecast', id);
+  }
+
+  /** Scores forecasts with the registered forecast evaluator (the one `headstart` lists, not a private copy). */
+  private score(dataset: ForecastDataset, cuts: Cut[], forecasts: number[][], horizon: number) {
+    return score(this.registry.get<Evaluator<ForecastCase>>('evaluator', FORECAST_EVALUATOR), dataset, cuts, forecasts, horizon);
   }
 
   /** Puts a new head on a backbone and trains it on `dataset` under a strategy; the test window never trains. */
@@ -120,7 +126,7 @@ export class ForecastService {
     const pretrainedQuantiles = o.quantiles && strategy.warmStartHead ? await this.pretrainedQuantileHead(backbone, o.quantiles) : undefined;
     const headKind = this.registry.headFor<ForecastInput>('forecast', this.headFor(o, strategy.name, pretrainedQuantiles !== undefined));
     const levels = pretrainedQuantiles?.levels ?? o.quantiles;
-    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(levels ? { options: { levels: levels.join(',') } } : {}) };
+    const headConfig: ForecastHeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(levels ? { options: { levels: levels.join(',') } } : {}) };
     const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
     if (pretrainedQuantiles) {
       quantileWarmStart(head.network, pretrainedQuantiles, headConfig);
@@ -201,12 +207,12 @@ export class ForecastService {
     const model = f.predictModel(dataset, cuts);
     const other = baselineForecasts(partner, dataset, cuts, H).forecasts;
     const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
-    const ref = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, H).forecasts, H);
+    const ref = this.score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, H).forecasts, H);
     const mode = f.meta.nonNegative ?? 'auto';
     const validation: Partial<Record<CombineMethod, number>> = {};
     for (const method of ['model', 'mean', 'partner'] as const) {
       const fc = applyOutputPolicy(dataset, cuts, model, { nonNegative: mode, method, partner: other, intermittent: f.meta.intermittent });
-      validation[method] = relativeTo(score(dataset, cuts, fc, H), ref).relMASE;
+      validation[method] = relativeTo(this.score(dataset, cuts, fc, H), ref).relMASE;
     }
     const best = (['model', 'mean', 'partner'] as const).reduce((a, b) => ((validation[b] ?? Infinity) < (validation[a] ?? Infinity) ? b : a));
     return { combination: { method: best, partner: partnerId, validation }, partner };
@@ -225,9 +231,9 @@ export class ForecastService {
 
   private validate(dataset: ForecastDataset, f: Forecaster, cuts: Cut[]): Omit<TransferOutcome['validation'], 'windowsPerSeries'> {
     if (cuts.length === 0) return { MASE: NaN, seasonalNaiveMASE: NaN, relMASE: NaN };
-    const report = score(dataset, cuts, f.predict(dataset, cuts), f.meta.horizon);
+    const report = this.score(dataset, cuts, f.predict(dataset, cuts), f.meta.horizon);
     const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
-    const ref = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, f.meta.horizon).forecasts, f.meta.horizon);
+    const ref = this.score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, f.meta.horizon).forecasts, f.meta.horizon);
     return { MASE: report.aggregate.MASE!, seasonalNaiveMASE: ref.aggregate.MASE!, relMASE: relativeTo(report, ref).relMASE };
   }
 
@@ -241,20 +247,20 @@ export class ForecastService {
   evaluate(dataset: ForecastDataset, horizon: number, forecasters: { name: string; forecaster: Forecaster; trainSeconds: number }[], baselineIds = this.forecastBaselineIds()): ScoredMethod[] {
     const cuts = this.testCuts(dataset, horizon);
     const snaive = this.registry.get<ForecastBaseline>('baseline', 'seasonal-naive');
-    const reference = score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, horizon).forecasts, horizon);
+    const reference = this.score(dataset, cuts, baselineForecasts(snaive, dataset, cuts, horizon).forecasts, horizon);
     const rows: ScoredMethod[] = [];
     for (const { name, forecaster, trainSeconds } of forecasters) {
       const t0 = performance.now();
       const fc = forecaster.predict(dataset, cuts);
       const predictSeconds = (performance.now() - t0) / 1000;
-      const report = score(dataset, cuts, fc, horizon);
+      const report = this.score(dataset, cuts, fc, horizon);
       const strategy = strategyOf(forecaster.meta.strategy);
       rows.push({ name, kind: 'transfer', report, ...relativeTo(report, reference), trainSeconds, predictSeconds, trainableParameters: strategy.trainHead ? forecaster.model.trainableParameters(strategy.trainBackbone) : 0 });
     }
     for (const id of baselineIds) {
       const b = this.registry.get<ForecastBaseline>('baseline', id);
       const { forecasts, seconds } = baselineForecasts(b, dataset, cuts, horizon);
-      const report = score(dataset, cuts, forecasts, horizon);
+      const report = this.score(dataset, cuts, forecasts, horizon);
       rows.push({ name: id, kind: 'baseline', report, ...relativeTo(report, reference), trainSeconds: seconds, predictSeconds: 0, trainableParameters: 0 });
     }
     return rows;

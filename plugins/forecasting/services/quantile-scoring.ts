@@ -1,5 +1,5 @@
-import type { ForecastBaseline, ForecastDataset } from '../../../core/interfaces/index.js';
-import { coverage, msis, quantileLossSums } from '../../../core/evaluation/quantile-metrics.js';
+import type { ForecastBaseline, ForecastDataset } from '../contracts.js';
+import { coverage, msis, quantileLossSums } from '../evaluation/quantile-metrics.js';
 import { mean } from '../../../core/evaluation/aggregate.js';
 import type { Cut } from '../data/windows.js';
 

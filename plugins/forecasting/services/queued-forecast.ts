@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ForecastDataset } from '../../../core/interfaces/index.js';
+import type { ForecastDataset } from '../contracts.js';
 import { runJobs, type JobSpec } from '../../../core/queue/submit.js';
 import { fileRef, modelFolderRef } from '../../../core/queue/file-ref.js';
 import type { QueueConnection } from '../../../core/queue/connection.js';

@@ -1,5 +1,7 @@
-import type { EvaluationReport, ForecastBaseline, ForecastCase, ForecastDataset } from '../../../core/interfaces/index.js';
-import { ForecastEvaluator, compareToBaseline } from '../../../core/evaluation/forecast-evaluator.js';
+import type { EvaluationReport, Evaluator } from '../../../core/interfaces/index.js';
+import type { ForecastBaseline, ForecastCase, ForecastDataset } from '../contracts.js';
+import { compareToBaseline } from '../evaluation/forecast-evaluator.js';
+export { FORECAST_EVALUATOR } from '../evaluation/forecast-evaluator.js';
 import type { Cut } from '../data/windows.js';
 
 /** A scored forecaster or baseline: metrics, relative scores against seasonal naive, and its time. */
@@ -34,8 +36,9 @@ export function casesAt(ds: ForecastDataset, cuts: Cut[], forecasts: number[][],
   });
 }
 
-export function score(ds: ForecastDataset, cuts: Cut[], forecasts: number[][], horizon: number): EvaluationReport {
-  return new ForecastEvaluator().evaluate(casesAt(ds, cuts, forecasts, horizon));
+/** The registered forecast evaluator's report on the forecasts at `cuts`. */
+export function score(evaluator: Evaluator<ForecastCase>, ds: ForecastDataset, cuts: Cut[], forecasts: number[][], horizon: number): EvaluationReport {
+  return evaluator.evaluate(casesAt(ds, cuts, forecasts, horizon));
 }
 
 /** Fits a baseline per series on the history before each cut; returns its forecasts and the seconds taken. */

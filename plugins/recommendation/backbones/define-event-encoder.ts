@@ -4,18 +4,12 @@
  * id, so adding an encoder is one spec file, one network file and one `registerEventEncoder` line.
  */
 import { injectable } from 'inversify';
-import type { PluginRegistrar } from '../../../core/plugin.js';
+import { classNamed, type PluginRegistrar } from '../../../core/plugin.js';
 import { EventEncoderPretrainer } from '../pretraining/pretrain-next-item.js';
 import { EventEncoderBackbone, type EventEncoderConfig, type EventEncoderSpec } from './event-encoder.js';
 
 export type EventEncoderBackboneClass = typeof EventEncoderBackbone & (new () => EventEncoderBackbone);
 export type EventEncoderPretrainerClass = new () => EventEncoderPretrainer;
-
-/** Names a generated class after its id ("sasrec-s" -> SasrecSBackbone), for stack traces and logs. */
-function named<T extends object>(cls: T, id: string, suffix: string): T {
-  const name = id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
-  return Object.defineProperty(cls, 'name', { value: name });
-}
 
 /**
  * One class per spec object and base (the class a plugin registers is the one its module exports):
@@ -28,7 +22,7 @@ function perSpec<T>(cache: WeakMap<EventEncoderSpec, T>, base: abstract new () =
     class Specific extends base {
       protected readonly spec = spec;
     }
-    cls = named(Specific, spec.id, suffix) as unknown as T;
+    cls = classNamed(Specific, spec.id, suffix) as unknown as T;
     cache.set(spec, cls);
   }
   return cls;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, HeadConfig, RecommendInput } from '../../../core/interfaces/index.js';
+import type { Backbone, BackboneInfo, BackboneInit, BackboneModel, HeadConfig } from '../../../core/interfaces/index.js';
+import type { RecommendInput } from '../contracts.js';
 import { loadNetwork } from '../../../core/io/layers-io.js';
 import { readCompatibleWeights, shippedWeights } from '../../../core/io/weights-manifest.js';
 import { readModelFile } from '../../../core/io/model-folder.js';
@@ -137,7 +138,7 @@ export abstract class EventEncoderBackbone implements Backbone<RecommendInput> {
     const network = await loadNetwork(weightsDir, 'backbone', manifest.files);
     const headNet = await loadNetwork(weightsDir, 'head', manifest.files);
     const outputs = headNet.outputs[0]!.shape[1] as number;
-    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: info.embeddingSize, outputs, covariates: [], options: headOptions(manifest.config.head) };
+    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: info.embeddingSize, outputs, options: headOptions(manifest.config.head) };
     const itemIds = manifest.files[SOURCE_CATALOGUE] ? (JSON.parse(Buffer.from(readModelFile(weightsDir, manifest, SOURCE_CATALOGUE)).toString('utf8')) as string[]) : undefined;
     return new EventEncoderModel(info, network, new NextItemHeadModel(headConfig, headNet, itemIds));
   }

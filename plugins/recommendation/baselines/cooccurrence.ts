@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../../../core/interfaces/recommend.js';
+import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../contracts.js';
 import { fitNeighbours, fitTransitions, itemCounts, type Neighbours, type TransitionTable } from '../data/stats.js';
 import { popularityTieBreak } from './tie-break.js';
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';

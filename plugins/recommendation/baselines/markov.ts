@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../../../core/interfaces/recommend.js';
+import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../contracts.js';
 import { fitTransitions, itemCounts, type TransitionTable } from '../data/stats.js';
 import { popularityTieBreak } from './tie-break.js';
 

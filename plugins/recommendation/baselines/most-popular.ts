@@ -1,5 +1,5 @@
 import { injectable } from 'inversify';
-import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../../../core/interfaces/recommend.js';
+import type { RecommendBaseline, RecommendScorer, RecommendTrainingData } from '../contracts.js';
 import { itemCounts } from '../data/stats.js';
 
 /** Scores every item by its number of training events, whatever the history. */

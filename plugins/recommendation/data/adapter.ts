@@ -1,5 +1,6 @@
 import { injectable } from 'inversify';
-import type { DataAdapter, EventsDataset } from '../../../core/interfaces/index.js';
+import type { DataAdapter } from '../../../core/interfaces/index.js';
+import type { EventsDataset } from '../contracts.js';
 import { loadEvents, type EventsLoadOptions } from './events-loader.js';
 
 /** Events CSV or RecBole `.inter` file -> EventsDataset, ordered per user, with one-line errors naming file, line and column. */

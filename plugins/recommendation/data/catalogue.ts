@@ -1,6 +1,6 @@
 import { DataError, ModelError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
-import type { EventsDataset, UserSequence } from '../../../core/interfaces/recommend.js';
+import type { EventsDataset, UserSequence } from '../contracts.js';
 
 /** Below this share of events with known items, a file is taken to be of another catalogue. */
 export const MIN_KNOWN_SHARE = 0.5;

@@ -1,6 +1,6 @@
 import { Float64Column, Int32Column, Interner } from '../../../core/io/text-column.js';
 import { DataError, UsageError } from '../../../core/errors.js';
-import type { EventOrder, EventsDataset, UserSequence } from '../../../core/interfaces/recommend.js';
+import type { EventOrder, EventsDataset, UserSequence } from '../contracts.js';
 import { listColumns, quote } from './delimited.js';
 import type { EventsLoadOptions } from './events-loader.js';
 

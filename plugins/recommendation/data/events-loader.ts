@@ -2,7 +2,7 @@ import { isColumnarFile, readColumnar } from '../../../core/io/columnar.js';
 import { streamDelimited } from '../../../core/io/delimited-stream.js';
 import { extname } from 'node:path';
 import { DataError, HeadstartError } from '../../../core/errors.js';
-import type { EventOrder, EventsDataset } from '../../../core/interfaces/recommend.js';
+import type { EventOrder, EventsDataset } from '../contracts.js';
 import { EVENTS_FILE, emptyFileError, headerNames, isBlankRecord, type DelimitedTable } from './delimited.js';
 import { DuplicateEvents, EventsBuilder } from './events-builder.js';
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, ExampleSet, RankingCase, RecommendInput } from '../../../core/interfaces/index.js';
+import type { Batch, ExampleSet } from '../../../core/interfaces/index.js';
+import type { RankingCase, RecommendInput } from '../contracts.js';
 import { Rng } from '../../../core/random.js';
 import { EVENT_FEATURES, type EventFeaturizer } from './features.js';
 

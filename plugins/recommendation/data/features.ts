@@ -1,4 +1,4 @@
-import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
+import type { CatalogueStats } from '../contracts.js';
 import { catalogueStatsFrom, fitTransitions, popularityPercentiles, transitionCount, type TransitionTable } from './stats.js';
 import { fitStatisticsOf, type FitStatistics } from './stats-io.js';
 

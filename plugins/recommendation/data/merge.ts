@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { EventsDataset } from '../../../core/interfaces/recommend.js';
+import type { EventsDataset } from '../contracts.js';
 
 /**
  * Several event logs as one, for pretraining across domains: each log's users and items stay its own

@@ -1,5 +1,5 @@
 import { DataError, UsageError } from '../../../core/errors.js';
-import type { EventsDataset, EventsSplit, RankingCase } from '../../../core/interfaces/recommend.js';
+import type { EventsDataset, EventsSplit, RankingCase } from '../contracts.js';
 import { Rng } from '../../../core/random.js';
 
 /**

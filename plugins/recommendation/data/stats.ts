@@ -1,4 +1,4 @@
-import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
+import type { CatalogueStats } from '../contracts.js';
 
 /**
  * Item-to-item transition counts of training sequences in compressed sparse rows: the successors of

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Batch, EventsDataset, ExampleSet, RecommendInput } from '../../../core/interfaces/index.js';
+import type { Batch, ExampleSet } from '../../../core/interfaces/index.js';
+import type { EventsDataset, RecommendInput } from '../contracts.js';
 import { DataError, UsageError } from '../../../core/errors.js';
 import { readTextFile } from '../../../core/io/read-text.js';
 import { Rng } from '../../../core/random.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import type { CatalogueStats, Encoding, Head, HeadConfig, HeadModel, RecommendInput } from '../../../core/interfaces/index.js';
+import type { Encoding, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { CatalogueStats, RecommendInput } from '../contracts.js';
 import { NextItemScorer } from '../layers/next-item-scorer.js';
 import { UsageError } from '../../../core/errors.js';
 

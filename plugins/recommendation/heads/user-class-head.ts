@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import type { Encoding, Head, HeadConfig, HeadModel, RecommendInput } from '../../../core/interfaces/index.js';
+import type { Encoding, Head, HeadConfig, HeadModel } from '../../../core/interfaces/index.js';
+import type { RecommendInput } from '../contracts.js';
 import { Linear } from '../../../core/nn/index.js';
 import { softmaxCrossEntropy } from './next-item-head.js';
 

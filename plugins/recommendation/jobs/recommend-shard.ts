@@ -1,5 +1,6 @@
 import { inject, injectable, LazyServiceIdentifier } from 'inversify';
-import type { DataAdapter, EventsDataset, JobKind, UserSequence } from '../../../core/interfaces/index.js';
+import type { DataAdapter, JobKind } from '../../../core/interfaces/index.js';
+import type { EventsDataset, UserSequence } from '../contracts.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import { DataError } from '../../../core/errors.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from '../../../core/nn/index.js';
-import type { CatalogueStats } from '../../../core/interfaces/recommend.js';
+import type { CatalogueStats } from '../contracts.js';
 import { gatherRows, logAddExp, scatterAdd, scoreAll } from './ops.js';
 import { countingMixture } from './counting-mixture.js';
 import { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';

@@ -34,7 +34,7 @@ export async function compactWeights(src: string, out: string, command: string, 
   if ((manifest as WeightsManifest & { compactedFrom?: CompactedFrom }).compactedFrom) throw new UsageError(`${src}: already compact`, 'bad-weights');
   const full = await loadNetwork(src, 'head', manifest.files);
   const items = full.outputs[0]!.shape[1] as number;
-  const config: HeadConfig = { head: 'next-item', embeddingSize: full.inputs[0]!.shape[1] as number, outputs: items, covariates: [], options: headOptions(manifest.config.head) };
+  const config: HeadConfig = { head: 'next-item', embeddingSize: full.inputs[0]!.shape[1] as number, outputs: items, options: headOptions(manifest.config.head) };
   const compact = new NextItemHead().create({ ...config, outputs: 1 }, { seed: 0, warmStart: new NextItemHeadModel(config, full) });
   const parametersBefore = full.countParams();
   const parametersAfter = compact.network.countParams();

@@ -76,7 +76,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const heldOut = NextItemExamples.fromCases(cases.slice(0, HELD_OUT_CASES), featurizer, { contextLength: cfg.contextLength, holdOutTargets: false });
 
     const backbone = spec.buildNetwork(cfg, o.seed);
-    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
+    const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, options: { ...headOptions } as unknown as HeadConfig['options'] };
     const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
     head.setStatistics(stats);
     const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);

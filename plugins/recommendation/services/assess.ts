@@ -1,4 +1,5 @@
-import type { EventsDataset, StrategyName } from '../../../core/interfaces/index.js';
+import type { StrategyName } from '../../../core/interfaces/index.js';
+import type { EventsDataset } from '../contracts.js';
 import { leaveOneOut, capValidation } from '../data/splits.js';
 import { sampleUsers } from '../data/catalogue.js';
 import { repeatShare } from '../baselines/cooccurrence.js';

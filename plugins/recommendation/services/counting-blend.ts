@@ -1,5 +1,5 @@
-import type { RankingCase } from '../../../core/interfaces/index.js';
-import { targetRank, ndcgAt } from '../../../core/evaluation/ranking-metrics.js';
+import type { RankingCase } from '../contracts.js';
+import { targetRank, ndcgAt } from '../evaluation/ranking-metrics.js';
 import { CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import type { FitStatistics } from '../data/stats-io.js';
 import type { Neighbours } from '../data/stats.js';

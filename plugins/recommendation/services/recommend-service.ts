@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
-import type { Backbone, EpochSelector, EvaluationReport, EventsSplit, Head, HeadConfig, RankingCase, RecommendBaseline, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, EpochSelector, Evaluator, EvaluationReport, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { EventsSplit, RankedCase, RankingCase, RecommendBaseline, RecommendInput } from '../contracts.js';
 import { Rng } from '../../../core/random.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
@@ -7,7 +8,8 @@ import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
-import { rankCases, summariseRanking, topItems } from '../../../core/evaluation/ranking-metrics.js';
+import { rankCases, summariseRanking, topItems } from '../evaluation/ranking-metrics.js';
+import { RANKING_EVALUATOR } from '../evaluation/ranking-evaluator.js';
 import { fitTransitions } from '../data/stats.js';
 import { fitStatisticsOf, type FitStatistics } from '../data/stats-io.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
@@ -113,7 +115,6 @@ export interface RecommendEvaluateOptions {
   /** Remove each user's history items from the ranking. */
   excludeSeen?: boolean;
   batchSize?: number;
-  ks?: number[];
 }
 
 /**
@@ -167,7 +168,7 @@ export class RecommendService {
 
     const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
     const headKind = this.registry.headFor<RecommendInput>('recommend', o.head ?? RECOMMEND_DEFAULTS.head);
-    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, covariates: [], options: { ...headOptions } as unknown as HeadConfig['options'] };
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, options: { ...headOptions } as unknown as HeadConfig['options'] };
     const created = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
     if (!(created instanceof NextItemHeadModel)) {
       created.network.dispose();
@@ -217,7 +218,8 @@ export class RecommendService {
    * statistics and features are refit on them, the baselines trained on them.
    */
   evaluate(catalogueSize: number, split: EventsSplit, recommenders: { name: string; recommender: Recommender }[], o: RecommendEvaluateOptions = {}, baselineIds = this.recommendBaselineIds()): RankedMethod[] {
-    const ranking = { excludeSeen: o.excludeSeen, batchSize: o.batchSize ?? 256, ks: o.ks };
+    const ranking = { excludeSeen: o.excludeSeen, batchSize: o.batchSize ?? 256 };
+    const evaluator = this.registry.get<Evaluator<RankedCase>>('evaluator', RANKING_EVALUATOR);
     const userName = (c: { user: number }) => String(c.user);
     const rows: RankedMethod[] = [];
     for (const { name, recommender } of recommenders) {
@@ -226,12 +228,12 @@ export class RecommendService {
       }
       this.refit(recommender, split.beforeTest);
       const ranked = rankCases(this.scorer(recommender), split.test, catalogueSize, userName, ranking);
-      rows.push({ name, kind: 'transfer', report: summariseRanking(ranked, o.ks), ...(recommender.blend ? { blend: { ...recommender.blend } } : {}) });
+      rows.push({ name, kind: 'transfer', report: evaluator.evaluate(ranked), ...(recommender.blend ? { blend: { ...recommender.blend } } : {}) });
     }
     for (const id of baselineIds) {
       const scorer = this.registry.get<RecommendBaseline>('baseline', id).fit({ catalogueSize, sequences: split.beforeTest });
       const ranked = rankCases((batch) => scorer.scoreBatch(batch.map((c) => c.history)), split.test, catalogueSize, userName, ranking);
-      rows.push({ name: id, kind: 'baseline', report: summariseRanking(ranked, o.ks) });
+      rows.push({ name: id, kind: 'baseline', report: evaluator.evaluate(ranked) });
     }
     return rows;
   }

@@ -1,5 +1,6 @@
 import { MetaChecks } from '../../../core/io/meta-checks.js';
-import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, Head, HeadConfig, StrategyName, TrainResult } from '../../../core/interfaces/index.js';
+import type { RecommendInput } from '../contracts.js';
 import type { Registry } from '../../../core/registry.js';
 import { loadModelNetworks, readModelFile, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ModelError } from '../../../core/errors.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { inject, injectable } from 'inversify';
-import type { Backbone, Head, HeadConfig, RecommendInput, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { RecommendInput } from '../contracts.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
@@ -8,7 +9,7 @@ import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
 import { fitFeaturizer, scoringFeaturizer, type EventFeaturizer } from '../data/features.js';
-import { classificationMetrics, type ClassificationMetrics } from '../../../core/evaluation/classification-metrics.js';
+import { classificationMetrics, type ClassificationMetrics } from '../evaluation/classification-metrics.js';
 import { logisticBaseline, majorityProbabilities } from '../baselines/user-level.js';
 import { UserExamples, type LabelledHistory, type UserLevelSplit } from '../data/user-examples.js';
 import { NEXT_ITEM_DEFAULTS } from '../heads/next-item-head.js';
@@ -116,7 +117,7 @@ export class UserLevelService {
 
     const headKind = this.registry.get<Head<RecommendInput>>('head', headId);
     const headOptions: UserClassOptions = { ...USER_CLASS_DEFAULTS, ...o.headOptions };
-    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: split.classes.length, covariates: [], options: { ...headOptions } };
+    const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: split.classes.length, options: { ...headOptions } };
     const head = headKind.create(headConfig, { seed: seed + 1 });
     backboneModel.network.trainable = strategy.trainBackbone;
     const model = new TaskModel(backboneModel, head);

@@ -1,7 +1,10 @@
 import { injectable } from 'inversify';
-import type { EvaluationReport, Evaluator } from '../interfaces/evaluator.js';
-import type { RankedCase } from '../interfaces/recommend.js';
+import type { EvaluationReport, Evaluator } from '../../../core/interfaces/evaluator.js';
+import type { RankedCase } from '../contracts.js';
 import { RANKING_KS, rankingMetricNames, summariseRanking } from './ranking-metrics.js';
+
+/** Registry id of the ranking evaluator the services score with. */
+export const RANKING_EVALUATOR = 'ranking-metrics';
 
 /**
  * Next-item ranking metrics over ranked cases (see rankCases, which ranks in bounded-memory batches):
@@ -10,7 +13,7 @@ import { RANKING_KS, rankingMetricNames, summariseRanking } from './ranking-metr
  */
 @injectable()
 export class RankingEvaluator implements Evaluator<RankedCase> {
-  readonly id = 'ranking-metrics';
+  readonly id = RANKING_EVALUATOR;
   readonly task = 'recommend' as const;
   readonly metrics: readonly string[] = rankingMetricNames(RANKING_KS);
   readonly setMetrics: readonly string[] = this.metrics.filter((m) => m.startsWith('coverage@'));

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Baseline, BackboneInfo, HeadConfig } from '../../core/interfaces/index.js';
 
 /** Sampling frequency of a series. */
 export type Frequency = 'hourly' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly';
@@ -43,10 +44,8 @@ export interface ForecastInput {
 }
 
 /** A forecasting baseline fit per series (naive, seasonal naive, ETS…). */
-export interface ForecastBaseline {
-  readonly id: string;
+export interface ForecastBaseline extends Baseline {
   readonly task: 'forecast';
-  readonly description: string;
   forecast(history: number[], horizon: number, seasonalPeriod: number): number[];
   /**
    * Quantile forecasts, one row per level in `levels` (each in (0, 1)), non-crossing: row k is at
@@ -63,4 +62,20 @@ export interface ForecastCase {
   actual: number[];
   forecast: number[];
   seasonalPeriod: number;
+}
+
+/** A forecast head's config: the generic one plus the known-future covariates it reads per step. */
+export interface ForecastHeadConfig extends HeadConfig {
+  /** Names of the extra per-step inputs (known-future covariates) the head reads; none when absent. */
+  covariates?: string[];
+}
+
+/** The covariates a forecast head config names (none when it names none). */
+export function covariateNames(config: HeadConfig): string[] {
+  return (config as ForecastHeadConfig).covariates ?? [];
+}
+
+/** What a forecasting backbone declares beyond the generic info: the longest horizon its pretrained head produces. */
+export interface ForecastBackboneInfo extends BackboneInfo {
+  maxHorizon: number;
 }

@@ -1,15 +1,18 @@
 import { injectable } from 'inversify';
-import type { EvaluationReport, Evaluator, MetricRow } from '../interfaces/evaluator.js';
-import type { ForecastCase } from '../interfaces/forecast.js';
-import { mean, relativeScore } from './aggregate.js';
+import type { EvaluationReport, Evaluator, MetricRow } from '../../../core/interfaces/evaluator.js';
+import type { ForecastCase } from '../contracts.js';
+import { mean, relativeScore } from '../../../core/evaluation/aggregate.js';
 import { mae, mase, rmse, smape } from './forecast-metrics.js';
+
+/** Registry id of the forecast evaluator the services score with. */
+export const FORECAST_EVALUATOR = 'forecast-metrics';
 
 const METRICS = ['MAE', 'RMSE', 'sMAPE', 'MASE'] as const;
 
 /** Scores point forecasts per series and averages each metric over series. */
 @injectable()
 export class ForecastEvaluator implements Evaluator<ForecastCase> {
-  readonly id = 'forecast-metrics';
+  readonly id = FORECAST_EVALUATOR;
   readonly task = 'forecast' as const;
   readonly metrics: readonly string[] = METRICS;
 

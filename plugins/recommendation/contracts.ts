@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { Baseline } from '../../core/interfaces/index.js';
 
 /**
  * What a recommendation backbone and head read for a batch of user histories. Histories are
@@ -164,10 +165,8 @@ export interface RecommendScorer {
 }
 
 /** A recommendation baseline (most popular, Markov…): fits on training sequences, returns a scorer. */
-export interface RecommendBaseline {
-  readonly id: string;
+export interface RecommendBaseline extends Baseline {
   readonly task: 'recommend';
-  readonly description: string;
   fit(data: RecommendTrainingData): RecommendScorer;
 }
 

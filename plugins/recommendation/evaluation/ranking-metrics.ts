@@ -1,7 +1,7 @@
-import type { EvaluationReport, MetricRow } from '../interfaces/evaluator.js';
-import type { RankedCase, RankingCase, RankingOptions } from '../interfaces/recommend.js';
-import { Rng } from '../random.js';
-import { UsageError } from '../errors.js';
+import type { EvaluationReport, MetricRow } from '../../../core/interfaces/evaluator.js';
+import type { RankedCase, RankingCase, RankingOptions } from '../contracts.js';
+import { Rng } from '../../../core/random.js';
+import { UsageError } from '../../../core/errors.js';
 
 /** Default cut-offs of the ranking metrics. */
 export const RANKING_KS: readonly number[] = [5, 10, 20];

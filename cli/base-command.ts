@@ -53,6 +53,16 @@ export abstract class HeadstartCommand extends Command {
     return task;
   }
 
+  /** The one way commands print what a user should know but need not act on: `notice: …` lines on stderr (stdout stays the result). */
+  protected notices(lines: Iterable<string>): void {
+    for (const line of lines) this.logToStderr(`notice: ${line}`);
+  }
+
+  /** The one way commands print what may make a result worse than it looks: `warning: …` lines on stderr. */
+  protected warnings(lines: Iterable<string>): void {
+    for (const line of lines) this.logToStderr(`warning: ${line}`);
+  }
+
   protected progress(label: string): ProgressBar {
     // On a terminal --json keeps the screen for the result; on a pipe stderr gets plain progress lines either way.
     return new ProgressBar(label, !(process.stderr.isTTY && this.jsonEnabled()));

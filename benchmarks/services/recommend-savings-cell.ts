@@ -80,7 +80,7 @@ function evaluateVariants(service: RecommendService, C: number, split: EventsSpl
   };
   // A deterministic model's row recorded by an earlier run (zero-shot) is not ranked again.
   if (aloneDone && recommender.blend && recommender.blend.modelWeight < 1) return [timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];
-  const alone = timed(strategy, { ...recommender, blend: undefined });
+  const alone = timed(strategy, recommender.with({ blend: undefined }));
   if (!recommender.blend) return [alone];
   if (recommender.blend.modelWeight >= 1) return [alone, [{ ...alone[0], name: `${strategy}${COUNTING_SUFFIX}`, blend: { ...recommender.blend } }, alone[1]]];
   return [alone, timed(`${strategy}${COUNTING_SUFFIX}`, recommender)];

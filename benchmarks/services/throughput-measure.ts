@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../core/backend.js';
 import { createContainer, registryOf } from '../../core/container.js';
 import { UsageError } from '../../core/errors.js';
+import { createAdam } from '../../core/training/fused-adam.js';
 import type { Backbone, BackboneInfo, BackboneModel, Head, HeadConfig, HeadModel, TaskKind } from '../../core/interfaces/index.js';
 import type { Registry } from '../../core/registry.js';
 import { builtinPlugins } from '../../plugins/index.js';
@@ -157,8 +158,8 @@ export async function prepareCell(settings: ThroughputSettings, backbone: Backbo
   const variables = (m: tf.LayersModel) => m.trainableWeights.map((w) => w.read() as tf.Variable);
   const fullVars = [...variables(model.network), ...variables(head.network)];
   const headVars = variables(head.network);
-  const fullOpt = tf.train.adam(settings.learningRate);
-  const probeOpt = tf.train.adam(settings.learningRate);
+  const fullOpt = createAdam(settings.learningRate);
+  const probeOpt = createAdam(settings.learningRate);
   let finalLoss = NaN;
   const step = (lossFn: () => tf.Scalar, vars: tf.Variable[], opt: tf.Optimizer) => {
     const loss = tf.tidy(() => {

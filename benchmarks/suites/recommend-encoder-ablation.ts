@@ -76,7 +76,7 @@ async function main(): Promise<void> {
         // evaluate() refits the statistics on the chosen users' events before the test; the mean is taken with those.
         const [own] = service.evaluate(C, split, [{ name: strategy, recommender }], {}, []);
         const encoding = meanEncoding(recommender, split.test);
-        const constant = { ...recommender, model: new TaskModel(constantEncoder(recommender.model.backbone, encoding), recommender.model.head) };
+        const constant = recommender.with({ model: new TaskModel(constantEncoder(recommender.model.backbone, encoding), recommender.model.head) });
         const [fixed] = service.evaluate(C, split, [{ name: `${strategy}, mean encoding`, recommender: constant }], {}, []);
         encoding.dispose();
         recommender.model.dispose();

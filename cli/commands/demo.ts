@@ -1,17 +1,17 @@
 import { packagePath } from '../../core/io/package-root.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
-import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
-import { compareStrategies } from '../../plugins/forecasting/services/compare.js';
+import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
+import type { ForecastService } from '../../plugins/forecasting/index.js';
+import { compareStrategies } from '../../plugins/forecasting/index.js';
 import type { DataAdapter, StrategyName } from '../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { SCORE_HEADER, markedScoreRows, readingOf, scoreSummary } from '../../plugins/forecasting/services/report.js';
+import type { ForecastDataset } from '../../plugins/forecasting/index.js';
+import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
+import { SCORE_HEADER, markedScoreRows, readingOf, scoreSummary } from '../../plugins/forecasting/index.js';
 import { renderTable } from '../../core/report/table.js';
 import { STRATEGY_NAMES } from '../../core/training/strategies.js';
-import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/output-policy.js';
-import { DEFAULTS } from '../../plugins/forecasting/services/forecast-service.js';
+import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/index.js';
+import { FORECAST_DEFAULTS as DEFAULTS } from '../../plugins/forecasting/index.js';
 
 const DEMO_DATA = packagePath(import.meta.url, 'plugins', 'forecasting', 'datasets', 'chicago_ridership.csv');
 const DEMO_COVARIATES = ['temp', 'percip', 'weather_rain', 'weather_snow', 'Cubs_Home', 'WhiteSox_Home', 'Bears_Home', 'Bulls_Home', 'Blackhawks_Home'];
@@ -62,7 +62,7 @@ export default class Demo extends HeadstartCommand {
     this.say('MASE: mean over stations, scaled by the in-sample seasonal-naive error; rel. MASE: geometric mean of per-station MASE ratios to seasonal naive (< 1 beats it).');
     const windows = cmp.validation[0]?.windowsPerSeries ?? 1;
     this.say(`validation (the ${windows * flags.horizon} days before the test window, ${windows} × ${flags.horizon} per station), rel. MASE: ${cmp.validation.map((v) => `${v.strategy} ${v.relMASE.toFixed(3)}`).join(', ')}`);
-    for (const w of cmp.warnings) this.say(`note: ${w}`);
+    this.warnings(cmp.warnings);
     const reading = readingOf(cmp.rows, cmp.validation, 'thousand boardings');
     this.say('');
     this.say(reading);

@@ -2,25 +2,25 @@ import { Flags, type Interfaces } from '@oclif/core';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
 import { UsageError } from '../../core/errors.js';
-import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
-import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
-import type { EventsDataset } from '../../plugins/recommendation/contracts.js';
-import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
-import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
-import { leaveOneOut, temporalSplit } from '../../plugins/recommendation/data/splits.js';
-import { RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/services/report.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/index.js';
+import type { RecommendService } from '../../plugins/recommendation/index.js';
+import type { EventsDataset } from '../../plugins/recommendation/index.js';
+import type { EventsLoadOptions } from '../../plugins/recommendation/index.js';
+import { mapToCatalogue } from '../../plugins/recommendation/index.js';
+import { leaveOneOut, temporalSplit } from '../../plugins/recommendation/index.js';
+import { RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/index.js';
 import { HeadstartCommand } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
-import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
+import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
+import type { ForecastService } from '../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { ForecastBaseline, ForecastDataset } from '../../plugins/forecasting/contracts.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import { SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/services/report.js';
+import type { ForecastBaseline, ForecastDataset } from '../../plugins/forecasting/index.js';
+import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
+import { SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/index.js';
 import { renderTable } from '../../core/report/table.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
-import { forecastPlotSvg } from '../../plugins/forecasting/services/forecast-plot.js';
-import { baselineForecasts } from '../../plugins/forecasting/services/scoring.js';
+import { forecastPlotSvg } from '../../plugins/forecasting/index.js';
+import { baselineForecasts } from '../../plugins/forecasting/index.js';
 
 /** The outermost quantiles as a plotted band, labelled with their levels. */
 function intervalOf(q: number[][][], levels: number[]): { lo: number[][]; hi: number[][]; label: string } {
@@ -62,8 +62,8 @@ export default class Evaluate extends HeadstartCommand {
       .get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv')
       .load(flags.data, forecastLoadOptions(flags, forecaster.meta.data));
     const check = service.dataCheck(forecaster, dataset);
-    for (const n of check.notices) this.logToStderr(`notice: ${n}`);
-    for (const w of check.warnings) this.logToStderr(`warning: ${w}`);
+    this.notices(check.notices);
+    this.warnings(check.warnings);
     const t = forecaster.meta.training;
     const rows = service.evaluate(dataset, forecaster.meta.horizon, [{ name: `${forecaster.meta.strategy} (${forecaster.meta.backbone.id})${forecaster.combinationLabel()}`, forecaster, trainSeconds: t?.seconds ?? 0 }]);
     this.say(`${dataset.series.length} series, horizon ${forecaster.meta.horizon}, seasonal period ${dataset.seasonalPeriod}, backend ${this.backend.active}`);
@@ -108,7 +108,7 @@ export default class Evaluate extends HeadstartCommand {
     const { dataset } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
     // Scored under the split the model was trained with (folders from before it was recorded: leave-one-out).
     const split = meta.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
-    for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
+    this.notices([...dataset.notices, ...split.notices]);
     const rows = service.evaluate(dataset.items.length, split, [{ name: `${meta.strategy} (${meta.backbone.id})`, recommender }], { excludeSeen: flags['exclude-seen'] });
     this.say(`${split.test.length} test users, ${dataset.items.length} items, ${split.kind} split, full ranking${flags['exclude-seen'] ? ', seen items excluded' : ''}, backend ${this.backend.active}`);
     this.say(renderTable(RANKING_HEADER, rankingRows(rows)));

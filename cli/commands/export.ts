@@ -7,7 +7,7 @@ import { checkNotInput } from '../flags/output.js';
 export default class Export extends HeadstartCommand {
   static override summary = 'Export a saved model (transfer --out, or a weights folder) to safetensors, for PyTorch, NumPy, JAX or Rust';
   static override description =
-    "Writes every network's weights as `<network>/<weight name>` tensors, the folder's other data files as bytes under `files/<name>`, and in the metadata the folder's manifest and each network's layer topology. Every file is verified against the manifest first. Plain tfjs cannot open a headstart model (its layers are headstart's own classes); another implementation of the architecture can load these weights (see docs/plugin-guide.md). In Python: `from safetensors.numpy import load_file; load_file('model.safetensors')`.";
+    "Writes every network's weights as `<network>/<weight name>` tensors, the folder's other data files as bytes under `files/<name>`, and in the metadata the folder's manifest and each network's layer topology. Every file is verified against the manifest first. Plain tfjs cannot open a headstart model (its layers are headstart's own classes); another implementation of the architecture can load these weights (see docs/writing-a-plugin.md). In Python: `from safetensors.numpy import load_file; load_file('model.safetensors')`.";
   static override examples = [
     '<%= config.bin %> export --model model/ --out model.safetensors',
   ];

@@ -4,20 +4,20 @@ import { Flags } from '@oclif/core';
 import { HeadstartCommand, type BaseFlags } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
-import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
+import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
+import type { ForecastService } from '../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../plugins/forecasting/contracts.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/data/csv-loader.js';
-import type { ForecasterMeta } from '../../plugins/forecasting/forecaster.js';
-import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/forecast-csv.js';
-import { quantileLevels } from '../../plugins/forecasting/heads/quantile-forecast-head.js';
-import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasting/services/queued-forecast.js';
+import type { ForecastDataset } from '../../plugins/forecasting/index.js';
+import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
+import type { ForecasterMeta } from '../../plugins/forecasting/index.js';
+import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/index.js';
+import { quantileLevels } from '../../plugins/forecasting/index.js';
+import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasting/index.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { requeuedNotice } from '../../core/queue/submit.js';
-import { loadFutureCovariates } from '../../plugins/forecasting/data/future-covariates.js';
+import { loadFutureCovariates } from '../../plugins/forecasting/index.js';
 
 export default class Forecast extends HeadstartCommand {
   static override summary = 'Forecast the next horizon of every series with a saved model';
@@ -78,7 +78,7 @@ export default class Forecast extends HeadstartCommand {
       shardSize: flags['shard-size'], precision: flags.precision,
       ...(flags['split-input'] ? { shardDir: flags['shard-dir'] ?? dirname(resolve(flags.out)) } : {}),
       onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
-      onRequeued: (n) => this.logToStderr(`notice: ${requeuedNotice(n)}`),
+      onRequeued: (n) => this.notices([requeuedNotice(n)]),
     }).finally(() => bar.done());
     const seconds = (performance.now() - t0) / 1000;
     await writeFileAtomic(flags.out, result.csv);

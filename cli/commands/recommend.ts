@@ -4,14 +4,14 @@ import { HeadstartCommand } from '../base-command.js';
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { requeuedNotice } from '../../core/queue/submit.js';
-import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from '../../plugins/recommendation/jobs/recommend-shard.js';
+import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from '../../plugins/recommendation/index.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
-import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
-import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import { RECOMMEND_SERVICE } from '../../plugins/recommendation/index.js';
+import type { RecommendService } from '../../plugins/recommendation/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { EventsDataset } from '../../plugins/recommendation/contracts.js';
-import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
-import { mapToCatalogue } from '../../plugins/recommendation/data/catalogue.js';
+import type { EventsDataset } from '../../plugins/recommendation/index.js';
+import type { EventsLoadOptions } from '../../plugins/recommendation/index.js';
+import { mapToCatalogue } from '../../plugins/recommendation/index.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { UsageError } from '../../core/errors.js';
 
@@ -46,13 +46,13 @@ export default class Recommend extends HeadstartCommand {
     const { recommender, meta } = await service.load(flags.model);
     const raw = await this.registry.get<DataAdapter<EventsLoadOptions, EventsDataset>>('adapter', 'events').load(flags.events, eventsLoadOptions(flags, meta.data));
     const { dataset, unknownEvents, unknownItems } = mapToCatalogue(raw, meta.catalogue.items, { model: flags.model, strict: flags.strict });
-    for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
+    this.notices(dataset.notices);
     const users = usersToRank(dataset);
     const skipped = dataset.users.length - users.length;
     const notices = [...dataset.notices];
     if (skipped > 0) {
       notices.push(`${skipped} user(s) with no event of a catalogue item got no recommendations`);
-      this.logToStderr(`notice: ${notices[notices.length - 1]}`);
+      this.notices([notices[notices.length - 1]]);
     }
     const t0 = performance.now();
     let count = users.length;
@@ -63,12 +63,12 @@ export default class Recommend extends HeadstartCommand {
       const result = await recommendOnQueue(queue, {
         model: flags.model, events: flags.events, load: eventsLoadOptions(flags, meta.data), strict: Boolean(flags.strict), k: flags.k, includeSeen: Boolean(flags['include-seen']),
         users: users.length, shardSize: flags['shard-size'], onProgress: (done, total) => bar.update(done, total, `${done}/${total} shards`),
-        onRequeued: (n) => this.logToStderr(`notice: ${requeuedNotice(n)}`),
+        onRequeued: (n) => this.notices([requeuedNotice(n)]),
       }).finally(() => bar.done());
       await writeFileAtomic(flags.out, result.csv);
       backend = result.backends.join(',');
     } else {
-      const recs = service.recommend(recommender, users, flags.k, { includeSeen: flags['include-seen'] });
+      const recs = recommender.recommend(users, flags.k, { includeSeen: flags['include-seen'] });
       count = recs.length;
       await writeFileAtomic(flags.out, [RECOMMEND_CSV_HEADER, ...recommendationRows(recs, meta.catalogue.items)].join('\n') + '\n');
     }

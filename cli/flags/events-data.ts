@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { EventsLoadOptions } from '../../plugins/recommendation/data/events-loader.js';
+import type { EventsLoadOptions } from '../../plugins/recommendation/index.js';
 
 /** Flags that say how to read an events log; shared by pretrain, transfer, evaluate and recommend. */
 export const eventsColumnFlags = {

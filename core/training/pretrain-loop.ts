@@ -9,6 +9,7 @@ import { WEIGHTS_MANIFEST, type WeightsManifest } from '../io/weights-manifest.j
 import { currentBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { loadResumeState, resumeDir, saveResumeState } from './pretrain-resume.js';
+import { createAdam } from './fused-adam.js';
 
 export interface PretrainLoopOptions extends Omit<PretrainRunOptions, 'batchSize' | 'seed'> {
   variables: tf.Variable[];
@@ -99,7 +100,7 @@ export function pretrainLearningRate(step: number, steps: number, base: number):
  * (of the averaged weights when `emaDecay` is set).
  */
 export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: PretrainState) => Promise<void>): Promise<PretrainState> {
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = createAdam(o.learningRate);
   let started = Date.now();
   const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
   const last = Math.min(o.steps, o.stopAfter ?? Infinity);

@@ -5,6 +5,7 @@ import type { TaskModel } from '../task/task-model.js';
 import { Rng } from '../random.js';
 import { UsageError } from '../errors.js';
 import { encodeAll, cachedRows } from './encoding-cache.js';
+import { createAdam } from './fused-adam.js';
 
 type Grads = Parameters<ReturnType<typeof tf.train.adam>['applyGradients']>[0];
 type LossFn = (indices: number[], training: boolean) => tf.Scalar;
@@ -49,8 +50,8 @@ export class Trainer {
 
     const headVars = model.head.network.trainableWeights.map((w) => w.read() as tf.Variable);
     const backboneVars = strategy.trainBackbone ? model.backbone.network.trainableWeights.map((w) => w.read() as tf.Variable) : [];
-    const headOpt = tf.train.adam(o.learningRate);
-    const backboneOpt = tf.train.adam(o.learningRate * strategy.backboneLrScale);
+    const headOpt = createAdam(o.learningRate);
+    const backboneOpt = createAdam(o.learningRate * strategy.backboneLrScale);
     const backboneNames = new Set(backboneVars.map((v) => v.name));
     const allVars = [...headVars, ...backboneVars];
 

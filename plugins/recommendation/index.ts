@@ -19,7 +19,7 @@ export { modelScorer } from './scoring.js';
 export * from './data/index.js';
 export { EventEncoderPretrainer, PRETRAIN_HEAD_DEFAULTS, type RecommendPretrainOptions } from './pretraining/pretrain-next-item.js';
 export { eventEncoderBackbone, eventEncoderPretrainer, registerEventEncoder, type EventEncoderBackboneClass, type EventEncoderPretrainerClass } from './backbones/define-event-encoder.js';
-export { RecommendService, RECOMMEND_DEFAULTS, type Recommender, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';
+export { RecommendService, RECOMMEND_DEFAULTS, type RecommendTransferOptions, type RecommendTransferOutcome, type RankedMethod, type RecommendEvaluateOptions } from './services/recommend-service.js';
 export {
   UserLevelService,
   USER_LEVEL_DEFAULTS,
@@ -34,3 +34,11 @@ export { classificationMetrics, rocAuc, type ClassificationMetrics } from './eva
 export type * from './contracts.js';
 export { RankingEvaluator } from './evaluation/ranking-evaluator.js';
 export { RANKING_KS, hitAt, ndcgAt, mrrAt, rankingMetricNames, rankCases, rankRows, summariseRanking } from './evaluation/ranking-metrics.js';
+export { type EventsLoadOptions } from './data/events-loader.js';
+export { ASSESS_DEFAULTS, assessRecommend } from './services/assess.js';
+export { mapToCatalogue } from './data/catalogue.js';
+export { leaveOneOut, temporalSplit, capValidation, restrictTrainingUsers } from './data/splits.js';
+export { RANKING_HEADER, rankingRows, rankingSummary, blendSummary, scratchWarning, validationWarnings } from './services/report.js';
+export { compactWeights } from './pretraining/compact-weights.js';
+export { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from './jobs/recommend-shard.js';
+export { Recommender, type Recommendation, type RecommenderParts } from './recommender.js';

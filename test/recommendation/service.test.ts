@@ -124,13 +124,13 @@ describe('recommend service', () => {
     expect(recommender.blend!.modelWeight).toBe(blendChoice!.modelWeight);
     // The validation scores are those of the validation cases, ranked with training statistics: recompute the two ends.
     const validation = { ...split, beforeTest: split.train, test: split.validation };
-    const alone = { ...recommender, blend: undefined };
-    const [model] = service.evaluate(N, validation, [{ name: 'model', recommender: alone }], { ks: [10] }, []);
+    const alone = recommender.with({ blend: undefined });
+    const [model] = service.evaluate(N, validation, [{ name: 'model', recommender: alone }], {}, []);
     expect(model!.report.aggregate['NDCG@10']).toBeCloseTo(at(1), 6);
-    const counting = service.evaluate(N, validation, [], { ks: [10] }, ['cooccurrence'])[0]!;
+    const counting = service.evaluate(N, validation, [], {}, ['cooccurrence'])[0]!;
     expect(counting.report.aggregate['NDCG@10']).toBeCloseTo(at(0), 6);
     // Weight 0 on the test cases: every case ranked exactly as by the counting baseline.
-    const zero = { ...recommender, blend: { modelWeight: 0, historyLast: false } };
+    const zero = recommender.with({ blend: { modelWeight: 0, historyLast: false } });
     const [z] = service.evaluate(N, split, [{ name: 'w0', recommender: zero }], {}, []);
     const [c] = service.evaluate(N, split, [], {}, ['cooccurrence']);
     expect(z!.report.perItem).toEqual(c!.report.perItem);

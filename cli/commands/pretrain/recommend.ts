@@ -2,8 +2,8 @@ import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
-import type { RecommendPretrainOptions } from '../../../plugins/recommendation/pretraining/pretrain-next-item.js';
-import { PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/pretraining/pretrain-next-item.js';
+import type { RecommendPretrainOptions } from '../../../plugins/recommendation/index.js';
+import { PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/index.js';
 
 export default class PretrainRecommend extends PretrainCommand {
   static override summary = 'Pretrain a behaviour-sequence backbone with a next-item head on a source events log';
@@ -21,8 +21,6 @@ export default class PretrainRecommend extends PretrainCommand {
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'id-dropout': Flags.string({ description: `share of examples scored without item embeddings, so the catalogue-independent gates carry weight (1: features only; default ${PRETRAIN_HEAD_DEFAULTS.idDropout})` }),
     mixture: Flags.boolean({ description: 'score as a mixture of evidence candidates and the whole catalogue (default with --loss full; --no-mixture: one softmax, as heads before it)', allowNo: true }),
-    'two-hop': Flags.boolean({ description: 'also score two-step transitions from the last item (off by default: on Sports → Beauty it raised HR@10 but not NDCG@10)', allowNo: true }),
-    'drop-item-bias': Flags.boolean({ description: 'id dropout also drops the item bias: dropped examples score by the catalogue-independent features alone, as zero-shot on a new catalogue', default: false }),
     ...pretrainRunFlags,
   };
 
@@ -31,7 +29,7 @@ export default class PretrainRecommend extends PretrainCommand {
     return this.pretrain<RecommendPretrainOptions>('recommend', flags.backbone, flags, {
       events: flags.events,
       load: eventsLoadOptions(flags),
-      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), dropItemBias: flags['drop-item-bias'], mixture: flags.mixture ?? (flags.loss === 'full' && PRETRAIN_HEAD_DEFAULTS.mixture), twoHop: flags['two-hop'] ?? PRETRAIN_HEAD_DEFAULTS.twoHop },
+      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), mixture: flags.mixture ?? (flags.loss === 'full' && PRETRAIN_HEAD_DEFAULTS.mixture) },
     });
   }
 }

@@ -6,7 +6,7 @@ import { UsageError } from '../../../core/errors.js';
 import { writeDirAtomic } from '../../../core/io/atomic.js';
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../../../core/io/package-root.js';
-import { pluginNameProblem, pluginTemplate, templateIds } from '../../../plugins/forecasting/scaffold/plugin-template.js';
+import { pluginNameProblem, pluginTemplate, templateIds } from '../../../plugins/forecasting/index.js';
 import { forceFlag } from '../../flags/output.js';
 
 export default class ScaffoldPlugin extends HeadstartCommand {

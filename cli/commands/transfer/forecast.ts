@@ -3,15 +3,15 @@ import { checkOutput, forceFlag } from '../../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { forecastDataFlags, forecastLoadOptions, savedColumns } from '../../flags/forecast-data.js';
-import { FORECAST_SERVICE } from '../../../plugins/forecasting/module.js';
-import type { ForecastService } from '../../../plugins/forecasting/services/forecast-service.js';
-import { DEFAULTS } from '../../../plugins/forecasting/services/forecast-service.js';
+import { FORECAST_SERVICE } from '../../../plugins/forecasting/index.js';
+import type { ForecastService } from '../../../plugins/forecasting/index.js';
+import { FORECAST_DEFAULTS as DEFAULTS } from '../../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../../plugins/forecasting/contracts.js';
-import type { ForecastLoadOptions } from '../../../plugins/forecasting/data/csv-loader.js';
+import type { ForecastDataset } from '../../../plugins/forecasting/index.js';
+import type { ForecastLoadOptions } from '../../../plugins/forecasting/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
-import { parseQuantileLevels } from '../../../plugins/forecasting/heads/quantile-forecast-head.js';
-import { COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/output-policy.js';
+import { parseQuantileLevels } from '../../../plugins/forecasting/index.js';
+import { COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/index.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 
 export default class TransferForecast extends HeadstartCommand {
@@ -48,7 +48,7 @@ export default class TransferForecast extends HeadstartCommand {
     if (flags.weights) useWeightsFolder(this.registry.get<object>('backbone', flags.backbone), flags.backbone, flags.weights);
     const loadOptions = forecastLoadOptions(flags);
     const dataset = await this.registry.get<DataAdapter<ForecastLoadOptions, ForecastDataset>>('adapter', 'forecast-csv').load(flags.data, loadOptions);
-    for (const n of dataset.notices) this.logToStderr(`notice: ${n}`);
+    this.notices(dataset.notices);
     const service = this.container.get<ForecastService>(FORECAST_SERVICE);
     const bar = this.progress(`${flags.strategy}`);
     const outcome = await service.transfer(dataset, {
@@ -78,7 +78,7 @@ export default class TransferForecast extends HeadstartCommand {
     const spread = outcome.forecaster.meta.quantileScale?.[c?.method ?? 'model'];
     if (spread) this.say(`quantile spread fit on validation: ${outcome.forecaster.quantileLevels.map((l, k) => `q${l} ×${spread[k]!.toFixed(2)}`).join(', ')}`);
     if (c) this.say(`combination with ${c.partner}: ${c.method}${c.validation ? ` (validation relative MASE: ${Object.entries(c.validation).map(([k, v]) => `${k} ${v!.toFixed(3)}`).join(', ')})` : ''}`);
-    for (const w of outcome.warnings) this.logToStderr(`warning: ${w}`);
+    this.warnings(outcome.warnings);
     this.say(`model written to ${flags.out}`);
     return { out: flags.out, backend: this.backend.active, strategy: flags.strategy, training: { ...t, history: undefined }, validation: outcome.validation, warnings: outcome.warnings, notices: dataset.notices };
   }

@@ -2,19 +2,19 @@ import { useWeightsFolder } from '../../../core/io/weights-folder.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
-import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/module.js';
-import { RECOMMEND_DEFAULTS, type RecommendService } from '../../../plugins/recommendation/services/recommend-service.js';
+import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/index.js';
+import { RECOMMEND_DEFAULTS, type RecommendService } from '../../../plugins/recommendation/index.js';
 import type { DataAdapter } from '../../../core/interfaces/index.js';
-import type { EventsDataset, EventsSplit } from '../../../plugins/recommendation/contracts.js';
-import type { EventsLoadOptions } from '../../../plugins/recommendation/data/events-loader.js';
-import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/data/splits.js';
+import type { EventsDataset, EventsSplit } from '../../../plugins/recommendation/index.js';
+import type { EventsLoadOptions } from '../../../plugins/recommendation/index.js';
+import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/index.js';
 import { UsageError } from '../../../core/errors.js';
 import { checkOutput, forceFlag, sourceOf } from '../../flags/output.js';
-import { blendSummary, scratchWarning } from '../../../plugins/recommendation/services/report.js';
+import { blendSummary, scratchWarning } from '../../../plugins/recommendation/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
-import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/services/report.js';
+import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/index.js';
 
 function countingShareOf(v: string): number {
   const r = Number(v);
@@ -64,7 +64,7 @@ export default class TransferRecommend extends HeadstartCommand {
     if (share !== undefined && !(share > 0 && share <= 1)) throw new UsageError(`--train-share ${flags['train-share']}: must be in (0, 1]`);
     const whole: EventsSplit = flags.split === 'temporal' ? temporalSplit(dataset) : leaveOneOut(dataset);
     const split = capValidation(share !== undefined ? restrictTrainingUsers(whole, share, flags.seed) : whole, flags['validation-users'], flags.seed + 1);
-    for (const n of [...dataset.notices, ...split.notices]) this.logToStderr(`notice: ${n}`);
+    this.notices([...dataset.notices, ...split.notices]);
     const service = this.container.get<RecommendService>(RECOMMEND_SERVICE);
     const N = dataset.items.length;
     const options = {
@@ -110,7 +110,7 @@ export default class TransferRecommend extends HeadstartCommand {
       warnings.push(`${strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
     }
     // The saved model scores with statistics of every event before the test targets.
-    service.refit(recommender, split.beforeTest);
+    recommender.refit(split.beforeTest);
     const { history: _history, ...summary } = training;
     await service.save(recommender, flags.out, { items: dataset.items, source: sourceOf(flags.events), data: load, training: summary, split: split.kind, force: flags.force });
     this.say(`${strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
@@ -120,7 +120,7 @@ export default class TransferRecommend extends HeadstartCommand {
     if (combined) this.say(combined.text);
     this.say('validation (full ranking):');
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
-    for (const w of warnings) this.logToStderr(`warning: ${w}`);
+    this.warnings(warnings);
     this.say(`model written to ${flags.out}`);
     return { out: flags.out, backend: this.backend.active, strategy, asked: flags.strategy, itemsTransferred, training: summary, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }

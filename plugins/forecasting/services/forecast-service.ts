@@ -1,6 +1,6 @@
 import { MetaChecks } from '../../../core/io/meta-checks.js';
 import { inject, injectable } from 'inversify';
-import type { Backbone, Evaluator, Head, HeadConfig, StrategyName, TrainCheckpoint, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, Evaluator, Head, StrategyName, TrainCheckpoint, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import type { ForecastBackboneInfo, ForecastBaseline, ForecastCase, ForecastDataset, ForecastHeadConfig, ForecastInput } from '../contracts.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';

@@ -92,6 +92,15 @@ export class EventFeaturizer {
   }
 }
 
+/**
+ * Everything a next-item head scores with, fit on `sequences` in one call: the aggregates a saved
+ * model keeps (`fit`), the statistics written into the head, and the event featurizer over them.
+ */
+export function statisticsOf(sequences: readonly (readonly number[])[], catalogueSize: number, o: { neighbours: number; successors: number }): { fit: FitStatistics; stats: CatalogueStats; featurizer: EventFeaturizer } {
+  const fit = fitStatisticsOf(sequences, fitTransitions(sequences, catalogueSize), o.neighbours);
+  return { fit, ...featuresOf(fit, o.successors) };
+}
+
 /** The catalogue statistics a head scores with, and the event featurizer over them, from fitted aggregates. */
 export function featuresOf(fit: FitStatistics, successors: number): { stats: CatalogueStats; featurizer: EventFeaturizer } {
   const stats = catalogueStatsFrom(fit.counts, fit.transitions, successors, fit.events, fit.neighbours);

@@ -19,24 +19,18 @@ export interface NextItemOptions {
   negatives: number;
   /** Share of training examples scored without item embeddings (see NextItemScorer). */
   idDropout: number;
-  /** Id dropout also drops the item bias: dropped examples score by the catalogue-independent features alone, as on a new catalogue. */
-  dropItemBias: boolean;
-  /** On warm start, also copy the pretrained item embeddings (same catalogue only). */
-  keepItemEmbeddings: boolean;
   /** Score as a mixture of evidence candidates and the whole catalogue (NextItemScorer); needs the full loss. */
   mixture: boolean;
-  /** Also score two-step transitions from the last item (NextItemScorer). */
-  twoHop: boolean;
   /** Training only: counting's share of the mixture the loss is taken through (0: the model alone; NextItemScorer.countingShare). */
   countingShare: number;
   /** Under countingShare: counting ranks a history's own items last. */
   historyLast: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, dropItemBias: false, keepItemEmbeddings: false, mixture: false, twoHop: false, countingShare: 0, historyLast: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, mixture: false, countingShare: 0, historyLast: false };
 
 /** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
-export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture', 'twoHop'] as const;
+export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture'] as const;
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -142,7 +136,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, dropItemBias: o.dropItemBias, mixture: o.mixture, twoHop: o.twoHop, countingShare: o.countingShare, historyLast: o.historyLast, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, mixture: o.mixture, countingShare: o.countingShare, historyLast: o.historyLast, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }
@@ -176,9 +170,8 @@ export class NextItemHead implements Head<RecommendInput> {
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<RecommendInput> }): HeadModel<RecommendInput> {
     const o = nextItemOptions(config);
     if (o.mixture && o.loss !== 'full') throw new UsageError('the mixture next-item head needs the full softmax loss (its normalisers span the catalogue); use loss "full"', 'bad-option');
-    const keepItems = o.keepItemEmbeddings && options.warmStart?.config.outputs === config.outputs;
     // A new catalogue's output embeddings start at zero: the warm-started features score alone at first.
-    const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined && !keepItems);
+    const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined);
     const head = new NextItemHeadModel(config, network);
     if (options.warmStart) {
       const source = weightsByName((options.warmStart as NextItemHeadModel).scorer);
@@ -186,8 +179,7 @@ export class NextItemHead implements Head<RecommendInput> {
         const name = weightName(head.scorer, i);
         const role = weightRole(name);
         const from = source.get(name);
-        const copy = role === 'transferable' || (role === 'item' && keepItems);
-        return copy && from && from.shape.join() === w.shape.join() ? from : w;
+        return role === 'transferable' && from && from.shape.join() === w.shape.join() ? from : w;
       });
       head.scorer.setWeights(merged);
     }

@@ -98,7 +98,7 @@ export class RecommendShardJob implements JobKind<RecommendShardPayload, Recomme
     }
     const rows: string[] = [];
     for (const [start, stop] of alignedPieces(p.first, p.count, RECOMMEND_BATCH)) {
-      rows.push(...recommendationRows(this.service.recommend(recommender, users.slice(start, stop), p.k, { includeSeen: p.includeSeen }), meta.catalogue.items));
+      rows.push(...recommendationRows(recommender.recommend(users.slice(start, stop), p.k, { includeSeen: p.includeSeen }), meta.catalogue.items));
       await yieldToEventLoop();
     }
     return { rows: rows.join('\n'), backend: currentBackend()?.active ?? 'unknown' };

@@ -35,12 +35,8 @@ export interface NextItemScorerArgs {
   zeroItems?: boolean;
   /** Training only: share of examples whose item-embedding score is dropped, so the features must carry on their own. */
   idDropout?: number;
-  /** Id dropout also drops the item bias, so dropped examples score by the features alone (as zero-shot on a new catalogue). */
-  dropItemBias?: boolean;
   /** Score as a two-way mixture: evidence candidates vs the whole catalogue (see NextItemScorer). */
   mixture?: boolean;
-  /** Also score two-step transitions from the last item, Σ_k P(k | last)·P(j | k), with their own gate. */
-  twoHop?: boolean;
   /**
    * Training only: counting's share r of a fixed mixture the loss is taken through,
    * p = (1 − r)·softmax(logits) + r·p_counting (0: off). The model then learns where counting is

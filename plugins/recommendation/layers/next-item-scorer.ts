@@ -34,9 +34,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly neighbours: number;
   readonly zeroItems: boolean;
   readonly idDropout: number;
-  readonly dropItemBias: boolean;
   readonly mixture: boolean;
-  readonly twoHop: boolean;
   readonly countingShare: number;
   readonly historyLast: boolean;
   readonly seed: number | undefined;
@@ -48,20 +46,19 @@ export class NextItemScorer extends tf.layers.Layer {
   private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
   /** Mixture gate π = σ(h·kernel + bias), after the co-occurrence gate (only mixture heads have it). */
   private m?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
-  /** Two-step transition gate, after the mixture gate (only twoHop heads have it). */
-  private hop?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
 
   constructor(args: NextItemScorerArgs) {
     super({ name: args.name, trainable: args.trainable });
+    // Experimental options that no shipped model used were removed (measurements in docs/benchmarks.md); a head saved with one cannot be rebuilt.
+    const removed = (['twoHop', 'dropItemBias'] as const).filter((k) => (args as unknown as Record<string, unknown>)[k] === true);
+    if (removed.length) throw new Error(`this next-item head was saved with ${removed.join(' and ')}, experimental options this version no longer has; pretrain or transfer it again`);
     this.items = args.items;
     this.itemDim = args.itemDim;
     this.successors = args.successors;
     this.neighbours = args.neighbours ?? 0;
     this.zeroItems = args.zeroItems ?? false;
     this.idDropout = args.idDropout ?? 0;
-    this.dropItemBias = args.dropItemBias ?? false;
     this.mixture = args.mixture ?? false;
-    this.twoHop = args.twoHop ?? false;
     this.countingShare = args.countingShare ?? 0;
     this.historyLast = args.historyLast ?? false;
     if (!(this.countingShare >= 0 && this.countingShare < 1)) throw new Error(`countingShare must be in [0, 1), got ${this.countingShare}`);
@@ -112,12 +109,6 @@ export class NextItemScorer extends tf.layers.Layer {
         gateBias: this.addWeight('mixture_gate_bias', [1], 'float32', tf.initializers.constant({ value: -1 })),
       };
     }
-    if (this.twoHop) {
-      this.hop = {
-        gateKernel: this.addWeight('hop_gate_kernel', [d, 1], 'float32', zeros),
-        gateBias: this.addWeight('hop_gate_bias', [1], 'float32', tf.initializers.ones()),
-      };
-    }
     this.built = true;
   }
 
@@ -166,13 +157,10 @@ export class NextItemScorer extends tf.layers.Layer {
     const anyValid = tf.cast(tf.greater(tf.sum(valid, 1, true), 0), 'float32');
     const readout = tf.mul(tf.sum(tf.mul(tf.expandDims(tf.softmax(att), -1), e), 1), anyValid);
     let u = tf.add(affine(enc, this.w.userKernel.read() as tf.Tensor2D, this.w.userBias.read() as tf.Tensor1D), readout) as tf.Tensor2D;
-    /** [B, 1]: 0 for rows whose item bias is dropped (id dropout with dropItemBias), else undefined. */
-    let biasKeep: tf.Tensor2D | undefined;
     if (training && this.idDropout > 0) {
-      // Dropped rows score by bias and features only (by features only under dropItemBias). Seeded per call: reproducible, yet a new mask each step.
+      // Dropped rows score by bias and features only. Seeded per call: reproducible, yet a new mask each step.
       const keep = tf.cast(tf.greaterEqual(tf.randomUniform([B, 1], 0, 1, 'float32', (this.seed ?? 0) * 7919 + this.calls++), this.idDropout), 'float32') as tf.Tensor2D;
       u = tf.mul(u, keep) as tf.Tensor2D;
-      if (this.dropItemBias) biasKeep = keep;
     }
     const g = affine(enc, this.w.gateKernel.read() as tf.Tensor2D, this.w.gateBias.read() as tf.Tensor1D);
     const gate = (c: number) => tf.slice(g, [0, c], [B, 1]);
@@ -209,28 +197,7 @@ export class NextItemScorer extends tf.layers.Layer {
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
     const near = this.neighbourValues(enc, ids, valid, held, isHeld);
-    const hop = this.twoHopValues(enc, last);
-    return { B, T, enc, ids, valid, u, biasKeep, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near, hop };
-  }
-
-  /**
-   * Two-step transitions from the last history item a: item j gets gate(h) · P(k | a) · P(j | k) for
-   * each of a's kept successors k, as ids and values [B, K × K]. P(k | a) is already corrected for a
-   * training target; the target's own events add to no other two-step path into it.
-   */
-  private twoHopValues(enc: tf.Tensor2D, last: { succ: tf.Tensor2D; prob: tf.Tensor; present: tf.Tensor }) {
-    if (!this.hop) return undefined;
-    const [B, K] = last.succ.shape;
-    const next = tf.cast(tf.gather(this.s.successorIds.read(), last.succ), 'int32') as tf.Tensor3D;
-    const cnt = tf.gather(this.s.successorCounts.read(), last.succ) as tf.Tensor3D;
-    const out = tf.gather(this.s.outgoing.read(), last.succ) as tf.Tensor2D;
-    const prob = tf.mul(tf.div(cnt, tf.expandDims(tf.maximum(out, 1), 2)), tf.expandDims(tf.mul(last.prob, last.present), 2));
-    const gate = affine(enc, this.hop.gateKernel.read() as tf.Tensor2D, this.hop.gateBias.read() as tf.Tensor1D);
-    return {
-      ids: tf.reshape(next, [B, K * K]),
-      values: tf.reshape(tf.mul(prob, tf.reshape(gate, [B, 1, 1])), [B, K * K]),
-      present: tf.reshape(tf.cast(tf.greater(prob, 0), 'float32'), [B, K * K]),
-    };
+    return { B, T, enc, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
   }
 
   /**
@@ -269,7 +236,6 @@ export class NextItemScorer extends tf.layers.Layer {
       const { B, T } = p;
       const bias = this.w.itemBias.read() as tf.Tensor1D;
       let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, bias);
-      if (p.biasKeep) logits = tf.sub(logits, tf.mul(tf.sub(1, p.biasKeep), tf.expandDims(bias, 0)));
       logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
       const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
       const pairs = (rows: tf.Tensor, cols: tf.Tensor) => tf.reshape(tf.stack([rows, cols], -1), [-1, 2]);
@@ -286,11 +252,10 @@ export class NextItemScorer extends tf.layers.Layer {
         evidence.updates.push(tf.reshape(p.secondValues!, [-1]));
         evidence.present.push(tf.reshape(p.second.present, [-1]));
       }
-      for (const extra of [p.near, p.hop]) {
-        if (!extra) continue;
-        evidence.indices.push(pairs(rowsOf(extra.ids.shape[1]!), extra.ids));
-        evidence.updates.push(tf.reshape(extra.values, [-1]));
-        evidence.present.push(tf.reshape(extra.present, [-1]));
+      if (p.near) {
+        evidence.indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+        evidence.updates.push(tf.reshape(p.near.values, [-1]));
+        evidence.present.push(tf.reshape(p.near.present, [-1]));
       }
       // Sparse contributions are summed into [B, N] by one scatterND each (duplicates add up).
       const scatter = (indices: tf.Tensor[], updates: tf.Tensor[]) => scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
@@ -335,7 +300,6 @@ export class NextItemScorer extends tf.layers.Layer {
       const cand = tf.cast(candidates, 'int32') as tf.Tensor2D;
       const out = gatherRows(this.w.itemOut.read() as tf.Tensor2D, cand) as tf.Tensor3D;
       let bias = tf.reshape(gatherRows(tf.reshape(this.w.itemBias.read(), [this.items, 1]) as tf.Tensor2D, cand), [B, M]);
-      if (p.biasKeep) bias = tf.mul(bias, p.biasKeep);
       let logits = tf.add(tf.sum(tf.mul(out, tf.expandDims(p.u, 1)), -1), bias);
       logits = tf.add(logits, tf.mul(p.gate(0), tf.gather(p.popularity, cand)));
       // [B, X, 1] == [B, 1, M] picks each candidate's sparse contributions.
@@ -345,7 +309,6 @@ export class NextItemScorer extends tf.layers.Layer {
       logits = tf.add(logits, matched(tf.reshape(p.heldIds, [B, 1]), tf.reshape(p.popValues, [B, 1])));
       if (p.second) logits = tf.add(logits, matched(p.second.succ, p.secondValues!));
       if (p.near) logits = tf.add(logits, matched(p.near.ids, p.near.values));
-      if (p.hop) logits = tf.add(logits, matched(p.hop.ids, p.hop.values));
       return logits as tf.Tensor2D;
     });
   }
@@ -359,9 +322,7 @@ export class NextItemScorer extends tf.layers.Layer {
       neighbours: this.neighbours,
       zeroItems: this.zeroItems,
       idDropout: this.idDropout,
-      dropItemBias: this.dropItemBias,
       mixture: this.mixture,
-      twoHop: this.twoHop,
       countingShare: this.countingShare,
       historyLast: this.historyLast,
       seed: this.seed ?? null,

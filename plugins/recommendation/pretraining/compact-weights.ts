@@ -5,9 +5,8 @@
  * `weightRole` 'transferable') and starts the target's items at zero. Those rows are most of the
  * folder (18,357 Sports items: 23.8 MB of a 24 MB head), so the shipped folders hold a head over one
  * placeholder item with the transferable weights copied bit for bit: every transfer to a new
- * catalogue is unchanged, and only `keepItemEmbeddings` (reusing the source catalogue's own item
- * embeddings, an experiment option) needs the full folder, which `headstart pretrain recommend`
- * writes.
+ * catalogue is unchanged; only same-catalogue item transfer (`--item-transfer same-catalogue`)
+ * needs the full folder, which `headstart pretrain recommend` writes.
  */
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -10,9 +10,7 @@ import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadMo
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
 import { leaveOneOut } from '../data/splits.js';
 import { mergeEventLogs } from '../data/merge.js';
-import { fitTransitions } from '../data/stats.js';
-import { fitStatisticsOf } from '../data/stats-io.js';
-import { featuresOf } from '../data/features.js';
+import { statisticsOf } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 
 export interface RecommendPretrainOptions extends PretrainRunOptions {
@@ -29,7 +27,7 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
  * half the examples are scored without them (idDropout), making the transferable gates carry weight;
  * the head scores as a mixture (see NextItemScorer), which lifted zero-shot NDCG@10 on a new catalogue.
  */
-export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true, twoHop: false };
+export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true };
 
 /** Validation cases scored for the held-out loss. */
 const HELD_OUT_CASES = 512;
@@ -63,8 +61,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
     if (!(headOptions.idDropout >= 0 && headOptions.idDropout <= 1)) throw new UsageError(`id dropout must be in [0, 1], got ${headOptions.idDropout}`);
-    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, N), headOptions.neighbours);
-    const { stats, featurizer } = featuresOf(fit, headOptions.successors);
+    const { stats, featurizer } = statisticsOf(split.train, N, headOptions);
     const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
     const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
       contextLength: cfg.contextLength,

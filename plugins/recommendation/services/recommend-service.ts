@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { Backbone, EpochSelector, Evaluator, EvaluationReport, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, EpochSelector, Evaluator, EvaluationReport, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import type { EventsSplit, RankedCase, RankingCase, RecommendBaseline, RecommendInput } from '../contracts.js';
 import { Rng } from '../../../core/random.js';
 import { TOKENS } from '../../../core/tokens.js';
@@ -8,19 +8,18 @@ import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import { UsageError } from '../../../core/errors.js';
-import { rankCases, summariseRanking, topItems } from '../evaluation/ranking-metrics.js';
+import { rankCases, summariseRanking } from '../evaluation/ranking-metrics.js';
+import { Recommender } from '../recommender.js';
 import { RANKING_EVALUATOR } from '../evaluation/ranking-evaluator.js';
-import { fitTransitions } from '../data/stats.js';
-import { fitStatisticsOf, type FitStatistics } from '../data/stats-io.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { loadRecommender, saveRecommender, type RecommenderMeta } from './recommender-folder.js';
-import { featuresOf, type EventFeaturizer } from '../data/features.js';
+import { statisticsOf, type EventFeaturizer } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
 import { NEXT_ITEM_ARCHITECTURE, NEXT_ITEM_DEFAULTS, NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { modelScorer } from '../scoring.js';
 import { historyLastFor, type CooccurrenceScorer } from '../baselines/cooccurrence.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
-import { blendedScorer, chooseBlend, countingScorerOf, type BlendChoice, type CountingBlend } from './counting-blend.js';
+import { chooseBlend, countingScorerOf, type BlendChoice, type CountingBlend } from './counting-blend.js';
 
 export interface RecommendTransferOptions {
   strategy: StrategyName;
@@ -71,27 +70,7 @@ export const SELECTION_CASES = 2000;
 export const SAME_CATALOGUE_SHARE = 0.5;
 
 /** A trained next-item model with what it needs to score histories of its catalogue. */
-export interface Recommender {
-  model: TaskModel<RecommendInput>;
-  strategy: StrategyName;
-  catalogueSize: number;
-  contextLength: number;
-  headConfig: HeadConfig;
-  /** Featurizer of the statistics the head currently holds. */
-  featurizer: EventFeaturizer;
-  /** The aggregates those statistics come from (what a saved model keeps). */
-  fit: FitStatistics;
-  /** Combination with counting chosen on validation; absent: the model alone. */
-  blend?: CountingBlend;
-}
-
-/** Top-k recommendations of one history. */
-export interface Recommendation {
-  user: string;
-  items: number[];
-  /** Each item's probability of being the next one, under the model as it ranks. */
-  probabilities: number[];
-}
+export { Recommender, type Recommendation } from '../recommender.js';
 
 export interface RecommendTransferOutcome {
   recommender: Recommender;
@@ -153,8 +132,7 @@ export class RecommendService {
     const pretrained = Object.fromEntries(NEXT_ITEM_ARCHITECTURE.filter((k) => info.pretrainedHeadOptions?.[k] !== undefined).map((k) => [k, info.pretrainedHeadOptions![k]]));
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...pretrained, ...o.headOptions };
     if (o.countingShare) Object.assign(headOptions, { countingShare: o.countingShare, historyLast: historyLastFor(split.train) });
-    const fit = fitStatisticsOf(split.train, fitTransitions(split.train, catalogueSize), headOptions.neighbours);
-    const { stats, featurizer } = featuresOf(fit, headOptions.successors);
+    const { fit, stats, featurizer } = statisticsOf(split.train, catalogueSize, headOptions);
     const L = info.contextLength;
     const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {
       contextLength: L,
@@ -197,7 +175,7 @@ export class RecommendService {
     const selection = (o.epochSelection ?? RECOMMEND_DEFAULTS.epochSelection) === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed, counting) : undefined;
     const selectBy = selection?.selector;
     const training = await this.trainer.fit(model, strategy, trainSet, valSet, { ...resolveTrainOptions(o, seed, RECOMMEND_DEFAULTS, strategy.learningRate), selectBy });
-    const recommender: Recommender = { model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit };
+    const recommender = new Recommender({ model, strategy: strategy.name, catalogueSize, contextLength: L, headConfig, featurizer, fit });
     let blendChoice: BlendChoice | undefined;
     if (counting) {
       // The selector ranked every epoch's combinations already; on all validation cases, the kept epoch's choice is this one.
@@ -226,8 +204,8 @@ export class RecommendService {
       if (recommender.catalogueSize !== catalogueSize) {
         throw new UsageError(`model "${name}" was trained on a catalogue of ${recommender.catalogueSize} items, the data has ${catalogueSize}; evaluate it on data of its own catalogue`, 'catalogue-mismatch');
       }
-      this.refit(recommender, split.beforeTest);
-      const ranked = rankCases(this.scorer(recommender), split.test, catalogueSize, userName, ranking);
+      recommender.refit(split.beforeTest);
+      const ranked = rankCases(recommender.scorer(), split.test, catalogueSize, userName, ranking);
       rows.push({ name, kind: 'transfer', report: evaluator.evaluate(ranked), ...(recommender.blend ? { blend: { ...recommender.blend } } : {}) });
     }
     for (const id of baselineIds) {
@@ -246,27 +224,6 @@ export class RecommendService {
     return this.evaluate(catalogueSize, { ...split, beforeTest: split.train, test: split.validation }, recommenders, {}, baselineIds);
   }
 
-  /** Refits the statistics the head (and its counting part) scores with, and its featurizer, on these events of its catalogue. */
-  refit(recommender: Recommender, sequences: readonly (readonly number[])[]): void {
-    const neighbours = (recommender.model.head as NextItemHeadModel).scorer.neighbours;
-    this.applyStatistics(recommender, fitStatisticsOf(sequences, fitTransitions(sequences, recommender.catalogueSize), neighbours));
-    if (recommender.blend) recommender.blend.historyLast = historyLastFor(sequences);
-  }
-
-  /** Full-catalogue scores of a recommender as it ranks: the model, combined with counting when it has a blend. */
-  scorer(recommender: Recommender): (cases: RankingCase[]) => Float32Array {
-    const model = modelScorer(recommender.model, recommender.featurizer, recommender.contextLength);
-    return recommender.blend ? blendedScorer(model, countingScorerOf(recommender.fit, recommender.blend.historyLast), recommender.blend) : model;
-  }
-
-  private applyStatistics(recommender: Pick<Recommender, 'model' | 'headConfig' | 'catalogueSize'> & Partial<Recommender>, fit: FitStatistics): asserts recommender is Recommender {
-    const successors = (recommender.headConfig.options?.successors as number | undefined) ?? NEXT_ITEM_DEFAULTS.successors;
-    const { stats, featurizer } = featuresOf(fit, successors);
-    (recommender.model.head as NextItemHeadModel).setStatistics(stats);
-    recommender.featurizer = featurizer;
-    recommender.fit = fit;
-  }
-
   /** Saves a model folder: networks, catalogue item ids, the statistics it scores with, training summary. */
   async save(recommender: Recommender, dir: string, info: { items: string[]; source: string; data: EventsLoadOptions; training?: RecommenderMeta['training']; split?: RecommenderMeta['split']; force?: boolean }): Promise<void> {
     const backbone = this.backbone(recommender.model.backbone.info.id).describe();
@@ -283,36 +240,8 @@ export class RecommendService {
   /** Reloads a model folder with the statistics saved in it. */
   async load(dir: string): Promise<{ recommender: Recommender; meta: RecommenderMeta }> {
     const { model, fit, meta } = await loadRecommender(this.registry, dir);
-    const recommender = { model, strategy: meta.strategy, catalogueSize: fit.counts.length, contextLength: meta.contextLength, headConfig: meta.head, ...(meta.blend ? { blend: { ...meta.blend } } : {}) };
-    this.applyStatistics(recommender, fit);
+    const recommender = new Recommender({ model, strategy: meta.strategy, catalogueSize: fit.counts.length, contextLength: meta.contextLength, headConfig: meta.head, fit, ...(meta.blend ? { blend: meta.blend } : {}) });
     return { recommender, meta };
-  }
-
-  /**
-   * Top-k items for each history (catalogue indices, best first, with their probability of being the
-   * next item under the model as it ranks, combination included), in batches
-   * of bounded memory; the history's own items are skipped unless `includeSeen`.
-   */
-  recommend(recommender: Recommender, histories: { user: string; items: number[]; times?: number[] }[], k: number, o: { includeSeen?: boolean; batchSize?: number } = {}): Recommendation[] {
-    const N = recommender.catalogueSize;
-    const score = this.scorer(recommender);
-    // Counting alone (share 0) ranks by its raw scores; everything else by log-probabilities.
-    const probabilities = recommender.blend && recommender.blend.modelWeight <= 0 ? countingProbabilities : softmaxProbabilities;
-    const batchSize = o.batchSize ?? 256;
-    const excluded = new Uint8Array(N);
-    const out: Recommendation[] = [];
-    for (let start = 0; start < histories.length; start += batchSize) {
-      const batch = histories.slice(start, start + batchSize);
-      const scores = score(batch.map((h, i) => ({ user: start + i, history: h.items, times: h.times, target: 0 })));
-      batch.forEach((h, r) => {
-        const row = scores.subarray(r * N, (r + 1) * N);
-        if (!o.includeSeen) for (const i of h.items) excluded[i] = 1;
-        const items = topItems(row, k, o.includeSeen ? undefined : excluded);
-        if (!o.includeSeen) for (const i of h.items) excluded[i] = 0;
-        out.push({ user: h.user, items, probabilities: probabilities(row, items) });
-      });
-    }
-    return out;
   }
 }
 
@@ -349,20 +278,4 @@ function ndcgSelector(model: TaskModel<RecommendInput>, featurizer: EventFeaturi
     },
   };
   return { selector, choices, allCases };
-}
-
-/** Probabilities of `items` from a row of log-probabilities (or logits: normalised over the row). */
-function softmaxProbabilities(row: Float32Array, items: number[]): number[] {
-  let top = -Infinity;
-  for (const v of row) if (v > top) top = v;
-  let sum = 0;
-  for (const v of row) sum += Math.exp(v - top);
-  return items.map((i) => Math.exp(row[i]! - top) / sum);
-}
-
-/** Probabilities of `items` from a row of counting scores (normalised; "rank last" scores get none). */
-function countingProbabilities(row: Float32Array, items: number[]): number[] {
-  let sum = 0;
-  for (const v of row) if (v > 0) sum += v;
-  return items.map((i) => (sum > 0 ? Math.max(row[i]!, 0) / sum : 0));
 }

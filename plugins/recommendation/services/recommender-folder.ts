@@ -8,7 +8,7 @@ import type { DirWriteOptions } from '../../../core/io/atomic.js';
 import { TaskModel } from '../../../core/task/task-model.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';
 import { decodeFitStatistics, encodeFitStatistics, type FitStatistics } from '../data/stats-io.js';
-import type { Recommender } from './recommend-service.js';
+import type { Recommender } from '../recommender.js';
 import type { CountingBlend } from './counting-blend.js';
 
 /** What a recommendation model folder records beside its networks. */

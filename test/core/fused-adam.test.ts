@@ -1,17 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../core/random.js';
 import { useBackend } from '../../core/backend.js';
 import { FUSE_UP_TO, FusedAdam, createAdam } from '../../core/training/fused-adam.js';
 
-/** Deterministic values without tf.random (whose stream is not what is under test). */
-function lcg(seed: number, n: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * scale;
-  }
-  return out;
+/** Deterministic values from the project's seeded RNG (tf.random's stream is not what is under test). */
+function seededValues(seed: number, n: number, scale = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
 }
 
 /** Shapes of rank 0 to 3, so the flattening and cutting back is exercised on each. */
@@ -21,14 +17,14 @@ let made = 0;
 /** The same start values under fresh names (as a second model would get). */
 function makeVariables(): tf.Variable[] {
   made++;
-  return SHAPES.map((shape, i) => tf.variable(tf.tensor(lcg(10 + i, shape.reduce((a, b) => a * b, 1)), shape), true, `fa${made}_w${i}`));
+  return SHAPES.map((shape, i) => tf.variable(tf.tensor(seededValues(10 + i, shape.reduce((a, b) => a * b, 1)), shape), true, `fa${made}_w${i}`));
 }
 
 /** Gradients of step `step`; scales vary over decades so rounding differences would show. */
 function gradients(vars: tf.Variable[], step: number, skip: number[] = []): tf.NamedTensorMap {
   const out: tf.NamedTensorMap = {};
   vars.forEach((v, i) => {
-    if (!skip.includes(i)) out[v.name] = tf.tensor(lcg(100 * step + i, v.size, 10 ** (i - 2)), v.shape);
+    if (!skip.includes(i)) out[v.name] = tf.tensor(seededValues(100 * step + i, v.size, 10 ** (i - 2)), v.shape);
   });
   return out;
 }
@@ -127,7 +123,7 @@ for (const [backend, fuseUpTo] of CASES) {
       const { a, b, plain, fused } = setup();
       const loss = (vs: tf.Variable[]) => () =>
         tf.tidy(() => {
-          const x = tf.tensor2d(lcg(7, 8 * 3, 2), [8, 3]);
+          const x = tf.tensor2d(seededValues(7, 8 * 3, 2), [8, 3]);
           const h = tf.tanh(tf.add(tf.matMul(x, vs[0]!), vs[1]!));
           const r = tf.sum(tf.mul(vs[2]!, vs[3]!));
           return tf.add(tf.mean(tf.square(h)), tf.add(r, tf.sum(tf.abs(vs[4]!)))) as tf.Scalar;

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../core/random.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend, wasmThreadsWanted } from '../../core/wasm-threads.js';
 
@@ -11,15 +12,10 @@ function restartWasm(): void {
   tf.registerBackend('wasm', factory, 2);
 }
 
-/** Deterministic inputs without tf.random (whose stream is not what is under test). */
-function lcg(seed: number, n: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 32 - 0.5) * scale;
-  }
-  return out;
+/** Deterministic values from the project's seeded RNG (tf.random's stream is not what is under test). */
+function seededValues(seed: number, n: number, scale = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
 }
 
 /**
@@ -27,11 +23,11 @@ function lcg(seed: number, n: number, scale = 1): Float32Array {
  * attention-like matmuls with softmax, a projection. Returns the losses and the final weights.
  */
 async function trainSteps(): Promise<{ losses: number[]; weights: Float32Array[] }> {
-  const w1 = tf.variable(tf.tensor2d(lcg(1, 96 * 256, 0.2), [96, 256]));
+  const w1 = tf.variable(tf.tensor2d(seededValues(1, 96 * 256, 0.2), [96, 256]));
   const b1 = tf.variable(tf.zeros([256]));
-  const w2 = tf.variable(tf.tensor2d(lcg(2, 64 * 8, 0.2), [64, 8]));
-  const x = tf.tensor2d(lcg(3, 128 * 96), [128, 96]);
-  const y = tf.tensor2d(lcg(4, 128 * 4 * 8), [128 * 4, 8]);
+  const w2 = tf.variable(tf.tensor2d(seededValues(2, 64 * 8, 0.2), [64, 8]));
+  const x = tf.tensor2d(seededValues(3, 128 * 96), [128, 96]);
+  const y = tf.tensor2d(seededValues(4, 128 * 4 * 8), [128 * 4, 8]);
   const opt = tf.train.adam(1e-2);
   const losses: number[] = [];
   for (let step = 0; step < 3; step++) {

@@ -42,3 +42,4 @@ export { RANKING_HEADER, rankingRows, rankingSummary, blendSummary, scratchWarni
 export { compactWeights } from './pretraining/compact-weights.js';
 export { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from './jobs/recommend-shard.js';
 export { Recommender, type Recommendation, type RecommenderParts } from './recommender.js';
+export { checkedTransfer, type CheckedTransfer, type CheckedTransferOptions } from './services/checked-transfer.js';

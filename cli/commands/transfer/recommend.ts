@@ -10,11 +10,12 @@ import type { EventsLoadOptions } from '../../../plugins/recommendation/index.js
 import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/index.js';
 import { UsageError } from '../../../core/errors.js';
 import { checkOutput, forceFlag, sourceOf } from '../../flags/output.js';
-import { blendSummary, scratchWarning } from '../../../plugins/recommendation/index.js';
+import { blendSummary, checkedTransfer } from '../../../plugins/recommendation/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
+import type { StrategyName } from '../../../core/interfaces/index.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
-import { RANKING_HEADER, rankingRows, rankingSummary, validationWarnings } from '../../../plugins/recommendation/index.js';
+import { RANKING_HEADER, rankingRows, rankingSummary } from '../../../plugins/recommendation/index.js';
 
 function countingShareOf(v: string): number {
   const r = Number(v);
@@ -70,7 +71,7 @@ export default class TransferRecommend extends HeadstartCommand {
     const options = {
       backbone: flags.backbone,
       head: flags.head,
-      strategy: flags.strategy as 'probe',
+      strategy: flags.strategy as StrategyName,
       headOptions: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives },
       ...trainSettings(flags),
       items: dataset.items,
@@ -79,38 +80,17 @@ export default class TransferRecommend extends HeadstartCommand {
       combine: flags.combine as 'counting' | 'none',
       countingShare: countingShareOf(flags['counting-share']),
     };
-    const train = async (strategy: string) => {
-      const bar = this.progress(strategy === flags.strategy ? strategy : `${strategy} (comparison)`);
-      const outcome = await service.transfer(N, split, {
-        ...options,
-        strategy: strategy as 'probe',
-        onProgress: (p) => bar.training(p, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
-      });
-      bar.done();
-      return outcome;
-    };
-    const asked = await train(flags.strategy);
-    // The same model from scratch, same data and budget: does the pretrained start pay here?
-    const scratch = flags['compare-scratch'] && flags.strategy !== 'scratch' ? await train('scratch') : undefined;
-    // Validation ranking beside the baselines, all fit on the training events only.
-    const validation = service.validate(N, split, [{ name: flags.strategy, recommender: asked.recommender }, ...(scratch ? [{ name: 'scratch (comparison)', recommender: scratch.recommender }] : [])]);
-    const mine = validation[0]!;
-    const baselines = validation.filter((r) => r.kind === 'baseline');
-    // A user who asked for transfer wants the better model; the one the data says is better is kept, and said so.
-    const advice = flags.keep === 'better' ? `saved the scratch model instead (--keep asked keeps ${flags.strategy})` : undefined;
-    const negative = scratch ? scratchWarning(mine, validation[1]!, advice) : undefined;
-    const keepScratch = negative !== undefined && flags.keep === 'better';
-    const kept = keepScratch ? scratch! : asked;
-    (keepScratch ? asked : scratch)?.recommender.model.dispose();
-    const { recommender, training, itemsTransferred, blendChoice } = kept;
-    const strategy = keepScratch ? 'scratch' : flags.strategy;
-    const warnings = validationWarnings(keepScratch ? validation[1]! : mine, baselines);
-    if (negative) warnings.unshift(negative);
-    if (training.epochsRun > 0 && training.bestEpoch === 0) {
-      warnings.push(`${strategy} kept its starting weights: no epoch of ${training.epochsRun} improved on validation (${training.selectedBy})${strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
-    }
-    // The saved model scores with statistics of every event before the test targets.
-    recommender.refit(split.beforeTest);
+    const { recommender, training, itemsTransferred, blendChoice, strategy, validation, negativeTransfer, warnings } = await checkedTransfer(service, N, split, options, {
+      compareScratch: flags['compare-scratch'],
+      keep: flags.keep as 'better' | 'asked',
+      progress: (strategy, comparison) => {
+        const bar = this.progress(comparison ? `${strategy} (comparison)` : strategy);
+        return {
+          onProgress: (p) => bar.training(p, `epoch ${p.epoch} loss ${p.trainLoss.toFixed(4)}${p.valLoss !== undefined ? ` val ${p.valLoss.toFixed(4)}` : ''}${p.valScore !== undefined ? ` val NDCG@10 ${p.valScore.toFixed(4)}` : ''}`),
+          done: () => bar.done(),
+        };
+      },
+    });
     const { history: _history, ...summary } = training;
     await service.save(recommender, flags.out, { items: dataset.items, source: sourceOf(flags.events), data: load, training: summary, split: split.kind, force: flags.force });
     this.say(`${strategy} on ${flags.backbone}: ${dataset.users.length} users, ${N} items, ${dataset.events} events (${split.kind})`);
@@ -122,6 +102,6 @@ export default class TransferRecommend extends HeadstartCommand {
     this.say(renderTable(RANKING_HEADER, rankingRows(validation)));
     this.warnings(warnings);
     this.say(`model written to ${flags.out}`);
-    return { out: flags.out, backend: this.backend.active, strategy, asked: flags.strategy, itemsTransferred, training: summary, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
+    return { out: flags.out, backend: this.backend.active, strategy, asked: flags.strategy, itemsTransferred, training: summary, ...(negativeTransfer !== undefined ? { negativeTransfer } : {}), ...(combined ? { combine: combined.json } : {}), validation: rankingSummary(validation), warnings, notices: [...dataset.notices, ...split.notices] };
   }
 }

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { parseArgs } from '../harness/args.js';
+import { Rng } from '../../core/random.js';
 
 const TASKS = ['forecast', 'recommend'] as const;
 type Task = (typeof TASKS)[number];
@@ -74,18 +75,6 @@ async function child(task: Task, file: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** A small deterministic generator (mulberry32), so every run writes the same files. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes lines in ~1 MB pieces, waiting for the stream to drain so the writer itself stays small. */
 async function writeLines(file: string, header: string, count: number, line: (i: number) => string): Promise<void> {
   const out = createWriteStream(file);
@@ -103,7 +92,9 @@ async function writeLines(file: string, header: string, count: number, line: (i:
 
 async function writeForecast(file: string, rows: number, series: number): Promise<void> {
   const points = Math.max(2, Math.floor(rows / series));
-  const rand = rng(1);
+  // Seeded, so every run writes the same files.
+  const rng1 = new Rng(1);
+  const rand = () => rng1.next();
   const start = Date.UTC(2020, 0, 1);
   const day = 86_400_000;
   await writeLines(file, 'series_id,timestamp,value', points * series, (i) => {
@@ -116,7 +107,8 @@ async function writeForecast(file: string, rows: number, series: number): Promis
 }
 
 async function writeEvents(file: string, events: number, users: number, items: number): Promise<void> {
-  const rand = rng(2);
+  const rng2 = new Rng(2);
+  const rand = () => rng2.next();
   const start = 1_600_000_000;
   await writeLines(file, 'user_id,item_id,timestamp', events, (i) => {
     const u = Math.floor(rand() * users);

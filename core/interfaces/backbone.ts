@@ -1,11 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { HeadModel } from './head.js';
+import type { Encoding, TaskKind } from './task.js';
 
-/**
- * A task's name ('forecast', 'recommend', …). Core knows no task: each plugin declares the tasks its
- * components serve, and the Registry matches backbones and heads by this name.
- */
-export type TaskKind = string;
+export type { Encoding, TaskKind } from './task.js';
 
 /** How a backbone's weights start: from the shipped pretraining, or random (the scratch strategy). */
 export type BackboneInit = 'pretrained' | 'random';
@@ -32,11 +29,6 @@ export interface BackboneInfo {
   hasWeights: boolean;
   /** Settings of the head pretrained with the weights, when recorded (a new head shares its architecture). */
   pretrainedHeadOptions?: Record<string, unknown>;
-}
-
-/** The encoder's output for a batch: a flat hidden vector per sequence. */
-export interface Encoding {
-  hidden: tf.Tensor2D;
 }
 
 /** A built encoder network, ready to encode batches of `TInput`. */

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { Encoding, TaskKind } from './backbone.js';
+import type { Encoding, TaskKind } from './task.js';
 
 /** Serialisable description of a head instance; saved in a model manifest and enough to rebuild it. */
 export interface HeadConfig {

@@ -12,12 +12,9 @@ import { EventsAdapter } from './data/adapter.js';
 import { RecommendService } from './services/recommend-service.js';
 import { UserLevelService } from './services/user-level-service.js';
 import { RecommendShardJob } from './jobs/recommend-shard.js';
+import { RECOMMEND_SERVICE, USER_LEVEL_SERVICE } from './tokens.js';
 
-/** Token of the recommendation use cases (transfer, evaluate). */
-export const RECOMMEND_SERVICE = Symbol.for('headstart.recommendation.RecommendService');
-
-/** Token of the user-level use cases (a classifier head per user: transfer, predict, evaluate). */
-export const USER_LEVEL_SERVICE = Symbol.for('headstart.recommendation.UserLevelService');
+export { RECOMMEND_SERVICE, USER_LEVEL_SERVICE };
 
 /** The built-in recommendation plugin, registered through the same API a third-party plugin uses. */
 export const recommendationPlugin = definePlugin('recommendation', (r) => {

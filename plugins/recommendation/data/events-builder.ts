@@ -2,7 +2,7 @@ import { Float64Column, Int32Column, Interner } from '../../../core/io/text-colu
 import { DataError, UsageError } from '../../../core/errors.js';
 import type { EventOrder, EventsDataset, UserSequence } from '../contracts.js';
 import { listColumns, quote } from './delimited.js';
-import type { EventsLoadOptions } from './events-loader.js';
+import type { EventsLoadOptions } from './events-options.js';
 
 const FALLBACKS = {
   user: ['user_id', 'userid', 'user', 'session_id', 'sessionid', 'visitorid'],

@@ -2,31 +2,15 @@ import { isColumnarFile, readColumnar } from '../../../core/io/columnar.js';
 import { streamDelimited } from '../../../core/io/delimited-stream.js';
 import { extname } from 'node:path';
 import { DataError, HeadstartError } from '../../../core/errors.js';
-import type { EventOrder, EventsDataset } from '../contracts.js';
+import type { EventsDataset } from '../contracts.js';
 import { EVENTS_FILE, emptyFileError, headerNames, isBlankRecord, type DelimitedTable } from './delimited.js';
 import { DuplicateEvents, EventsBuilder } from './events-builder.js';
+import type { EventsLoadOptions } from './events-options.js';
+
+export type { EventsLoadOptions } from './events-options.js';
 
 export { parseEventTime } from './events-builder.js';
 
-/** How to read an events file; every column name can be mapped (CLI: --user-column etc.). */
-export interface EventsLoadOptions {
-  /** 'csv' (comma-separated), 'inter' (RecBole atomic file, tab-separated, `name:type` headers); 'auto' by extension. */
-  format?: 'csv' | 'inter' | 'auto';
-  /** Default 'user_id' (also found: userId, user, session_id). */
-  userColumn?: string;
-  /** Default 'item_id' (also found: itemId, item, movieId, product_id). */
-  itemColumn?: string;
-  /** Default 'timestamp' when present (also found: time, ts, datetime, date). Unix seconds, milliseconds or ISO dates. */
-  timestampColumn?: string;
-  /** Default 'position' when present: integer order of the events within a user. */
-  positionColumn?: string;
-  /** Default 'event_type' when present (also found: event, behavior, type). */
-  eventTypeColumn?: string;
-  /** Keep only events of these types (needs an event-type column). */
-  eventTypes?: string[];
-  /** 'auto' (default): by position when a position column exists, else by timestamp, else file order. */
-  order?: EventOrder | 'auto';
-}
 
 /** Loads an events log (CSV `user_id,item_id[,timestamp][,event_type]` or a RecBole `.inter` file), ordered per user. */
 export async function loadEvents(path: string, options: EventsLoadOptions = {}): Promise<EventsDataset> {

@@ -12,7 +12,7 @@ import { LastLoaded } from '../../../core/queue/last-loaded.js';
 import { alignedPieces, yieldToEventLoop } from '../../../core/queue/pieces.js';
 import { runJobs, type JobSpec } from '../../../core/queue/submit.js';
 import type { QueueConnection } from '../../../core/queue/connection.js';
-import { RECOMMEND_SERVICE } from '../module.js';
+import { RECOMMEND_SERVICE } from '../tokens.js';
 import type { Recommendation, Recommender, RecommendService } from '../services/recommend-service.js';
 import type { RecommenderMeta } from '../services/recommender-folder.js';
 import type { EventsLoadOptions } from '../data/events-loader.js';

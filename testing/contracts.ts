@@ -9,7 +9,7 @@
  *   componentContracts([...builtinPlugins, myPlugin], { owners: ['my-plugin'] });
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerModule } from 'inversify';
@@ -21,6 +21,8 @@ import type { Backbone, BackboneModel, ComponentKind, DataAdapter, Evaluator, He
 import type { ForecastBaseline } from '../plugins/forecasting/contracts.js';
 import type { RecommendBaseline } from '../plugins/recommendation/contracts.js';
 import { loadNetwork, saveNetwork } from '../core/io/layers-io.js';
+import { readWeightsManifest } from '../core/io/weights-manifest.js';
+import { sha256 } from '../core/io/sha256.js';
 
 export interface ContractOptions {
   /** Check only components registered by these plugins (default: every registered component). */
@@ -339,12 +341,23 @@ export function componentContracts(modules: ContainerModule[], options: Contract
   });
 
   describe.each(cases<Pretrainer<unknown>>('pretrainer'))('pretrainer %s', (_id, reg) => {
-    it('pretrains a registered backbone of its own task', () => {
+    it('pretrains a registered backbone of its own task: two steps on its example corpus give a complete, hashed weights folder', async () => {
       const p = reg.component;
       expect(registry.ids('backbone')).toContain(p.backboneId);
-      expect(registry.get<AnyBackbone>('backbone', p.backboneId).describe().task).toBe(p.task);
-      expect(typeof p.run).toBe('function');
-    });
+      const backbone = registry.get<AnyBackbone>('backbone', p.backboneId);
+      expect(backbone.describe().task).toBe(p.task);
+      const work = mkdtempSync(join(tmp, `pretrain-${p.backboneId}-`));
+      const out = join(work, 'weights');
+      const summary = await p.run({ ...((await p.exampleOptions(work)) as object), out, command: 'contract suite' });
+      expect(summary.steps).toBe(2);
+      expect(summary.parameters).toBe(backbone.describe().parameters);
+      for (const loss of Object.values(summary.finalLoss)) expect(Number.isFinite(loss)).toBe(true);
+      const manifest = readWeightsManifest(out);
+      expect(manifest.backbone).toBe(p.backboneId);
+      expect(manifest.command).toBe('contract suite');
+      expect(manifest.steps).toBe(2);
+      for (const [file, hash] of Object.entries(manifest.files)) expect(sha256(readFileSync(join(out, file))), file).toBe(hash);
+    }, 120_000);
   });
 
   describe.each(cases<DataAdapter<unknown, unknown>>('adapter'))('adapter %s', (_id, reg) => {

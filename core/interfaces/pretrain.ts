@@ -38,6 +38,11 @@ export interface Pretrainer<TOptions> {
   readonly backboneId: string;
   readonly task: TaskKind;
   run(options: TOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary>;
+  /**
+   * Options of a two-step run on a tiny fixture corpus this writes under `workDir`: what the contract
+   * suite pretrains every registered pretrainer with, so a new one is checked end to end.
+   */
+  exampleOptions(workDir: string): Promise<TOptions>;
 }
 
 export interface PretrainSummary {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
 import { DataError, UsageError } from '../../../core/errors.js';
@@ -47,6 +48,22 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
 
   get backboneId(): string {
     return this.spec.id;
+  }
+
+  /** Two steps on a small events log (written to `workDir`: 30 users over 15 items, mostly item + 1 next) with a small head. */
+  async exampleOptions(workDir: string): Promise<RecommendPretrainOptions> {
+    const rng = new Rng(1);
+    const lines = ['user_id,item_id,timestamp'];
+    for (let u = 0; u < 30; u++) {
+      let item = rng.int(15);
+      for (let t = 0, n = 5 + rng.int(6); t < n; t++) {
+        lines.push(`u${u},i${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
+        item = rng.next() < 0.8 ? (item + 1) % 15 : rng.int(15);
+      }
+    }
+    const events = join(workDir, 'example-events.csv');
+    await writeFile(events, `${lines.join('\n')}\n`);
+    return { events, steps: 2, batchSize: 8, learningRate: 1e-3, seed: 1, checkpointEvery: 2, head: { itemDim: 8, successors: 4 } };
   }
 
   async run(o: RecommendPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {

@@ -1,10 +1,9 @@
-import { UsageError } from '../core/errors.js';
+import { UsageError, HeadstartError } from '../core/errors.js';
 import { asSystemError } from '../core/io/system-errors.js';
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core';
 import type { Container, ContainerModule } from 'inversify';
 import { createContainer, registryOf } from '../core/container.js';
 import { useBackend, parseBackend, type BackendChoice } from '../core/backend.js';
-import { HeadstartError } from '../core/errors.js';
 import type { Registry } from '../core/registry.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { ProgressBar } from './progress.js';

@@ -1,10 +1,11 @@
+import type { MethodKind } from '../../core/interfaces/index.js';
 import { timeSavings, timeSavingsMarkdown, type TimeSaving } from '../harness/time-savings.js';
 /** Aggregation and markdown for the recommendation data-savings benchmark (kept apart from the run loop; its chart: benchmarks/report). */
 
 /** One (method, fraction, seed) result: a trained strategy, zero-shot or a baseline, all ranked on the same test cases. */
 export interface RecsysRun {
   method: string;
-  kind: 'transfer' | 'baseline';
+  kind: MethodKind;
   /** Share of the target's training users the method was fit on (head, statistics, baselines). */
   fraction: number;
   seed: number;

@@ -1,17 +1,10 @@
 import { packagePath } from '../../core/io/package-root.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../base-command.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
-import type { ForecastService } from '../../plugins/forecasting/index.js';
-import { compareStrategies } from '../../plugins/forecasting/index.js';
+import { FORECAST_SERVICE, type ForecastService, compareStrategies, type ForecastDataset, type ForecastLoadOptions, SCORE_HEADER, markedScoreRows, readingOf, scoreSummary, COMBINE_OPTIONS, type CombineOption, FORECAST_DEFAULTS as DEFAULTS } from '../../plugins/forecasting/index.js';
 import type { DataAdapter, StrategyName } from '../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../plugins/forecasting/index.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
-import { SCORE_HEADER, markedScoreRows, readingOf, scoreSummary } from '../../plugins/forecasting/index.js';
 import { renderTable } from '../../core/report/table.js';
 import { STRATEGY_NAMES } from '../../core/training/strategies.js';
-import { COMBINE_OPTIONS, type CombineOption } from '../../plugins/forecasting/index.js';
-import { FORECAST_DEFAULTS as DEFAULTS } from '../../plugins/forecasting/index.js';
 
 const DEMO_DATA = packagePath(import.meta.url, 'plugins', 'forecasting', 'datasets', 'chicago_ridership.csv');
 const DEMO_COVARIATES = ['temp', 'percip', 'weather_rain', 'weather_snow', 'Cubs_Home', 'WhiteSox_Home', 'Bears_Home', 'Bulls_Home', 'Blackhawks_Home'];

@@ -2,30 +2,13 @@ import { Flags, type Interfaces } from '@oclif/core';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
 import { UsageError } from '../../core/errors.js';
-import { RECOMMEND_SERVICE } from '../../plugins/recommendation/index.js';
-import type { RecommendService } from '../../plugins/recommendation/index.js';
-import type { EventsDataset } from '../../plugins/recommendation/index.js';
-import type { EventsLoadOptions } from '../../plugins/recommendation/index.js';
-import { mapToCatalogue } from '../../plugins/recommendation/index.js';
-import { leaveOneOut, temporalSplit } from '../../plugins/recommendation/index.js';
-import { RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/index.js';
+import { RECOMMEND_SERVICE, type RecommendService, type EventsDataset, type EventsLoadOptions, mapToCatalogue, leaveOneOut, temporalSplit, RANKING_HEADER, rankingRows, rankingSummary } from '../../plugins/recommendation/index.js';
 import { HeadstartCommand } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
-import type { ForecastService } from '../../plugins/forecasting/index.js';
+import { FORECAST_SERVICE, type ForecastService, type ForecastDataset, type ForecastLoadOptions, SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { ForecastBaseline, ForecastDataset } from '../../plugins/forecasting/index.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
-import { SCORE_HEADER, scoreRows, scoreSummary } from '../../plugins/forecasting/index.js';
 import { renderTable } from '../../core/report/table.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
-import { forecastPlotSvg } from '../../plugins/forecasting/index.js';
-import { baselineForecasts } from '../../plugins/forecasting/index.js';
-
-/** The outermost quantiles as a plotted band, labelled with their levels. */
-function intervalOf(q: number[][][], levels: number[]): { lo: number[][]; hi: number[][]; label: string } {
-  return { lo: q.map((c) => c[0]!), hi: q.map((c) => c[c.length - 1]!), label: `q${levels[0]}–q${levels[levels.length - 1]}` };
-}
 
 export default class Evaluate extends HeadstartCommand {
   static override summary = 'Score a saved model on its test data beside the baselines (forecast: last horizon of every series; recommend: each user\'s last event)';
@@ -55,6 +38,12 @@ export default class Evaluate extends HeadstartCommand {
     const task = readModelManifest(flags.model).task;
     await this.setup(flags.backend);
     if (task === 'recommend') return this.evaluateRecommend(flags);
+    if (task === 'forecast') return this.evaluateForecast(flags);
+    // Another task's plugin scores its own models with its own command.
+    throw new UsageError(`${flags.model} is a ${task} model; \`headstart evaluate\` scores forecast and recommend models: use the command of the plugin that serves ${task}`, 'unknown-task');
+  }
+
+  private async evaluateForecast(flags: Interfaces.InferredFlags<typeof Evaluate.flags>) {
     if (!flags.data) throw new UsageError(`${flags.model} is a forecast model: pass the series with --data <file.csv>`);
     const service = this.container.get<ForecastService>(FORECAST_SERVICE);
     const forecaster = await service.load(flags.model);
@@ -75,17 +64,7 @@ export default class Evaluate extends HeadstartCommand {
       this.say(renderTable(['method', 'WQL', 'MSIS', ...q.levels.map((l) => `cov q${l}`)], quantiles.map((r) => [r.name, r.WQL.toFixed(4), r.MSIS.toFixed(3), ...r.coverage.map((c) => c.toFixed(3))])));
     }
     if (flags.plot) {
-      // Only the plotted series are forecast again (ETS fits are the slow part).
-      const cuts = service.testCuts(dataset, forecaster.meta.horizon).slice(0, flags['plot-series']);
-      const H = forecaster.meta.horizon;
-      const baseline = (id: string) => baselineForecasts(this.registry.get<ForecastBaseline>('baseline', id), dataset, cuts, H).forecasts;
-      const methods = [
-        { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts), ...(quantiles ? { interval: intervalOf(forecaster.predictQuantiles(dataset, cuts), forecaster.quantileLevels) } : {}) },
-        { name: 'seasonal naive', forecasts: baseline('seasonal-naive') },
-        { name: 'ETS', forecasts: baseline('ets') },
-      ];
-      const valueTitle = forecaster.meta.data?.valueColumn ? `${forecaster.meta.data.valueColumn} (units of the data)` : undefined;
-      await writeFileAtomic(flags.plot, await forecastPlotSvg(dataset, cuts, H, methods, { count: flags['plot-series'], valueTitle }));
+      await writeFileAtomic(flags.plot, await service.plotTestWindow(dataset, forecaster, { count: flags['plot-series'], interval: quantiles !== undefined }));
       this.say(`plot written to ${flags.plot}`);
     }
     return {

@@ -4,20 +4,12 @@ import { Flags } from '@oclif/core';
 import { HeadstartCommand, type BaseFlags } from '../base-command.js';
 import { forecastDataFlags, forecastLoadOptions } from '../flags/forecast-data.js';
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
-import { FORECAST_SERVICE } from '../../plugins/forecasting/index.js';
-import type { ForecastService } from '../../plugins/forecasting/index.js';
+import { FORECAST_SERVICE, type ForecastService, type ForecastDataset, type ForecastLoadOptions, type ForecasterMeta, csvQuantileLevels, forecastCsvHeader, forecastCsvRows, quantileLevels, DEFAULT_FORECAST_SHARD, forecastOnQueue, loadFutureCovariates } from '../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../plugins/forecasting/index.js';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
-import type { ForecasterMeta } from '../../plugins/forecasting/index.js';
-import { csvQuantileLevels, forecastCsvHeader, forecastCsvRows } from '../../plugins/forecasting/index.js';
-import { quantileLevels } from '../../plugins/forecasting/index.js';
-import { DEFAULT_FORECAST_SHARD, forecastOnQueue } from '../../plugins/forecasting/index.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { readModelManifest } from '../../core/io/model-folder.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { requeuedNotice } from '../../core/queue/submit.js';
-import { loadFutureCovariates } from '../../plugins/forecasting/index.js';
 
 export default class Forecast extends HeadstartCommand {
   static override summary = 'Forecast the next horizon of every series with a saved model';

@@ -4,14 +4,9 @@ import { HeadstartCommand } from '../base-command.js';
 import { queueFlag, shardSizeFlag } from '../flags/queue.js';
 import { checkReachable, parseQueueUrl } from '../../core/queue/connection.js';
 import { requeuedNotice } from '../../core/queue/submit.js';
-import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank } from '../../plugins/recommendation/index.js';
+import { RECOMMEND_CSV_HEADER, recommendOnQueue, recommendationRows, usersToRank, RECOMMEND_SERVICE, type RecommendService, type EventsDataset, type EventsLoadOptions, mapToCatalogue } from '../../plugins/recommendation/index.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../flags/events-data.js';
-import { RECOMMEND_SERVICE } from '../../plugins/recommendation/index.js';
-import type { RecommendService } from '../../plugins/recommendation/index.js';
 import type { DataAdapter } from '../../core/interfaces/index.js';
-import type { EventsDataset } from '../../plugins/recommendation/index.js';
-import type { EventsLoadOptions } from '../../plugins/recommendation/index.js';
-import { mapToCatalogue } from '../../plugins/recommendation/index.js';
 import { writeFileAtomic } from '../../core/io/atomic.js';
 import { UsageError } from '../../core/errors.js';
 

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { ForecastLoadOptions } from '../../plugins/forecasting/index.js';
-import { parseFrequency } from '../../plugins/forecasting/index.js';
+import { type ForecastLoadOptions, parseFrequency } from '../../plugins/forecasting/index.js';
 import { UsageError } from '../../core/errors.js';
 
 /** Flags that say how to read a forecasting CSV; shared by transfer, evaluate and forecast. */

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { sha256 } from '../../core/io/sha256.js';
 import { checkReplaceable } from '../../core/io/atomic.js';
 import { UsageError } from '../../core/errors.js';

@@ -23,3 +23,13 @@ export interface Evaluator<TCase> {
   /** At least two small, different synthetic cases (for the contract suite and docs). */
   exampleCases(): TCase[];
 }
+
+/** Whether a result row is a transferred model or a baseline fit on the same data. */
+export type MethodKind = 'transfer' | 'baseline';
+
+/** One method's row of an evaluation: a transferred model or a baseline, scored on the same cases. Tasks extend it. */
+export interface MethodResult {
+  name: string;
+  kind: MethodKind;
+  report: EvaluationReport;
+}

@@ -1,12 +1,8 @@
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
-import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/index.js';
-import type { RecommendService } from '../../../plugins/recommendation/index.js';
+import { RECOMMEND_SERVICE, type RecommendService, type EventsDataset, type EventsLoadOptions, ASSESS_DEFAULTS, assessRecommend } from '../../../plugins/recommendation/index.js';
 import type { Backbone, DataAdapter, StrategyName } from '../../../core/interfaces/index.js';
-import type { EventsDataset } from '../../../plugins/recommendation/index.js';
-import type { EventsLoadOptions } from '../../../plugins/recommendation/index.js';
-import { ASSESS_DEFAULTS, assessRecommend } from '../../../plugins/recommendation/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
 import { renderTable } from '../../../core/report/table.js';
 import { UsageError } from '../../../core/errors.js';

@@ -1,10 +1,7 @@
 import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
-import { parseQuantileLevels } from '../../../plugins/forecasting/index.js';
-import { readCorpusSpec } from '../../../plugins/forecasting/index.js';
-import { SYNTHETIC_RECIPES, type SyntheticRecipe } from '../../../plugins/forecasting/index.js';
-import type { ForecastPretrainOptions } from '../../../plugins/forecasting/index.js';
+import { parseQuantileLevels, readCorpusSpec, SYNTHETIC_RECIPES, type SyntheticRecipe, type ForecastPretrainOptions } from '../../../plugins/forecasting/index.js';
 
 export default class PretrainForecast extends PretrainCommand {
   static override summary = 'Pretrain a forecasting backbone on real corpora plus KernelSynth-style synthetic series';

@@ -2,8 +2,7 @@ import { Flags } from '@oclif/core';
 import { PretrainCommand, pretrainRunFlags } from '../../pretrain-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
 import type { PretrainSummary } from '../../../core/interfaces/index.js';
-import type { RecommendPretrainOptions } from '../../../plugins/recommendation/index.js';
-import { PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/index.js';
+import { type RecommendPretrainOptions, PRETRAIN_HEAD_DEFAULTS } from '../../../plugins/recommendation/index.js';
 
 export default class PretrainRecommend extends PretrainCommand {
   static override summary = 'Pretrain a behaviour-sequence backbone with a next-item head on a source events log';

@@ -3,15 +3,9 @@ import { checkOutput, forceFlag } from '../../flags/output.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { forecastDataFlags, forecastLoadOptions, savedColumns } from '../../flags/forecast-data.js';
-import { FORECAST_SERVICE } from '../../../plugins/forecasting/index.js';
-import type { ForecastService } from '../../../plugins/forecasting/index.js';
-import { FORECAST_DEFAULTS as DEFAULTS } from '../../../plugins/forecasting/index.js';
+import { FORECAST_SERVICE, type ForecastService, FORECAST_DEFAULTS as DEFAULTS, type ForecastDataset, type ForecastLoadOptions, parseQuantileLevels, COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/index.js';
 import type { DataAdapter } from '../../../core/interfaces/index.js';
-import type { ForecastDataset } from '../../../plugins/forecasting/index.js';
-import type { ForecastLoadOptions } from '../../../plugins/forecasting/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
-import { parseQuantileLevels } from '../../../plugins/forecasting/index.js';
-import { COMBINE_OPTIONS, INTERMITTENT_MODES, NON_NEGATIVE_MODES, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../../../plugins/forecasting/index.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 
 export default class TransferForecast extends HeadstartCommand {

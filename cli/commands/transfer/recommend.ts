@@ -2,20 +2,13 @@ import { useWeightsFolder } from '../../../core/io/weights-folder.js';
 import { Flags } from '@oclif/core';
 import { HeadstartCommand } from '../../base-command.js';
 import { eventsColumnFlags, eventsLoadOptions } from '../../flags/events-data.js';
-import { RECOMMEND_SERVICE } from '../../../plugins/recommendation/index.js';
-import { RECOMMEND_DEFAULTS, type RecommendService } from '../../../plugins/recommendation/index.js';
-import type { DataAdapter } from '../../../core/interfaces/index.js';
-import type { EventsDataset, EventsSplit } from '../../../plugins/recommendation/index.js';
-import type { EventsLoadOptions } from '../../../plugins/recommendation/index.js';
-import { capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit } from '../../../plugins/recommendation/index.js';
+import { RECOMMEND_SERVICE, RECOMMEND_DEFAULTS, type RecommendService, type EventsDataset, type EventsSplit, type EventsLoadOptions, capValidation, leaveOneOut, restrictTrainingUsers, temporalSplit, blendSummary, checkedTransfer, RANKING_HEADER, rankingRows, rankingSummary } from '../../../plugins/recommendation/index.js';
+import type { DataAdapter, StrategyName } from '../../../core/interfaces/index.js';
 import { UsageError } from '../../../core/errors.js';
 import { checkOutput, forceFlag, sourceOf } from '../../flags/output.js';
-import { blendSummary, checkedTransfer } from '../../../plugins/recommendation/index.js';
 import { STRATEGY_NAMES } from '../../../core/training/strategies.js';
-import type { StrategyName } from '../../../core/interfaces/index.js';
 import { trainSettings, trainingFlags } from '../../flags/training.js';
 import { renderTable } from '../../../core/report/table.js';
-import { RANKING_HEADER, rankingRows, rankingSummary } from '../../../plugins/recommendation/index.js';
 
 function countingShareOf(v: string): number {
   const r = Number(v);

@@ -7,6 +7,7 @@ import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
+import { composeTaskModel } from '../../../core/task/compose.js';
 import { UsageError } from '../../../core/errors.js';
 import { loadModelNetworks, readModelManifest, requireBackboneVersion, saveModelFolder } from '../../../core/io/model-folder.js';
 import { ForecastWindows, covariateStats, splitCuts, validationWindowsFor, type Cut } from '../data/windows.js';
@@ -17,6 +18,7 @@ import { FORECAST_EVALUATOR, baselineForecasts, relativeTo, score, type ScoredMe
 import { baselineQuantiles, scoreQuantiles, type QuantileScores } from './quantile-scoring.js';
 import { quantileLevels, quantileWarmStart, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
 import { memoisedBaseline } from '../baselines/memoised.js';
+import { forecastPlotSvg } from './forecast-plot.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
 import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
@@ -120,21 +122,19 @@ export class ForecastService {
     const covariates = covNames.length ? covariateStats(dataset, covNames, (i) => dataset.series[i]!.values.length - (1 + valWindows) * o.horizon) : undefined;
     const spec = { contextLength: info.contextLength, horizon: o.horizon, covariates };
 
-    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
     // A pretrained quantile head whose levels include the ones asked for starts every warm-started
     // strategy (zero-shot needs it); other levels start from the point head's median only.
     const pretrainedQuantiles = o.quantiles && strategy.warmStartHead ? await this.pretrainedQuantileHead(backbone, o.quantiles) : undefined;
     const headKind = this.registry.headFor<ForecastInput>('forecast', this.headFor(o, strategy.name, pretrainedQuantiles !== undefined));
     const levels = pretrainedQuantiles?.levels ?? o.quantiles;
     const headConfig: ForecastHeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: o.horizon, covariates: covNames, ...(levels ? { options: { levels: levels.join(',') } } : {}) };
-    const head = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
-    if (pretrainedQuantiles) {
-      quantileWarmStart(head.network, pretrainedQuantiles, headConfig);
-      pretrainedQuantiles.network.dispose();
-    }
-    backboneModel.pretrainedHead?.network.dispose();
-    backboneModel.network.trainable = strategy.trainBackbone;
-    const model = new TaskModel(backboneModel, head);
+    const model = await composeTaskModel(backbone, headKind, headConfig, strategy, seed, (head) => {
+      if (pretrainedQuantiles) {
+        quantileWarmStart(head.network, pretrainedQuantiles, headConfig);
+        pretrainedQuantiles.network.dispose();
+      }
+      return head;
+    });
 
     const meta: ForecasterMeta = {
       backbone: { id: info.id, version: info.version },
@@ -241,6 +241,26 @@ export class ForecastService {
   testCuts(dataset: ForecastDataset, horizon: number): Cut[] {
     validateHorizon(dataset, horizon, 2);
     return dataset.series.map((s, i) => ({ series: i, cut: s.values.length - horizon }));
+  }
+
+  /**
+   * SVG of the test window for the first `count` series: history, actuals, the forecaster (with its
+   * outermost quantile band when it forecasts quantiles), seasonal naive and ETS, dates on the x axis.
+   * Only the plotted series are forecast again (ETS fits are the slow part).
+   */
+  async plotTestWindow(dataset: ForecastDataset, forecaster: Forecaster, o: { count: number; interval: boolean }): Promise<string> {
+    const H = forecaster.meta.horizon;
+    const cuts = this.testCuts(dataset, H).slice(0, o.count);
+    const baseline = (id: string) => baselineForecasts(this.registry.get<ForecastBaseline>('baseline', id), dataset, cuts, H).forecasts;
+    const levels = forecaster.quantileLevels;
+    const band = (q: number[][][]) => ({ lo: q.map((c) => c[0]!), hi: q.map((c) => c[c.length - 1]!), label: `q${levels[0]}–q${levels[levels.length - 1]}` });
+    const methods = [
+      { name: `${forecaster.meta.strategy}${forecaster.combinationLabel()}`, forecasts: forecaster.predict(dataset, cuts), ...(o.interval ? { interval: band(forecaster.predictQuantiles(dataset, cuts)) } : {}) },
+      { name: 'seasonal naive', forecasts: baseline('seasonal-naive') },
+      { name: 'ETS', forecasts: baseline('ets') },
+    ];
+    const valueColumn = forecaster.meta.data?.valueColumn;
+    return forecastPlotSvg(dataset, cuts, H, methods, { count: o.count, valueTitle: valueColumn ? `${valueColumn} (units of the data)` : undefined });
   }
 
   /** Scores forecasters and baselines on the test window, with relative scores against seasonal naive. */

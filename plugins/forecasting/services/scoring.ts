@@ -1,14 +1,11 @@
-import type { EvaluationReport, Evaluator } from '../../../core/interfaces/index.js';
+import type { EvaluationReport, Evaluator, MethodResult } from '../../../core/interfaces/index.js';
 import type { ForecastBaseline, ForecastCase, ForecastDataset } from '../contracts.js';
 import { compareToBaseline } from '../evaluation/forecast-evaluator.js';
 export { FORECAST_EVALUATOR } from '../evaluation/forecast-evaluator.js';
 import type { Cut } from '../data/windows.js';
 
 /** A scored forecaster or baseline: metrics, relative scores against seasonal naive, and its time. */
-export interface ScoredMethod {
-  name: string;
-  kind: 'transfer' | 'baseline';
-  report: EvaluationReport;
+export interface ScoredMethod extends MethodResult {
   /** Geometric mean over series of MASE / seasonal-naive MASE (Chronos/fev convention). */
   relMASE: number;
   relMAE: number;

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'inversify';
-import type { Backbone, EpochSelector, Evaluator, EvaluationReport, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, EpochSelector, Evaluator, HeadConfig, MethodResult, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import type { EventsSplit, RankedCase, RankingCase, RecommendBaseline, RecommendInput } from '../contracts.js';
 import { Rng } from '../../../core/random.js';
 import { TOKENS } from '../../../core/tokens.js';
@@ -7,6 +7,7 @@ import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
+import { composeTaskModel } from '../../../core/task/compose.js';
 import { UsageError } from '../../../core/errors.js';
 import { rankCases, summariseRanking } from '../evaluation/ranking-metrics.js';
 import { Recommender } from '../recommender.js';
@@ -82,10 +83,7 @@ export interface RecommendTransferOutcome {
 }
 
 /** One row of an evaluation: a transferred model or a baseline, on the same test cases. */
-export interface RankedMethod {
-  name: string;
-  kind: 'transfer' | 'baseline';
-  report: EvaluationReport;
+export interface RankedMethod extends MethodResult {
   /** A transferred model's combination with counting, if any. */
   blend?: CountingBlend;
 }
@@ -144,32 +142,27 @@ export class RecommendService {
     }
     const valSet = NextItemExamples.fromCases(split.validation, featurizer, { contextLength: L, holdOutTargets: false });
 
-    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
     const headKind = this.registry.headFor<RecommendInput>('recommend', o.head ?? RECOMMEND_DEFAULTS.head);
     const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: catalogueSize, options: { ...headOptions } as unknown as HeadConfig['options'] };
-    const created = headKind.create(headConfig, { seed: seed + 1, warmStart: strategy.warmStartHead ? backboneModel.pretrainedHead : undefined });
-    if (!(created instanceof NextItemHeadModel)) {
-      created.network.dispose();
-      backboneModel.network.dispose();
-      backboneModel.pretrainedHead?.network.dispose();
-      throw new UsageError(`head "${headKind.id}" does not rank items; next-item ranking needs a next-item head (see \`headstart heads --task recommend\`; user-class predicts a label per user, through the API)`, 'wrong-head');
-    }
-    const head = created;
-    head.setStatistics(stats);
-    const source = strategy.warmStartHead ? (backboneModel.pretrainedHead as NextItemHeadModel | undefined) : undefined;
-    const itemMap = source && o.items && o.itemTransfer === 'same-catalogue' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
-    if (source && o.itemTransfer === 'same-catalogue' && !itemMap) {
-      for (const net of [backboneModel.network, source.network, head.network]) net.dispose();
-      if (!source.itemIds) throw new UsageError(`same-catalogue item transfer asked for, but ${info.id}'s weights are compact (no pretraining catalogue rows: \`headstart pretrain compact\`); use the folder \`headstart pretrain recommend\` wrote (--weights) or drop --item-transfer`, 'other-catalogue');
-      throw new UsageError(
-        `same-catalogue item transfer asked for, but fewer than ${SAME_CATALOGUE_SHARE * 100}% of the ${catalogueSize} items are in ${info.id}'s pretraining catalogue${o.items ? '' : ' (no item ids given)'}; drop --item-transfer or pretrain on this catalogue`,
-        'other-catalogue',
-      );
-    }
-    const itemsTransferred = itemMap ? head.importItems(source!, itemMap) : 0;
-    backboneModel.pretrainedHead?.network.dispose();
-    backboneModel.network.trainable = strategy.trainBackbone;
-    const model = new TaskModel(backboneModel, head);
+    let itemsTransferred = 0;
+    const model = await composeTaskModel(backbone, headKind, headConfig, strategy, seed, (created, backboneModel) => {
+      if (!(created instanceof NextItemHeadModel)) {
+        throw new UsageError(`head "${headKind.id}" does not rank items; next-item ranking needs a next-item head (see \`headstart heads --task recommend\`; user-class predicts a label per user, through the API)`, 'wrong-head');
+      }
+      const head = created;
+      head.setStatistics(stats);
+      const source = strategy.warmStartHead ? (backboneModel.pretrainedHead as NextItemHeadModel | undefined) : undefined;
+      const itemMap = source && o.items && o.itemTransfer === 'same-catalogue' ? sameCatalogueMap(o.items, source.itemIds) : undefined;
+      if (source && o.itemTransfer === 'same-catalogue' && !itemMap) {
+        if (!source.itemIds) throw new UsageError(`same-catalogue item transfer asked for, but ${info.id}'s weights are compact (no pretraining catalogue rows: \`headstart pretrain compact\`); use the folder \`headstart pretrain recommend\` wrote (--weights) or drop --item-transfer`, 'other-catalogue');
+        throw new UsageError(
+          `same-catalogue item transfer asked for, but fewer than ${SAME_CATALOGUE_SHARE * 100}% of the ${catalogueSize} items are in ${info.id}'s pretraining catalogue${o.items ? '' : ' (no item ids given)'}; drop --item-transfer or pretrain on this catalogue`,
+          'other-catalogue',
+        );
+      }
+      itemsTransferred = itemMap ? head.importItems(source!, itemMap) : 0;
+      return head;
+    });
     const combine = (o.combine ?? 'counting') === 'counting' && split.validation.length > 0;
     const counting = combine ? countingScorerOf(fit, historyLastFor(split.train)) : undefined;
     const selection = (o.epochSelection ?? RECOMMEND_DEFAULTS.epochSelection) === 'ndcg' ? ndcgSelector(model, featurizer, L, split.validation, catalogueSize, seed, counting) : undefined;

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { inject, injectable } from 'inversify';
-import type { Backbone, Head, HeadConfig, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
+import type { Backbone, Head, HeadConfig, MethodResult, StrategyName, TrainProgress, TrainResult } from '../../../core/interfaces/index.js';
 import type { RecommendInput } from '../contracts.js';
 import { TOKENS } from '../../../core/tokens.js';
 import type { Registry } from '../../../core/registry.js';
 import type { Trainer } from '../../../core/training/trainer.js';
 import { strategyOf } from '../../../core/training/strategies.js';
 import { TaskModel } from '../../../core/task/task-model.js';
+import { composeTaskModel } from '../../../core/task/compose.js';
 import { UsageError } from '../../../core/errors.js';
 import { fitFeaturizer, scoringFeaturizer, type EventFeaturizer } from '../data/features.js';
 import { classificationMetrics, type ClassificationMetrics } from '../evaluation/classification-metrics.js';
@@ -56,9 +57,8 @@ export interface UserLevelTransferOutcome {
 }
 
 /** One row of an evaluation: a transferred model or a baseline, on the same test users. */
-export interface UserLevelMethod {
-  name: string;
-  kind: 'transfer' | 'baseline';
+export interface UserLevelMethod extends Omit<MethodResult, 'report'> {
+  /** Classification metrics (a fixed set, not an evaluator's report). */
   metrics: ClassificationMetrics;
 }
 
@@ -105,10 +105,9 @@ export class UserLevelService {
     const backbone = this.backbone(o.backbone ?? USER_LEVEL_DEFAULTS.backbone);
     const info = backbone.describe();
     const seed = o.seed ?? USER_LEVEL_DEFAULTS.seed;
-    const backboneModel = await backbone.build({ init: strategy.backboneInit, seed });
     // The features' successor lists are as long as in pretraining, so transition ranks mean the same.
-    const successors = Number(backboneModel.pretrainedHead?.config.options?.successors ?? NEXT_ITEM_DEFAULTS.successors);
-    backboneModel.pretrainedHead?.network.dispose();
+    const pretrainedSuccessors = strategy.backboneInit === 'pretrained' ? info.pretrainedHeadOptions?.successors : undefined;
+    const successors = Number(pretrainedSuccessors ?? NEXT_ITEM_DEFAULTS.successors);
     const statsSequences = split.train.map((r) => r.items);
     const featurizer = fitFeaturizer(statsSequences, split.catalogueSize, successors);
     const L = info.contextLength;
@@ -118,9 +117,8 @@ export class UserLevelService {
     const headKind = this.registry.get<Head<RecommendInput>>('head', headId);
     const headOptions: UserClassOptions = { ...USER_CLASS_DEFAULTS, ...o.headOptions };
     const headConfig: HeadConfig = { head: headKind.id, embeddingSize: info.embeddingSize, outputs: split.classes.length, options: { ...headOptions } };
-    const head = headKind.create(headConfig, { seed: seed + 1 });
-    backboneModel.network.trainable = strategy.trainBackbone;
-    const model = new TaskModel(backboneModel, head);
+    // A class head has nothing to take from the next-item head the backbone was pretrained with.
+    const model = await composeTaskModel(backbone, headKind, headConfig, { ...strategy, warmStartHead: false }, seed);
     const training = await this.trainer.fit(model, strategy, trainSet, valSet, resolveTrainOptions(o, seed, USER_LEVEL_DEFAULTS, USER_LEVEL_DEFAULTS.learningRate));
     const classifier: UserClassifier = { model, strategy: strategy.name, classes: split.classes, catalogueSize: split.catalogueSize, contextLength: L, headConfig, featurizer, statsSequences, successors };
     return { classifier, training };

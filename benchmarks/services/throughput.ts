@@ -46,7 +46,7 @@ import type { BenchResult } from './result.js';
 export type { ThroughputCell, ThroughputSettings } from './throughput-measure.js';
 export const THROUGHPUT_NAME = 'throughput';
 
-/** Catalogue of the next-item head in a --twin run: the setting of issue 12's side-by-side measurement. */
+/** Catalogue of the next-item head in a --twin run: Beauty's catalogue, the size the side-by-side measurement uses. */
 export const TWIN_CATALOGUE = 12_101;
 
 export interface ThroughputOptions {

@@ -1,6 +1,6 @@
 /**
- * Peak memory of loading data, against the size of the input (issue 14: "peak memory ≤ 5× input on
- * a 200 MB forecast CSV and 5M events").
+ * Peak memory of loading data, against the size of the input (the aim: peak memory ≤ 5× the input
+ * on a 200 MB forecast CSV and on 5M events).
  *
  *   npm run bench:loader-memory -- [--rows 6750000] [--series 20000] [--events 5000000]
  *                                  [--users 200000] [--items 50000] [--task forecast,recommend] [--keep]

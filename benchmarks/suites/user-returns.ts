@@ -1,5 +1,5 @@
 /**
- * One backbone, another task (issue 3, "Heads"): the "returns" task on an events log — from a user's
+ * One backbone, another task: the "returns" task on an events log — from a user's
  * first `observe` events, does the user come back for `horizon` more? — with the user-class head on
  * a recommendation backbone (--backbone, default sasrec-s) under probe, fine-tune (pretrained) and scratch, beside the majority class and a
  * logistic regression on per-user feature summaries. Users are split 60/20/20 by a seeded shuffle;

@@ -9,7 +9,7 @@ import type { Baseline } from '../../core/interfaces/index.js';
  * The backbone reads only `events` and `mask`: per-event features that mean the same in every
  * catalogue (popularity within the dataset, repeats, recency, position, time gaps), which is what
  * transfers across catalogues. Item ids (`items`) are read by the head, whose item embeddings are the
- * new per-catalogue parameters (ID-only transfer carries nothing across catalogues; see issue 3).
+ * new per-catalogue parameters (ID-only transfer carries nothing across catalogues: there are no shared ids).
  */
 export interface RecommendInput {
   /** [batch, T] int32 catalogue indices (0-based) of the history's items; 0 where padded. */

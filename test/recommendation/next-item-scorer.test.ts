@@ -25,7 +25,8 @@ describe('NextItemScorer and the next-item head', () => {
   // Co-occurrence (1 / distance, both orders, no self pairs): 0: {1: 2, 2: .5, 3: .5}; 1: {0: 2, 2: 3, 3: 1}; top 2 kept.
   const stats = fitCatalogueStats(seqs, 5, 3, undefined, fitNeighbours(seqs, 5, 2));
   const headKind = new NextItemHead();
-  const config = { head: 'next-item', embeddingSize: 4, outputs: 5, covariates: [], options: { itemDim: 3, successors: 3, neighbours: 2 } };
+  // The single-softmax scorer: its logits are the hand-computed feature sums below (the mixture has its own test).
+  const config = { head: 'next-item', embeddingSize: 4, outputs: 5, options: { itemDim: 3, successors: 3, neighbours: 2, mixture: false } };
 
   /** A head whose scores are one candidate feature alone: zero item embeddings, gate bias = one-hot(channel). */
   function featureHead(channel: number): NextItemHeadModel {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   weights = join(dir, 'weights');
   await new SasrecPretrainer().run({ events: source, steps: 20, batchSize: 16, learningRate: 2e-3, seed: 2, checkpointEvery: 100, head: { itemDim: 8, successors: 4 }, out: weights, command: 'test' });
   const container = createContainer(builtinPlugins);
-  // This container's sasrec-s reads the tiny weights above (no weights ship this session).
+  // This container's sasrec-s reads the tiny weights above, not the shipped ones: fast, and independent of them.
   registryOf(container).get<SasrecBackbone>('backbone', 'sasrec-s').weightsDir = weights;
   service = container.get<RecommendService>(RECOMMEND_SERVICE);
   // A new catalogue: 12 items, none shared with the source's 20 (item ids differ in meaning).

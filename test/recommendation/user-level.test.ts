@@ -56,7 +56,7 @@ let service: UserLevelService;
 beforeAll(async () => {
   await useBackend('wasm');
   dir = tempDir('headstart-user-level-');
-  // Tiny pretrained weights for the probe (no weights ship in the test session).
+  // Tiny pretrained weights for the probe, so the test does not depend on the shipped ones.
   const rng = new Rng(1);
   const lines = ['user_id,item_id,timestamp'];
   for (let u = 0; u < 40; u++) {

@@ -27,7 +27,7 @@ export interface NextItemOptions {
   historyLast: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, mixture: false, countingShare: 0, historyLast: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, mixture: true, countingShare: 0, historyLast: false };
 
 /** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
 export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture'] as const;

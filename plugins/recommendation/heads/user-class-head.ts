@@ -54,7 +54,7 @@ function buildNetwork(config: HeadConfig, o: UserClassOptions, seed: number): tf
 }
 
 /**
- * A user-level head (issue 3, "Heads"): classifies a user (an attribute, or whether they come back)
+ * A user-level head: classifies a user (an attribute, or whether they come back)
  * from the backbone's state after their last event, to show one pretrained behaviour encoder serving
  * a task other than next-item. Dense → ReLU → dense to `outputs` classes, softmax cross-entropy.
  * It is always new: no pretraining head has its shape, so a warm start is ignored and zero-shot is

@@ -28,7 +28,7 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
  * half the examples are scored without them (idDropout), making the transferable gates carry weight;
  * the head scores as a mixture (see NextItemScorer), which lifted zero-shot NDCG@10 on a new catalogue.
  */
-export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5, mixture: true };
+export const PRETRAIN_HEAD_DEFAULTS: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, idDropout: 0.5 };
 
 /** Validation cases scored for the held-out loss. */
 const HELD_OUT_CASES = 512;

@@ -67,7 +67,7 @@ export type UserLevelBaseline = 'majority' | 'logistic';
 export const USER_LEVEL_DEFAULTS = { backbone: 'sasrec-s', head: 'user-class', seed: 42, epochs: 20, batchSize: 128, learningRate: 1e-3, patience: 3, maxStepsPerEpoch: 200 };
 
 /**
- * User-level use cases (issue 3, "Heads"): a new classifier head (whether a user returns, a user
+ * User-level use cases: a new classifier head (whether a user returns, a user
  * attribute) on the recommendation backbone, trained with the same Trainer, TaskModel and
  * strategies as next-item transfer, and evaluated beside a majority-class and a logistic-regression
  * baseline.

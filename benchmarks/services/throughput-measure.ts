@@ -117,8 +117,12 @@ export const DEFAULT_HEAD_OUTPUTS = 12;
  * without one (next-item) gets `catalogue` outputs, default DEFAULT_HEAD_OUTPUTS.
  */
 export function benchHeadConfig(info: BackboneInfo, headId: string, catalogue?: number): HeadConfig {
-  return { head: headId, embeddingSize: info.embeddingSize, outputs: (info as { maxHorizon?: number }).maxHorizon ?? catalogue ?? DEFAULT_HEAD_OUTPUTS };
+  const options = BENCH_HEAD_OPTIONS[headId];
+  return { head: headId, embeddingSize: info.embeddingSize, outputs: (info as { maxHorizon?: number }).maxHorizon ?? catalogue ?? DEFAULT_HEAD_OUTPUTS, ...(options ? { options } : {}) };
 }
+
+/** Heads measured in a fixed form: the next-item head as one softmax, the function its PyTorch twin (benchmarks/twins) computes. */
+const BENCH_HEAD_OPTIONS: Record<string, HeadConfig['options']> = { 'next-item': { mixture: false } };
 
 /** Trainable and non-trainable weight counts of a network (countParams adds both). */
 export function weightCounts(network: tf.LayersModel): { trainable: number; nonTrainable: number } {

@@ -1,6 +1,8 @@
 import { ContainerModule, type Newable } from 'inversify';
 import type { Backbone, Baseline, ComponentKind, DataAdapter, Evaluator, Head, JobKind, JobRegistration, Pretrainer, Registration } from './interfaces/index.js';
 import { TOKENS } from './tokens.js';
+import { componentId } from './registry.js';
+import { UsageError } from './errors.js';
 
 /** The name each definePlugin module was given (registrations are owned by it). */
 const PLUGIN_NAMES = new WeakMap<ContainerModule, string>();
@@ -10,13 +12,24 @@ export function pluginNameOf(module: ContainerModule): string | undefined {
   return PLUGIN_NAMES.get(module);
 }
 
-/** What a plugin's register function receives: one method per component kind, each typed by its contract (any input type). */
+/**
+ * What a plugin's register function receives: one method per component kind, each typed by its
+ * contract (any input type). A component declares its id once, on itself (`readonly id`; a
+ * pretrainer: `backboneId`), so `r.head(MyHead)` is the whole registration; `r.head(id, MyHead)`
+ * also works, and the Registry refuses an id the component does not call itself.
+ */
 export interface PluginRegistrar {
+  backbone(cls: Newable<Backbone<any>>): void;
   backbone(id: string, cls: Newable<Backbone<any>>): void;
+  head(cls: Newable<Head<any>>): void;
   head(id: string, cls: Newable<Head<any>>): void;
+  evaluator(cls: Newable<Evaluator<any>>): void;
   evaluator(id: string, cls: Newable<Evaluator<any>>): void;
+  adapter(cls: Newable<DataAdapter<any, any>>): void;
   adapter(id: string, cls: Newable<DataAdapter<any, any>>): void;
+  baseline(cls: Newable<Baseline>): void;
   baseline(id: string, cls: Newable<Baseline>): void;
+  pretrainer(cls: Newable<Pretrainer<any>>): void;
   pretrainer(id: string, cls: Newable<Pretrainer<any>>): void;
   /** A plugin-level service (e.g. a task's use cases) resolved by its token. */
   service(token: symbol, cls: Newable<unknown>): void;
@@ -31,14 +44,17 @@ export interface PluginRegistrar {
  */
 export function definePlugin(name: string, register: (r: PluginRegistrar) => void): ContainerModule {
   const module = new ContainerModule(({ bind }) => {
-    const add = (kind: ComponentKind) => (id: string, cls: Newable<unknown>) => {
+    const add = (kind: ComponentKind) => (idOrClass: string | Newable<unknown>, given?: Newable<unknown>) => {
+      const cls = typeof idOrClass === 'string' ? given! : idOrClass;
+      const id = typeof idOrClass === 'string' ? idOrClass : undefined;
       // A fresh symbol per registration: a plugin loaded twice then reaches the Registry's duplicate-id error.
-      const token = Symbol(`headstart.${kind}.${name}.${id}`);
+      const token = Symbol(`headstart.${kind}.${name}.${id ?? cls.name}`);
       bind(token).to(cls).inSingletonScope();
-      bind<Registration>(TOKENS.Registration).toResolvedValue(
-        (component: unknown) => ({ kind, id, owner: name, component }),
-        [token],
-      );
+      bind<Registration>(TOKENS.Registration).toResolvedValue((component: unknown) => {
+        const own = id ?? componentId(kind, component);
+        if (own === undefined) throw new UsageError(`plugin "${name}" registers a ${kind} (${cls.name}) that declares no id; give the class a readonly id${kind === 'pretrainer' ? ' (a pretrainer: backboneId)' : ''} or register it as r.${kind}(id, ${cls.name})`, 'no-id');
+        return { kind, id: own, owner: name, component };
+      }, [token]);
     };
     register({
       backbone: add('backbone'),

@@ -2,9 +2,9 @@ import type { Backbone, BackboneInfo, ComponentKind, Head, Registration, TaskKin
 import { UsageError } from './errors.js';
 
 /** The id a component calls itself (a pretrainer: the backbone it pretrains), when it says. */
-function ownId(r: Registration): string | undefined {
-  const c = r.component as { id?: unknown; backboneId?: unknown };
-  const own = r.kind === 'pretrainer' ? c.backboneId : c.id;
+export function componentId(kind: ComponentKind, component: unknown): string | undefined {
+  const c = component as { id?: unknown; backboneId?: unknown };
+  const own = kind === 'pretrainer' ? c.backboneId : c.id;
   return typeof own === 'string' ? own : undefined;
 }
 
@@ -22,7 +22,7 @@ export class Registry {
       if (prior) {
         throw new UsageError(`duplicate ${r.kind} id "${r.id}": registered by plugin "${prior.owner}" and by plugin "${r.owner}"; rename one of them`, 'duplicate-id');
       }
-      const own = ownId(r);
+      const own = componentId(r.kind, r.component);
       if (own !== undefined && own !== r.id) {
         throw new UsageError(`plugin "${r.owner}" registers a ${r.kind} as "${r.id}" but the ${r.kind} calls itself "${own}"; register it under its own id`, 'id-mismatch');
       }

@@ -1,5 +1,5 @@
 import { definePlugin } from '../../core/plugin.js';
-import { RANKING_EVALUATOR, RankingEvaluator } from './evaluation/ranking-evaluator.js';
+import { RankingEvaluator } from './evaluation/ranking-evaluator.js';
 import { SASREC_SPEC } from './backbones/sasrec.js';
 import { NEXTITNET_SPEC } from './backbones/nextitnet.js';
 import { registerEventEncoder } from './backbones/define-event-encoder.js';
@@ -20,13 +20,13 @@ export { RECOMMEND_SERVICE, USER_LEVEL_SERVICE };
 export const recommendationPlugin = definePlugin('recommendation', (r) => {
   registerEventEncoder(r, SASREC_SPEC);
   registerEventEncoder(r, NEXTITNET_SPEC);
-  r.head('next-item', NextItemHead);
-  r.head('user-class', UserClassHead);
-  r.evaluator(RANKING_EVALUATOR, RankingEvaluator);
-  r.baseline('most-popular', MostPopularBaseline);
-  r.baseline('markov', MarkovBaseline);
-  r.baseline('cooccurrence', CooccurrenceBaseline);
-  r.adapter('events', EventsAdapter);
+  r.head(NextItemHead);
+  r.head(UserClassHead);
+  r.evaluator(RankingEvaluator);
+  r.baseline(MostPopularBaseline);
+  r.baseline(MarkovBaseline);
+  r.baseline(CooccurrenceBaseline);
+  r.adapter(EventsAdapter);
   r.service(RECOMMEND_SERVICE, RecommendService);
   r.service(USER_LEVEL_SERVICE, UserLevelService);
   r.job(RecommendShardJob.id, RecommendShardJob);

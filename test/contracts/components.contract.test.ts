@@ -90,6 +90,17 @@ describe('plugin id collisions', () => {
     expect((err as UsageError).code).toBe('duplicate-id');
   });
 
+  it('a component registered by its class alone takes the id it declares; one that declares none is refused, naming the plugin and the class', () => {
+    const byClass = definePlugin('third-party', (r) => r.baseline(FakeBaseline));
+    expect(registryOf(createContainer([...builtinPlugins, byClass])).all('baseline').find((x) => x.id === 'twin')!.owner).toBe('third-party');
+    class Anonymous {
+      readonly task = 'forecast';
+      readonly description = 'no id';
+    }
+    const nameless = definePlugin('third-party', (r) => r.baseline(Anonymous as never));
+    expect(() => registryOf(createContainer([...builtinPlugins, nameless]))).toThrow(expect.objectContaining({ code: 'no-id', message: expect.stringMatching(/third-party.*Anonymous.*readonly id/) }));
+  });
+
   it('a component registered under an id other than its own is refused, naming both ids and the plugin', () => {
     const wrong = definePlugin('third-party', (r) => r.baseline('naive-2', FakeNaive));
     expect(() => registryOf(createContainer([...builtinPlugins, wrong]))).toThrow(expect.objectContaining({ code: 'id-mismatch', message: expect.stringMatching(/third-party.*"naive-2".*"naive"/) }));

@@ -41,7 +41,8 @@ export class ProgressBar {
     if (!this.bar) {
       if (!this.tty && Date.now() - this.started < QUIET_SECONDS * 1000) return;
       this.bar = new cliProgress.SingleBar({
-        format: `${this.label} {bar} {percentage}% | {elapsed} elapsed, ETA {eta} | {detail}`,
+        // `remaining`, not cli-progress's own `eta` token, which would replace it with an estimate that assumes every epoch runs.
+        format: `${this.label} {bar} {percentage}% | {elapsed} elapsed, ETA {remaining} | {detail}`,
         stream: process.stderr,
         noTTYOutput: !this.tty,
         notTTYSchedule: LINE_EVERY_MS,
@@ -50,11 +51,11 @@ export class ProgressBar {
         hideCursor: false,
         barsize: 24,
       }, cliProgress.Presets.shades_classic);
-      this.bar.start(Math.max(total, 1), Math.min(done, total), { detail, elapsed: this.elapsed(), eta });
+      this.bar.start(Math.max(total, 1), Math.min(done, total), { detail, elapsed: this.elapsed(), remaining: eta });
       return;
     }
     if (this.bar.getTotal() !== total) this.bar.setTotal(Math.max(total, 1));
-    this.bar.update(Math.min(done, total), { detail, elapsed: this.elapsed(), eta });
+    this.bar.update(Math.min(done, total), { detail, elapsed: this.elapsed(), remaining: eta });
   }
 
   private eta(done: number, total: number, bounds: { earliest?: number; secondsLeft?: number }): string {

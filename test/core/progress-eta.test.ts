@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { etaText } from '../../cli/progress.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ProgressBar, etaText } from '../../cli/progress.js';
 
 describe('training ETA', () => {
   it('is a range from where early stopping would stop to the last epoch, at the rate so far', () => {
@@ -13,5 +13,26 @@ describe('training ETA', () => {
     expect(etaText(100, 1000, 10, { earliest: 300, secondsLeft: 5 })).toBe('5s');
     expect(etaText(0, 1000, 10)).toBe('…');
     expect(etaText(1, 10_000_000, 10)).toMatch(/^\d+h\d\dm$/);
+  });
+
+  it('the drawn bar shows this range, not cli-progress\'s own every-epoch estimate', () => {
+    vi.useFakeTimers({ now: 0 });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      // A log file's stderr: plain lines once the work has run 10 s.
+      const bar = new ProgressBar('probe', true, false);
+      vi.setSystemTime(10_000);
+      // Epoch 1 of 10, 100 steps each, best epoch 1 with patience 2: early stopping may end at epoch 3.
+      bar.training({ epoch: 1, epochs: 10, step: 100, steps: 100, bestEpoch: 1, patience: 2, trainLoss: 1 } as never, 'epoch 1');
+      bar.done();
+    } finally {
+      spy.mockRestore();
+      vi.useRealTimers();
+    }
+    expect(written.join('')).toContain('ETA 20s–1m30s');
   });
 });

@@ -107,6 +107,15 @@ describe('pretrain --replicas 2 (compiled CLI)', () => {
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ backbone: 'sasrec-s', steps: 3, batchSize: 8, replicas: 2 });
   });
 
+  it('--resume continues a replicated run exactly (every replica\'s sampler position is kept)', async () => {
+    const run = (out: string, ...more: string[]) => cli(['pretrain', 'forecast', '--corpus', corpus, '--order-column', 't', '--time-column', 'time', '--synthetic', '20', '--steps', '6', '--checkpoint-every', '3', '--batch-size', '8', '--backend', 'wasm', '--replicas', '2', '--out', join(dir, out), ...more]);
+    expect((await run('straight')).code).toBe(0);
+    expect((await run('split', '--stop-after', '3')).code).toBe(0);
+    const resumed = await run('split', '--resume');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'split', 'backbone.weights.bin'))).toEqual(readFileSync(join(dir, 'straight', 'backbone.weights.bin')));
+  });
+
   it('rejects a batch size the replicas cannot split, in one line', async () => {
     const r = await cli(['pretrain', 'forecast', '--synthetic', '20', '--steps', '3', '--batch-size', '9', '--backend', 'wasm', '--replicas', '2', '--out', join(dir, 'odd')]);
     expect(expectOneLineError(r)).toMatch(/--batch-size 9 is not divisible by --replicas 2/);

@@ -181,15 +181,15 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
  */
 export function allReduceGrads(exchange: ReplicaExchange, variables: tf.Variable[], grads: tf.NamedTensorMap, loss: number, stop: boolean): { grads: tf.NamedTensorMap; loss: number; stop: boolean } {
   const size = variables.reduce((n, v) => n + v.size, 0);
-  const flat = new Float32Array(size + 2);
+  const slot = exchange.nextSlot();
   let at = 0;
   for (const v of variables) {
-    flat.set(grads[v.name]!.dataSync() as Float32Array, at);
+    slot.set(grads[v.name]!.dataSync() as Float32Array, at);
     at += v.size;
   }
-  flat[size] = loss;
-  flat[size + 1] = stop ? 1 : 0;
-  const mean = exchange.allReduceMean(flat);
+  slot[size] = loss;
+  slot[size + 1] = stop ? 1 : 0;
+  const mean = exchange.reduceMean();
   const out: tf.NamedTensorMap = {};
   at = 0;
   for (const v of variables) {

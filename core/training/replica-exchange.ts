@@ -95,7 +95,22 @@ export class ReplicaExchange {
    * mean over replicas (the same bits on every replica). `values.length` must equal prepare's size.
    */
   allReduceMean(values: Float32Array): Float32Array {
-    const bank = this.write(values);
+    this.nextSlot().set(values);
+    return this.reduceMean();
+  }
+
+  /**
+   * This replica's slot for the next exchange, to fill in place (a gradient vector is megabytes;
+   * filling the shared slot directly saves a copy), then `reduceMean()`.
+   */
+  nextSlot(): Float32Array {
+    const bank = this.banks[this.step % 2]!;
+    return bank.subarray(this.ctx.rank * this.slot, (this.ctx.rank + 1) * this.slot);
+  }
+
+  /** Waits for the other replicas' slots of this exchange and returns the mean (same bits everywhere). */
+  reduceMean(): Float32Array {
+    const bank = this.banks[this.step++ % 2]!;
     this.barrier();
     return meanOfSlots(bank, this.ctx.world, this.slot);
   }
@@ -122,10 +137,13 @@ export class ReplicaExchange {
 /** Mean over `world` consecutive slots of `size` floats, summed in rank order in float32. */
 export function meanOfSlots(bank: Float32Array, world: number, size: number): Float32Array {
   const out = bank.slice(0, size);
-  for (let r = 1; r < world; r++) {
-    const at = r * size;
-    for (let i = 0; i < size; i++) out[i] = out[i]! + bank[at + i]!;
+  if (world === 1) return out;
+  for (let r = 1; r < world - 1; r++) {
+    const s = bank.subarray(r * size, (r + 1) * size);
+    for (let i = 0; i < size; i++) out[i] = out[i]! + s[i]!;
   }
-  if (world > 1) for (let i = 0; i < size; i++) out[i] = out[i]! / world;
+  // The last sum is rounded to float32 before the division, as if stored first: one pass fewer.
+  const last = bank.subarray((world - 1) * size, world * size);
+  for (let i = 0; i < size; i++) out[i] = Math.fround(out[i]! + last[i]!) / world;
   return out;
 }

@@ -12,6 +12,7 @@ export { TaskModel } from './core/task/task-model.js';
 export { resolveTrainOptions, type TrainSettings } from './core/training/train-options.js';
 export { strategyOf, STRATEGY_NAMES } from './core/training/strategies.js';
 export { pretrainAndSave, saveWeightsFolder, runPretraining, type WeightsDescription } from './core/training/pretrain-loop.js';
+export { replicaBatch, replicaSeed } from './core/training/replicas.js';
 export { readWeightsManifest, readCompatibleWeights, shippedWeights, hasWeights, WEIGHTS_MANIFEST, type WeightsManifest } from './core/io/weights-manifest.js';
 export { useWeightsFolder } from './core/io/weights-folder.js';
 export { saveNetwork, loadNetwork } from './core/io/layers-io.js';

@@ -3,6 +3,10 @@ import { Flags } from '@oclif/core';
 import { HeadstartCommand } from './base-command.js';
 import { checkOutput, forceFlag } from './flags/output.js';
 import type { Pretrainer, PretrainRunOptions, PretrainSummary } from '../core/interfaces/index.js';
+import { UsageError } from '../core/errors.js';
+import { createContainer, registryOf } from '../core/container.js';
+import { checkReplicaBatch, runReplicas } from '../core/training/replicas.js';
+import { builtinPlugins } from '../plugins/index.js';
 
 /** Flags of the pretraining loop, shared by every `pretrain <task>` command. */
 export const pretrainRunFlags = {
@@ -15,6 +19,7 @@ export const pretrainRunFlags = {
   'stop-after': Flags.integer({ description: 'stop after this many steps, keeping the learning-rate schedule of --steps (re-runs a time-capped run exactly)' }),
   'ema-decay': Flags.string({ description: 'save an exponential moving average of the weights with this decay (e.g. 0.999); 0 saves the last step\'s weights', default: '0' }),
   out: Flags.string({ description: 'output folder for weights + manifest', required: true }),
+  replicas: Flags.integer({ description: 'data-parallel replicas (worker threads, wasm or cpu backend): each trains on batch-size / replicas examples per step and the gradients are averaged; about one per CPU core', default: 1 }),
   resume: Flags.boolean({ description: 'continue an interrupted run from the state its last checkpoint kept in <out>.resume/ (same flags otherwise)' }),
   ...forceFlag,
 };
@@ -30,6 +35,7 @@ type RunFlags = {
   'stop-after'?: number;
   'ema-decay': string;
   out: string;
+  replicas: number;
   resume?: boolean;
   force?: boolean;
 };
@@ -53,16 +59,30 @@ export abstract class PretrainCommand extends HeadstartCommand {
       resume: flags.resume,
       force: flags.force,
     };
-    const summary = await pretrainer.run({
+    const options = {
       ...(specific as T),
       ...run,
       out: flags.out,
       // Shell-quoted, so a column name with spaces re-runs exactly when the command is pasted.
       command: quote(['headstart', 'pretrain', task, ...this.argv.filter((a) => a !== '--resume')]),
-      onProgress: (p) => bar.update(p.step, p.steps, `loss ${p.loss.toFixed(3)}`),
-    });
+    };
+    const onProgress = (p: { step: number; steps: number; loss: number }) => bar.update(p.step, p.steps, `loss ${p.loss.toFixed(3)}`);
+    const summary = flags.replicas === 1
+      ? await pretrainer.run({ ...options, onProgress })
+      : await this.replicated(backbone, flags.replicas, options, onProgress);
     bar.done();
     this.say(`pretrained ${backbone}: ${summary.steps} steps in ${summary.wallSeconds}s, ${summary.parameters} parameters, held-out loss ${summary.finalLoss.heldOut?.toFixed(4)} (backend ${this.backend.active}) -> ${summary.out}`);
     return summary;
+  }
+
+  /** The same run in `world` worker threads (core/training/replicas.ts), each with the built-in plugins' container. */
+  private async replicated(backbone: string, world: number, options: PretrainRunOptions & { out: string; command: string }, onProgress: (p: { step: number; steps: number; loss: number }) => void): Promise<PretrainSummary> {
+    checkReplicaBatch(options.batchSize, world);
+    if (!registryOf(createContainer(builtinPlugins)).has('pretrainer', backbone)) {
+      throw new UsageError(`--replicas ${world}: pretrainer ${backbone} comes from an installed plugin, and replicas run only the built-in plugins' pretrainers; use --replicas 1`);
+    }
+    // dist/cli -> dist/plugins/index.js, the module every replica builds its container from.
+    const pluginsModule = new URL('../plugins/index.js', import.meta.url).href;
+    return runReplicas({ world, backend: this.backend.name, pluginsModule, backboneId: backbone, options: { ...options }, onProgress });
   }
 }

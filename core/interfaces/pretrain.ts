@@ -22,6 +22,20 @@ export interface PretrainRunOptions {
   resume?: boolean;
   /** Replace an existing output folder even if headstart did not write it. */
   force?: boolean;
+  /**
+   * Set when this run is one of `world` data-parallel replicas (worker threads): it draws
+   * `batchSize / world` examples per step from its own sampler stream (see replicaBatch,
+   * replicaSeed), averages gradients with the others through `shared`, and writes only as rank 0.
+   */
+  replica?: ReplicaContext;
+}
+
+/** Where a data-parallel replica stands among the others. */
+export interface ReplicaContext {
+  rank: number;
+  world: number;
+  /** The gradient exchange every replica shares (core/training/replica-exchange.ts). */
+  shared: SharedArrayBuffer;
 }
 
 /** Progress of a long pretraining run. */

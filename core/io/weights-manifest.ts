@@ -14,7 +14,10 @@ export interface WeightsManifest {
   command: string;
   seed: number;
   steps: number;
+  /** Examples per optimiser step, over all replicas together. */
   batchSize: number;
+  /** Data-parallel replicas the run used (absent: one). */
+  replicas?: number;
   wallSeconds: number;
   parameters: number;
   /** Final pretraining losses (train, and held-out when measured). */

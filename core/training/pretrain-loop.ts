@@ -10,6 +10,7 @@ import { currentBackend } from '../backend.js';
 import { UsageError } from '../errors.js';
 import { loadResumeState, resumeDir, saveResumeState } from './pretrain-resume.js';
 import { createAdam } from './fused-adam.js';
+import { ReplicaExchange } from './replica-exchange.js';
 
 export interface PretrainLoopOptions extends Omit<PretrainRunOptions, 'batchSize' | 'seed'> {
   variables: tf.Variable[];
@@ -101,6 +102,11 @@ export function pretrainLearningRate(step: number, steps: number, base: number):
  */
 export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: PretrainState) => Promise<void>): Promise<PretrainState> {
   const optimizer = createAdam(o.learningRate);
+  // Data-parallel: every replica runs this loop on its own batches; gradients are averaged across
+  // replicas each step, and only rank 0 writes.
+  const replica = o.replica && o.replica.world > 1 ? o.replica : undefined;
+  const exchange = replica ? new ReplicaExchange(replica) : undefined;
+  const lead = !replica || replica.rank === 0;
   let started = Date.now();
   const deadline = o.maxMinutes ? started + o.maxMinutes * 60_000 : Infinity;
   const last = Math.min(o.steps, o.stopAfter ?? Infinity);
@@ -114,13 +120,17 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
     const names = (loaded.counters.settings.optimizerNames as string[] | undefined) ?? [];
     await optimizer.setWeights(loaded.groups.optimizer!.map((tensor, i) => ({ name: names[i]!, tensor })));
     if (average) average.restore(loaded.counters.averageUpdates, loaded.groups.average!);
-    if (o.sampler && loaded.counters.samplerState !== undefined) o.sampler.restore(loaded.counters.samplerState);
+    const samplerState = replica ? loaded.counters.samplerStates?.[replica.rank] : loaded.counters.samplerState;
+    if (o.sampler && samplerState !== undefined) o.sampler.restore(samplerState);
     step = loaded.counters.step;
     ema = loaded.counters.trainEma;
     started -= loaded.counters.wallSeconds * 1000;
     tf.dispose(Object.values(loaded.groups).flat());
   }
   const save = async (s: PretrainState) => {
+    // Every replica's sampler position, so a resumed replicated run draws what this one would have.
+    const samplerStates = exchange && o.sampler ? gatherUint32(exchange, o.sampler.snapshot()) : undefined;
+    if (!lead) return;
     await (average ? average.withAveraged(() => checkpoint(s)) : checkpoint(s));
     if (!o.resumeState) return;
     const opt = await optimizer.getWeights();
@@ -128,22 +138,32 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
       step: s.step, trainEma: s.trainEma, wallSeconds: s.wallSeconds,
       averageUpdates: average?.snapshot().updates ?? 0,
       samplerState: o.sampler?.snapshot(),
+      ...(samplerStates ? { samplerStates } : {}),
       settings: { ...o.resumeState.settings, optimizerNames: opt.map((w) => w.name) },
     }, { variables: o.variables, optimizer: opt.map((w) => w.tensor), average: average?.snapshot().shadow ?? [] });
   };
+  // Replicas agree on stopping at the deadline (each votes in the exchange), or one would wait alone.
+  let stopVoted = false;
+  exchange?.prepare(o.variables.reduce((n, v) => n + v.size, 0) + 2);
   try {
-    while (step < last && Date.now() < deadline) {
+    while (step < last && (exchange ? !stopVoted : Date.now() < deadline)) {
       (optimizer as unknown as { learningRate: number }).learningRate = pretrainLearningRate(step, o.steps, o.learningRate);
       const l = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(o.trainLoss, o.variables);
-        optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
-        return value.dataSync()[0]!;
+        if (!exchange) {
+          optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+          return value.dataSync()[0]!;
+        }
+        const mean = allReduceGrads(exchange, o.variables, grads, value.dataSync()[0]!, Date.now() >= deadline);
+        stopVoted = mean.stop;
+        optimizer.applyGradients(mean.grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+        return mean.loss;
       });
       if (!Number.isFinite(l)) throw new UsageError(`pretraining diverged at step ${step} (loss ${l}); lower --learning-rate`, 'diverged');
       ema = Number.isNaN(ema) ? l : 0.98 * ema + 0.02 * l;
       average?.update();
       step++;
-      o.onProgress?.({ step, steps: o.steps, loss: ema, elapsedSeconds: (Date.now() - started) / 1000 });
+      if (lead) o.onProgress?.({ step, steps: o.steps, loss: ema, elapsedSeconds: (Date.now() - started) / 1000 });
       if (step % o.checkpointEvery === 0) await save(state());
     }
     const end = state();
@@ -153,6 +173,35 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
     optimizer.dispose();
     average?.dispose();
   }
+}
+
+/**
+ * Averages this replica's gradients (flat, in the variables' order), loss and stop vote with the
+ * other replicas'; the result is the same on every replica.
+ */
+export function allReduceGrads(exchange: ReplicaExchange, variables: tf.Variable[], grads: tf.NamedTensorMap, loss: number, stop: boolean): { grads: tf.NamedTensorMap; loss: number; stop: boolean } {
+  const size = variables.reduce((n, v) => n + v.size, 0);
+  const slot = exchange.nextSlot();
+  let at = 0;
+  for (const v of variables) {
+    slot.set(grads[v.name]!.dataSync() as Float32Array, at);
+    at += v.size;
+  }
+  slot[size] = loss;
+  slot[size + 1] = stop ? 1 : 0;
+  const mean = exchange.reduceMean();
+  const out: tf.NamedTensorMap = {};
+  at = 0;
+  for (const v of variables) {
+    out[v.name] = tf.tensor(mean.subarray(at, at + v.size), v.shape, 'float32');
+    at += v.size;
+  }
+  return { grads: out, loss: mean[size]!, stop: mean[size + 1]! > 0 };
+}
+
+/** A uint32 from every replica, split in 16-bit halves so float32 carries it exactly. */
+function gatherUint32(exchange: ReplicaExchange, value: number): number[] {
+  return exchange.allGather(Float32Array.of(value >>> 16, value & 0xffff)).map((h) => ((h[0]! << 16) >>> 0) + h[1]!);
 }
 
 /**
@@ -197,7 +246,8 @@ export async function pretrainAndSave(
   counted = 'backbone',
 ): Promise<PretrainSummary> {
   let manifest: WeightsManifest | undefined;
-  const settings = { steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, emaDecay: o.emaDecay ?? 0, backbone: description.backbone };
+  const replicas = o.replica && o.replica.world > 1 ? { replicas: o.replica.world } : {};
+  const settings = { steps: o.steps, batchSize: o.batchSize, learningRate: o.learningRate, seed: o.seed, emaDecay: o.emaDecay ?? 0, backbone: description.backbone, ...replicas };
   const resumeState = { dir: resumeDir(o.out), continue: Boolean(o.resume), settings };
   const end = await runPretraining({ ...o, ...loop, resumeState }, async (state) => {
     manifest = await saveWeightsFolder(o.out, networks, {
@@ -206,10 +256,13 @@ export async function pretrainAndSave(
       seed: o.seed,
       steps: state.step,
       batchSize: o.batchSize,
+      ...replicas,
       wallSeconds: state.wallSeconds,
       parameters: networks[counted]!.countParams(),
       finalLoss: { trainEma: state.trainEma, heldOut: loop.heldOutLoss() },
     }, extraFiles, { force: o.force });
   });
-  return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest!.parameters, finalLoss: manifest!.finalLoss };
+  // Replicas other than rank 0 write nothing; their summary is only for completeness.
+  if (!manifest) return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: networks[counted]!.countParams(), finalLoss: { trainEma: end.trainEma } };
+  return { out: o.out, steps: end.step, wallSeconds: end.wallSeconds, parameters: manifest.parameters, finalLoss: manifest.finalLoss };
 }

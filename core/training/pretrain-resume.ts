@@ -18,6 +18,8 @@ export interface ResumeCounters {
   averageUpdates: number;
   /** Random state of the data sampler, when the pretrainer exposes it (bit-identical continuation). */
   samplerState?: number;
+  /** Each replica's sampler state, rank after rank, in a data-parallel run. */
+  samplerStates?: number[];
   /** The run's settings: a resume under other settings would not be the same run. */
   settings: Record<string, unknown>;
 }

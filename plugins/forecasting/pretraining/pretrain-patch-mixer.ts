@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import type { PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
+import { replicaBatch, replicaSeed } from '../../../core/training/replicas.js';
 import { PatchMixerBackbone } from '../backbones/patch-mixer.js';
 import { LinearForecastHead } from '../heads/linear-forecast-head.js';
 import { QuantileForecastHead, type QuantileForecastHeadModel } from '../heads/quantile-forecast-head.js';
@@ -70,7 +71,8 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     for (const file of o.corpus) {
       for (const s of await readCorpusFile(file.path, file)) (isHeldOut(s.id, HOLDOUT_FRACTION) ? heldOut : real).push(s);
     }
-    const sampler = new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real, synthetic: o.synthetic, syntheticRatio: o.syntheticRatio, recipe: o.recipe, seed: o.seed });
+    const sampler = new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real, synthetic: o.synthetic, syntheticRatio: o.syntheticRatio, recipe: o.recipe, seed: o.seed, drawSeed: replicaSeed(o.seed, o) });
+    const batch = replicaBatch(o);
     // Fixed held-out windows (real series never trained on) to report generalisation.
     const holdoutBatch = heldOut.length > 0
       ? new WindowSampler({ contextLength: cfg.contextLength, horizon: cfg.maxHorizon, real: heldOut, synthetic: 0, syntheticRatio: 0, seed: o.seed + 1 }).sample(1024)
@@ -108,7 +110,7 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
     };
     const heldOutLoss = () => (holdoutBatch ? tf.tidy(() => loss(holdoutBatch, false).dataSync()[0]!) : NaN);
     const networks: Record<string, tf.LayersModel> = quantile ? { quantile_head: quantile.network } : { backbone, head: head.network };
-    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(o.batchSize), true), heldOutLoss, sampler: sampler.random }, networks, {
+    return pretrainAndSave(o, { variables: vars, trainLoss: () => loss(sampler.sample(batch), true), heldOutLoss, sampler: sampler.random }, networks, {
       backbone: this.backboneId,
       version: this.backbone().version,
       config: { ...cfg, ...(o.quantileHead ? { quantileLevels: o.quantileHead.join(',') } : {}) },

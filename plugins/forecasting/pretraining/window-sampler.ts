@@ -28,7 +28,10 @@ export interface SamplerOptions {
   syntheticRatio: number;
   /** 'kernel-synth' (default) or 'demand': half KernelSynth, half demand-shaped series (see demand-synth.ts). */
   recipe?: SyntheticRecipe;
+  /** Seed of the synthetic corpus, and of the draws unless `drawSeed` is given. */
   seed: number;
+  /** Seed of the random draws alone: data-parallel replicas share the corpus but draw apart. */
+  drawSeed?: number;
 }
 
 export type SyntheticRecipe = 'kernel-synth' | 'demand';
@@ -43,7 +46,7 @@ export class WindowSampler {
   private readonly synthLength: number;
 
   constructor(private readonly opts: SamplerOptions) {
-    this.rng = new Rng(opts.seed);
+    this.rng = new Rng(opts.drawSeed ?? opts.seed);
     this.synthLength = opts.contextLength + opts.horizon;
   }
 

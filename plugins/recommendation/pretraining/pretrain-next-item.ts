@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
+import { replicaBatch, replicaSeed } from '../../../core/training/replicas.js';
 import { DataError, UsageError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { EventEncoderSpec } from '../backbones/event-encoder.js';
@@ -83,7 +84,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const trainSet = NextItemExamples.fromSequences(sequences, featurizer, {
       contextLength: cfg.contextLength,
       holdOutTargets: true,
-      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: o.seed + 11 } : undefined,
+      sampled: headOptions.loss === 'sampled' ? { negatives: headOptions.negatives, probabilities: samplingProbabilities(stats.counts), seed: replicaSeed(o.seed + 11, o) } : undefined,
     });
     if (trainSet.size === 0) throw new DataError(`${files.join(', ')}: no user has 2 training events; nothing to pretrain on`, 'too-short');
     const cases = new Rng(o.seed + 1).shuffle(split.validation.slice());
@@ -110,8 +111,11 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
       }
       return sum / heldOut.size;
     };
-    const rng = new Rng(o.seed + 3);
-    const trainLoss = () => loss(trainSet, Array.from({ length: o.batchSize }, () => rng.int(trainSet.size)), true);
+    // Each data-parallel replica draws its share of the batch from its own stream; the network
+    // above is built from `o.seed` alone, so every replica starts from the same weights.
+    const rng = new Rng(replicaSeed(o.seed + 3, o));
+    const batch = replicaBatch(o);
+    const trainLoss = () => loss(trainSet, Array.from({ length: batch }, () => rng.int(trainSet.size)), true);
     try {
       return await pretrainAndSave(o, { variables: vars, trainLoss, heldOutLoss }, { backbone, head: head.network }, {
         backbone: this.backboneId,

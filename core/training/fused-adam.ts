@@ -169,9 +169,12 @@ export class FusedAdam extends tf.Optimizer {
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const moments = await this.extractIterations(weightValues);
+    // The products the steps themselves accumulate, not tfjs's pow(beta, t + 1): pow rounds
+    // differently in the last bit, and through the bias correction a resumed run then drifts from
+    // the uninterrupted one (by up to 1e-3 after 18 steps, measured).
     tf.tidy(() => {
-      this.accBeta1.assign(tf.pow(this.beta1, this.iterations_ + 1));
-      this.accBeta2.assign(tf.pow(this.beta2, this.iterations_ + 1));
+      this.accBeta1.assign(tf.scalar(accumulatedPower(this.beta1, this.iterations_)));
+      this.accBeta2.assign(tf.scalar(accumulatedPower(this.beta2, this.iterations_)));
     });
     this.disposeMoments();
     const count = moments.length / 2;
@@ -307,4 +310,16 @@ function splitFlat(x: tf.Tensor, slots: Slot[], wanted: boolean[]): (tf.Tensor |
     const piece = copy ? data.slice(s.offset, s.offset + s.size) : data.subarray(s.offset, s.offset + s.size);
     return tf.tensor(piece, s.shape, 'float32');
   });
+}
+
+/**
+ * beta^(steps + 1) as `steps` float32 multiplications of beta's float32 value, exactly what the
+ * updates' `accBeta = accBeta * beta` accumulates (a product of two float32 values rounded once to
+ * float32 is what Math.fround of their double product gives).
+ */
+export function accumulatedPower(beta: number, steps: number): number {
+  const b = Math.fround(beta);
+  let acc = b;
+  for (let i = 0; i < steps; i++) acc = Math.fround(acc * b);
+  return acc;
 }

@@ -141,6 +141,19 @@ describe('pretrain command service', () => {
     await expect(new PatchMixerPretrainer().run({ ...base, resume: true, out: join(dir, 'none') })).rejects.toThrow(/no resume state/);
   });
 
+  it('--resume is exact from any step (the optimizer\'s bias-correction powers are restored as the steps accumulate them): 2 + 4 equals 6 straight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hs-resume-any-'));
+    const base = {
+      corpus: [{ path: corpusFile(dir), idColumn: 'series_id', valueColumn: 'value', orderColumn: 't', timeColumn: 'time' }],
+      synthetic: 50, syntheticRatio: 0.5, recipe: 'demand' as const, steps: 6, batchSize: 8, learningRate: 1e-3, seed: 5, checkpointEvery: 2, command: 'x',
+    };
+    await new PatchMixerPretrainer().run({ ...base, out: join(dir, 'straight') });
+    await new PatchMixerPretrainer().run({ ...base, stopAfter: 2, out: join(dir, 'split') });
+    await new PatchMixerPretrainer().run({ ...base, resume: true, out: join(dir, 'split') });
+    const weightsOnly = (files: Record<string, string>) => Object.entries(files).filter(([f]) => f.endsWith('.bin'));
+    expect(weightsOnly(readWeightsManifest(join(dir, 'split')).files)).toEqual(weightsOnly(readWeightsManifest(join(dir, 'straight')).files));
+  });
+
   it('--init-from continues from a weights folder: one step at a tiny learning rate keeps its weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hs-init-'));
     const base = { corpus: [], synthetic: 20, syntheticRatio: 1, steps: 2, batchSize: 4, learningRate: 1e-3, seed: 3, checkpointEvery: 10, command: 'x' };

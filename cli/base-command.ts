@@ -47,8 +47,10 @@ export abstract class HeadstartCommand extends Command {
 
   /** `task` when a loaded plugin serves it (tasks are the plugins' to declare, not the CLI's); a usage error naming the served ones otherwise. */
   protected servedTask(task: string | undefined): string | undefined {
+    if (task === undefined) return undefined;
+    // Only when asked: listing the tasks describes every backbone (which builds its network once).
     const served = this.registry.tasks();
-    if (task !== undefined && !served.includes(task)) throw new UsageError(`--task ${task}: no installed plugin serves it; installed tasks: ${served.join(', ')}`, 'unknown-task');
+    if (!served.includes(task)) throw new UsageError(`--task ${task}: no installed plugin serves it; installed tasks: ${served.join(', ')}`, 'unknown-task');
     return task;
   }
 

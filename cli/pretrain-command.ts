@@ -4,7 +4,7 @@ import { HeadstartCommand } from './base-command.js';
 import { checkOutput, forceFlag } from './flags/output.js';
 import type { Pretrainer, PretrainRunOptions, PretrainSummary } from '../core/interfaces/index.js';
 import { UsageError } from '../core/errors.js';
-import { createContainer, registryOf } from '../core/container.js';
+import { pluginNameOf } from '../core/plugin.js';
 import { checkReplicaBatch, runReplicas } from '../core/training/replicas.js';
 import { builtinPlugins } from '../plugins/index.js';
 
@@ -78,7 +78,9 @@ export abstract class PretrainCommand extends HeadstartCommand {
   /** The same run in `world` worker threads (core/training/replicas.ts), each with the built-in plugins' container. */
   private async replicated(backbone: string, world: number, options: PretrainRunOptions & { out: string; command: string }, onProgress: (p: { step: number; steps: number; loss: number }) => void): Promise<PretrainSummary> {
     checkReplicaBatch(options.batchSize, world);
-    if (!registryOf(createContainer(builtinPlugins)).has('pretrainer', backbone)) {
+    // The registry this command already built says who registered the pretrainer; replicas load only the built-in plugins.
+    const builtIn = new Set(builtinPlugins.map(pluginNameOf));
+    if (!builtIn.has(this.registry.all('pretrainer').find((r) => r.id === backbone)?.owner)) {
       throw new UsageError(`--replicas ${world}: pretrainer ${backbone} comes from an installed plugin, and replicas run only the built-in plugins' pretrainers; use --replicas 1`);
     }
     // dist/cli -> dist/plugins/index.js, the module every replica builds its container from.

@@ -1,4 +1,4 @@
-import { ContainerModule, type Newable } from 'inversify';
+import { ContainerModule, injectable, type Newable } from 'inversify';
 import type { Backbone, Baseline, ComponentKind, DataAdapter, Evaluator, Head, JobKind, JobRegistration, Pretrainer, Registration } from './interfaces/index.js';
 import { TOKENS } from './tokens.js';
 import { componentId } from './registry.js';
@@ -80,4 +80,19 @@ export function definePlugin(name: string, register: (r: PluginRegistrar) => voi
 export function classNamed<T extends object>(cls: T, id: string, suffix: string): T {
   const name = id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') + suffix;
   return Object.defineProperty(cls, 'name', { value: name });
+}
+
+/**
+ * The class a spec generates for one role (its backbone, its pretrainer): made once by `make`,
+ * injectable, named after the spec's id, and the same class on every call, so the class a plugin
+ * registers is the one its module exports.
+ */
+export function specClass<S extends { id: string }, C extends abstract new () => object>(cache: WeakMap<S, C>, spec: S, suffix: string, make: () => C): C {
+  let cls = cache.get(spec);
+  if (!cls) {
+    cls = classNamed(make(), spec.id, suffix);
+    injectable()(cls);
+    cache.set(spec, cls);
+  }
+  return cls;
 }

@@ -16,6 +16,7 @@ import type { ContainerModule } from 'inversify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../core/backend.js';
 import { createContainer, registryOf } from '../core/container.js';
+import { componentId } from '../core/registry.js';
 import { HeadstartError } from '../core/errors.js';
 import type { Backbone, BackboneModel, ComponentKind, DataAdapter, Evaluator, Head, Pretrainer, Registration, TaskKind } from '../core/interfaces/index.js';
 import type { ForecastBaseline } from '../plugins/forecasting/contracts.js';
@@ -46,12 +47,6 @@ export function componentContracts(modules: ContainerModule[], options: Contract
 
   type AnyBackbone = Backbone<unknown>;
   type AnyHead = Head<unknown>;
-
-  /** The id a component calls itself: pretrainers are registered under the backbone they pretrain. */
-  function ownId(kind: ComponentKind, component: unknown): unknown {
-    const c = component as { id?: string; backboneId?: string };
-    return kind === 'pretrainer' ? c.backboneId : c.id;
-  }
 
   const cases = <T>(kind: ComponentKind): [string, Registration<T>][] => registry.all<T>(kind).filter((r) => !options.owners || options.owners.includes(r.owner)).map((r) => [r.id, r]);
 
@@ -88,7 +83,7 @@ export function componentContracts(modules: ContainerModule[], options: Contract
       const regs = cases(kind);
       if (regs.length === 0) continue;
       it.each(regs)(`${kind} %s: the registered id is the component's own id`, (id, r) => {
-        expect(ownId(kind, r.component)).toBe(id);
+        expect(componentId(kind, r.component)).toBe(id);
         // Singletons: resolving twice gives the same instance.
         expect(registryOf(container).get(kind, id)).toBe(r.component);
       });

@@ -5,7 +5,8 @@ import { UsageError } from '../errors.js';
  * The Adam every training loop uses. `HEADSTART_OPTIMIZER=plain` picks tfjs's own
  * `tf.train.adam` (one update per variable), `fused` or unset picks FusedAdam; both give the same
  * weights bit for bit, so the switch is for measuring and for ruling the optimizer out when
- * something looks wrong.
+ * something looks wrong. One difference: a resumed run is exact only with FusedAdam, which restores
+ * its bias-correction powers as the steps accumulated them (tfjs recomputes them with pow).
  */
 export function createAdam(learningRate: number): tf.Optimizer {
   const choice = process.env.HEADSTART_OPTIMIZER?.trim() || 'fused';

@@ -117,16 +117,11 @@ export class ReplicaExchange {
 
   /** Every replica's `values` (same length on all), rank after rank; exact for whole numbers below 2^24 only, so callers split wider ones. */
   allGather(values: Float32Array): Float32Array[] {
-    const bank = this.write(values);
+    if (values.length > this.slot) throw new Error(`exchange slot holds ${this.slot} values, got ${values.length}`);
+    this.nextSlot().set(values);
+    const bank = this.banks[this.step++ % 2]!;
     this.barrier();
     return Array.from({ length: this.ctx.world }, (_, r) => bank.slice(r * this.slot, r * this.slot + values.length));
-  }
-
-  private write(values: Float32Array): Float32Array {
-    if (values.length > this.slot) throw new Error(`exchange slot holds ${this.slot} values, got ${values.length}`);
-    const bank = this.banks[this.step++ % 2]!;
-    bank.set(values, this.ctx.rank * this.slot);
-    return bank;
   }
 
   private aborted(): HeadstartError {

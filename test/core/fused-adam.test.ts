@@ -1,14 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../core/random.js';
+import { seededValues } from '../helpers/fixtures.js';
 import { useBackend } from '../../core/backend.js';
 import { FUSE_UP_TO, FusedAdam, createAdam } from '../../core/training/fused-adam.js';
-
-/** Deterministic values from the project's seeded RNG (tf.random's stream is not what is under test). */
-function seededValues(seed: number, n: number, scale = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
-}
 
 /** Shapes of rank 0 to 3, so the flattening and cutting back is exercised on each. */
 const SHAPES = [[3, 4], [4], [2, 3, 2], [], [5, 1]];

@@ -14,6 +14,7 @@ import { meanOfSlots } from '../../core/training/replica-exchange.js';
 import { PatchMixerBackbone } from '../../plugins/forecasting/backbones/patch-mixer.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { cli, ensureBuilt, expectOneLineError, ROOT } from '../helpers/cli.js';
+import { exampleCorpusCsv } from '../../plugins/forecasting/pretraining/example-corpus.js';
 
 let dir: string;
 let corpus: string;
@@ -22,10 +23,8 @@ let events: string;
 beforeAll(() => {
   ensureBuilt();
   dir = tempDir('hs-replicas-');
-  const lines = ['series_id,t,time,value'];
-  for (let s = 0; s < 6; s++) for (let t = 1; t <= 40; t++) lines.push(`S${s},${t},${(1990 + (t - 1) / 12).toFixed(4)},${100 + s * 10 + 5 * Math.sin((2 * Math.PI * t) / 12) + t}`);
   corpus = join(dir, 'corpus.csv');
-  writeFileSync(corpus, `${lines.join('\n')}\n`);
+  writeFileSync(corpus, exampleCorpusCsv());
   const ev = ['user_id,item_id,timestamp'];
   for (let u = 0; u < 30; u++) for (let t = 0; t < 8; t++) ev.push(`u${u},i${(u + t) % 15},${1_600_000_000 + u * 100_000 + t * 3600}`);
   events = join(dir, 'events.csv');

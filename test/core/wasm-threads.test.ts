@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../core/random.js';
+import { seededValues } from '../helpers/fixtures.js';
 import '@tensorflow/tfjs-backend-wasm';
 import { initWasmBackend, wasmThreadsWanted } from '../../core/wasm-threads.js';
 
@@ -10,12 +10,6 @@ const factory = tf.findBackendFactory('wasm')!;
 function restartWasm(): void {
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', factory, 2);
-}
-
-/** Deterministic values from the project's seeded RNG (tf.random's stream is not what is under test). */
-function seededValues(seed: number, n: number, scale = 1): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
 }
 
 /**

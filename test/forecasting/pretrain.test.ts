@@ -11,18 +11,15 @@ import { kernelSynthSeries } from '../../plugins/forecasting/pretraining/kernel-
 import { periodFromTimeStep, readCorpusFile } from '../../plugins/forecasting/pretraining/corpus.js';
 import { WindowSampler } from '../../plugins/forecasting/pretraining/window-sampler.js';
 import { ModelError } from '../../core/errors.js';
+import { exampleCorpusCsv } from '../../plugins/forecasting/pretraining/example-corpus.js';
 
 beforeAll(async () => {
   await useBackend('wasm');
 });
 
 function corpusFile(dir: string): string {
-  const lines = ['series_id,t,time,value'];
-  for (let s = 0; s < 6; s++) {
-    for (let t = 1; t <= 40; t++) lines.push(`S${s},${t},${(1990 + (t - 1) / 12).toFixed(4)},${100 + s * 10 + 5 * Math.sin((2 * Math.PI * t) / 12) + t}`);
-  }
   const path = join(dir, 'corpus.csv');
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeFileSync(path, exampleCorpusCsv());
   return path;
 }
 

@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Rng } from '../../core/random.js';
+import { exampleEventsCsv } from '../../plugins/recommendation/pretraining/example-events.js';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { sha256 } from '../../core/io/sha256.js';
@@ -7,6 +8,12 @@ import type { ForecastDataset, Series } from '../../plugins/forecasting/contract
 import { PATCH_MIXER_WEIGHTS } from '../../plugins/forecasting/backbones/patch-mixer.js';
 
 /** A fresh temp folder; the caller removes it. */
+/** Deterministic values in [-scale/2, scale/2) from the project's seeded RNG (tf.random's stream is not what a test is about). */
+export function seededValues(seed: number, n: number, scale = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-0.5, 0.5) * scale);
+}
+
 export function tempDir(prefix = 'headstart-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -74,17 +81,7 @@ export function seasonalDataset(opts: { series?: number; length?: number; covari
   return { source: 'synthetic.csv', frequency: 'monthly', seasonalPeriod: 12, series, covariateNames: opts.covariate ? ['price'] : [], notices: [] };
 }
 
-/** Events CSV: users whose next item is usually (last + step) mod items. */
+/** Events CSV: users whose next item is usually the last one + 1 (the pretrainers' example log). */
 export function writeEventsCsv(path: string, users: number, items: number, seed: number, prefix = { user: 'u', item: 'i' }): void {
-  const rng = new Rng(seed);
-  const lines = ['user_id,item_id,timestamp'];
-  for (let u = 0; u < users; u++) {
-    const n = 5 + rng.int(6);
-    let item = rng.int(items);
-    for (let t = 0; t < n; t++) {
-      lines.push(`${prefix.user}${u},${prefix.item}${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
-      item = rng.next() < 0.8 ? (item + 1) % items : rng.int(items);
-    }
-  }
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeFileSync(path, exampleEventsCsv(users, items, seed, prefix));
 }

@@ -3,8 +3,7 @@
  * into its backbone and pretrainer classes and registers both under the spec's id, so a new size is
  * one spec and one `registerPatchMixer` line.
  */
-import { injectable } from 'inversify';
-import { classNamed, type PluginRegistrar } from '../../../core/plugin.js';
+import { specClass, type PluginRegistrar } from '../../../core/plugin.js';
 import { PatchMixerPretrainer } from '../pretraining/pretrain-patch-mixer.js';
 import { PatchMixerBackbone, type PatchMixerSpec } from './patch-mixer.js';
 
@@ -16,35 +15,21 @@ const pretrainers = new WeakMap<PatchMixerSpec, PatchMixerPretrainerClass>();
 
 /** The backbone class of `spec` (the same class on every call, so the registered one is the exported one). */
 export function patchMixerBackbone(spec: PatchMixerSpec): PatchMixerBackboneClass {
-  let cls = backbones.get(spec);
-  if (!cls) {
-    @injectable()
-    class Specific extends PatchMixerBackbone {
-      protected override specOf(): PatchMixerSpec {
-        return spec;
-      }
+  return specClass(backbones, spec, 'Backbone', () => class extends PatchMixerBackbone {
+    protected override specOf(): PatchMixerSpec {
+      return spec;
     }
-    cls = classNamed(Specific, spec.id, 'Backbone');
-    backbones.set(spec, cls);
-  }
-  return cls;
+  });
 }
 
 /** The pretrainer class of `spec`: the shared patch-mixer pretraining over its backbone. */
 export function patchMixerPretrainer(spec: PatchMixerSpec): PatchMixerPretrainerClass {
-  let cls = pretrainers.get(spec);
-  if (!cls) {
-    const Backbone = patchMixerBackbone(spec);
-    @injectable()
-    class Specific extends PatchMixerPretrainer {
-      protected override backbone(): PatchMixerBackbone {
-        return new Backbone();
-      }
+  const Backbone = patchMixerBackbone(spec);
+  return specClass(pretrainers, spec, 'Pretrainer', () => class extends PatchMixerPretrainer {
+    protected override backbone(): PatchMixerBackbone {
+      return new Backbone();
     }
-    cls = classNamed(Specific, spec.id, 'Pretrainer');
-    pretrainers.set(spec, cls);
-  }
-  return cls;
+  });
 }
 
 /** Registers the backbone and the pretrainer of `spec` under its id. */

@@ -12,6 +12,7 @@ import { PERIOD_BUCKETS } from '../data/period.js';
 import { WindowSampler, type PretrainBatch, type SyntheticRecipe } from './window-sampler.js';
 import { basename, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { EXAMPLE_CORPUS_COLUMNS, exampleCorpusCsv } from './example-corpus.js';
 import { readWeightsManifest } from '../../../core/io/weights-manifest.js';
 
 export interface ForecastPretrainOptions extends PretrainRunOptions {
@@ -56,11 +57,9 @@ export class PatchMixerPretrainer implements Pretrainer<ForecastPretrainOptions>
 
   /** Two steps on 6 small monthly series (written to `workDir`) and 20 synthetic ones. */
   async exampleOptions(workDir: string): Promise<ForecastPretrainOptions> {
-    const lines = ['series_id,t,time,value'];
-    for (let s = 0; s < 6; s++) for (let t = 1; t <= 40; t++) lines.push(`S${s},${t},${(1990 + (t - 1) / 12).toFixed(4)},${100 + s * 10 + 5 * Math.sin((2 * Math.PI * t) / 12) + t}`);
     const path = join(workDir, 'example-corpus.csv');
-    await writeFile(path, `${lines.join('\n')}\n`);
-    return { corpus: [{ path, idColumn: 'series_id', valueColumn: 'value', orderColumn: 't', timeColumn: 'time' }], synthetic: 20, syntheticRatio: 0.5, steps: 2, batchSize: 4, learningRate: 1e-3, seed: 1, checkpointEvery: 2 };
+    await writeFile(path, exampleCorpusCsv());
+    return { corpus: [{ path, ...EXAMPLE_CORPUS_COLUMNS }], synthetic: 20, syntheticRatio: 0.5, steps: 2, batchSize: 4, learningRate: 1e-3, seed: 1, checkpointEvery: 2 };
   }
 
   async run(o: ForecastPretrainOptions & { out: string; command: string; onProgress?: (p: PretrainProgress) => void }): Promise<PretrainSummary> {

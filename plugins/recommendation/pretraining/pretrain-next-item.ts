@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { basename, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { exampleEventsCsv } from './example-events.js';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
 import { replicaBatch, replicaSeed } from '../../../core/training/replicas.js';
@@ -53,17 +54,8 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
 
   /** Two steps on a small events log (written to `workDir`: 30 users over 15 items, mostly item + 1 next) with a small head. */
   async exampleOptions(workDir: string): Promise<RecommendPretrainOptions> {
-    const rng = new Rng(1);
-    const lines = ['user_id,item_id,timestamp'];
-    for (let u = 0; u < 30; u++) {
-      let item = rng.int(15);
-      for (let t = 0, n = 5 + rng.int(6); t < n; t++) {
-        lines.push(`u${u},i${item},${1_600_000_000 + u * 100_000 + t * 3600}`);
-        item = rng.next() < 0.8 ? (item + 1) % 15 : rng.int(15);
-      }
-    }
     const events = join(workDir, 'example-events.csv');
-    await writeFile(events, `${lines.join('\n')}\n`);
+    await writeFile(events, exampleEventsCsv(30, 15, 1));
     return { events, steps: 2, batchSize: 8, learningRate: 1e-3, seed: 1, checkpointEvery: 2, head: { itemDim: 8, successors: 4 } };
   }
 

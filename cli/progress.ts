@@ -13,6 +13,8 @@ const LINE_EVERY_MS = 15_000;
 export class ProgressBar {
   private readonly started = Date.now();
   private bar?: cliProgress.SingleBar;
+  /** When the last plain line was written (non-TTY). */
+  private lastLine = 0;
 
   constructor(
     private readonly label: string,
@@ -52,10 +54,17 @@ export class ProgressBar {
         barsize: 24,
       }, cliProgress.Presets.shades_classic);
       this.bar.start(Math.max(total, 1), Math.min(done, total), { detail, elapsed: this.elapsed(), remaining: eta });
+      this.lastLine = Date.now();
       return;
     }
     if (this.bar.getTotal() !== total) this.bar.setTotal(Math.max(total, 1));
     this.bar.update(Math.min(done, total), { detail, elapsed: this.elapsed(), remaining: eta });
+    // cli-progress writes plain lines from a timer, which never fires while a synchronous training
+    // loop holds the event loop (pretraining yields only at checkpoints): write them from here too.
+    if (!this.tty && Date.now() - this.lastLine >= LINE_EVERY_MS) {
+      this.bar.render();
+      this.lastLine = Date.now();
+    }
   }
 
   private eta(done: number, total: number, bounds: { earliest?: number; secondsLeft?: number }): string {

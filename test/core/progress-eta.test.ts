@@ -36,3 +36,30 @@ describe('training ETA', () => {
     expect(written.join('')).toContain('ETA 20s–1m30s');
   });
 });
+
+describe('progress lines on a log file', () => {
+  it('keep coming while a synchronous loop never yields to the event loop', () => {
+    vi.useFakeTimers({ now: 0 });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const bar = new ProgressBar('pretrain', true, false);
+      // 60 s of steps, one per second, with no timer ever run (the clock moves, the event loop does not).
+      for (let s = 1; s <= 60; s++) {
+        vi.setSystemTime(s * 1000);
+        bar.update(s, 100, `step ${s}`);
+      }
+      bar.done();
+    } finally {
+      spy.mockRestore();
+      vi.useRealTimers();
+    }
+    const lines = written.join('').split('\n').filter((l) => l.includes('pretrain'));
+    // First line at 10 s, then one every 15 s (25, 40, 55), and the final one from done().
+    expect(lines.length).toBeGreaterThanOrEqual(4);
+    expect(lines.some((l) => l.includes('step 40'))).toBe(true);
+  });
+});

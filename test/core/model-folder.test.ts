@@ -274,6 +274,13 @@ describe('usage errors', () => {
     expect(strategy.message).toContain('fine-tune');
   });
 
+  it('an unknown combine option is a UsageError, not a silent selection', async () => {
+    const err = await failure(service.transfer(data, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: H, combine: 'model' as 'none' }));
+    expect(err).toBeInstanceOf(UsageError);
+    expect(err.message).toContain("combine 'model'");
+    expect(err.message).toContain('none, mean, select');
+  });
+
   it('a horizon beyond the backbone maximum is rejected before any training', async () => {
     const long = seasonalDataset({ series: 2, length: 400 });
     const err = await failure(service.transfer(long, { backbone: 'patch-mixer-s', strategy: 'scratch', horizon: 65 }));

@@ -20,7 +20,7 @@ import { quantileLevels, quantileWarmStart, type QuantileForecastHeadModel } fro
 import { memoisedBaseline } from '../baselines/memoised.js';
 import { forecastPlotSvg } from './forecast-plot.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
-import { applyOutputPolicy, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
+import { applyOutputPolicy, COMBINE_OPTIONS, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
 export interface TransferOptions {
   backbone: string;
@@ -96,6 +96,9 @@ export class ForecastService {
 
   /** Puts a new head on a backbone and trains it on `dataset` under a strategy; the test window never trains. */
   async transfer(dataset: ForecastDataset, o: TransferOptions): Promise<TransferOutcome> {
+    if (o.combine !== undefined && !COMBINE_OPTIONS.includes(o.combine)) {
+      throw new UsageError(`combine '${String(o.combine)}' is not one of ${COMBINE_OPTIONS.join(', ')}`, 'bad-option');
+    }
     const backbone = this.backbone(o.backbone);
     const info = backbone.describe();
     const strategy = strategyOf(o.strategy);

@@ -16,36 +16,38 @@ describe('training ETA', () => {
   });
 
   it('the drawn bar shows this range, not cli-progress\'s own every-epoch estimate', () => {
-    vi.useFakeTimers({ now: 0 });
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
+    const written = stderrOf(() => {
       // A log file's stderr: plain lines once the work has run 10 s.
       const bar = new ProgressBar('probe', true, false);
       vi.setSystemTime(10_000);
       // Epoch 1 of 10, 100 steps each, best epoch 1 with patience 2: early stopping may end at epoch 3.
       bar.training({ epoch: 1, epochs: 10, step: 100, steps: 100, bestEpoch: 1, patience: 2, trainLoss: 1 } as never, 'epoch 1');
       bar.done();
-    } finally {
-      spy.mockRestore();
-      vi.useRealTimers();
-    }
-    expect(written.join('')).toContain('ETA 20s–1m30s');
+    });
+    expect(written).toContain('ETA 20s–1m30s');
   });
 });
 
+/** What `run` writes to stderr, under fake timers starting at 0 that never fire unless a test runs them. */
+function stderrOf(run: () => void): string {
+  vi.useFakeTimers({ now: 0 });
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    run();
+  } finally {
+    spy.mockRestore();
+    vi.useRealTimers();
+  }
+  return written.join('');
+}
+
 describe('progress lines on a log file', () => {
   it('keep coming while a synchronous loop never yields to the event loop', () => {
-    vi.useFakeTimers({ now: 0 });
-    const written: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
-    try {
+    const written = stderrOf(() => {
       const bar = new ProgressBar('pretrain', true, false);
       // 60 s of steps, one per second, with no timer ever run (the clock moves, the event loop does not).
       for (let s = 1; s <= 60; s++) {
@@ -53,11 +55,8 @@ describe('progress lines on a log file', () => {
         bar.update(s, 100, `step ${s}`);
       }
       bar.done();
-    } finally {
-      spy.mockRestore();
-      vi.useRealTimers();
-    }
-    const lines = written.join('').split('\n').filter((l) => l.includes('pretrain'));
+    });
+    const lines = written.split('\n').filter((l) => l.includes('pretrain'));
     // First line at 10 s, then one every 15 s (25, 40, 55), and the final one from done().
     expect(lines.length).toBeGreaterThanOrEqual(4);
     expect(lines.some((l) => l.includes('step 40'))).toBe(true);

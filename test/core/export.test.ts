@@ -9,6 +9,7 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { FORECAST_SERVICE } from '../../plugins/forecasting/module.js';
 import type { ForecastService } from '../../plugins/forecasting/services/forecast-service.js';
 import { seasonalDataset, tempDir } from '../helpers/fixtures.js';
+import { SasrecPretrainer } from '../../plugins/recommendation/index.js';
 
 let service: ForecastService;
 beforeAll(async () => {
@@ -66,15 +67,27 @@ describe('export of a model folder', () => {
 });
 
 describe('export of a pretrain weights folder', () => {
-  it('reads the shipped weights manifest and carries the catalogue file', () => {
+  it('reads the shipped (compact) weights manifest: no catalogue file, where the head was cut from', () => {
     const e = exportModelFolder('plugins/recommendation/weights/sasrec-s');
     expect(e.task).toBe('weights of sasrec-s');
-    expect(e.files).toContain('catalogue.json');
-    const { tensors, metadata } = decodeSafetensors(e.bytes);
+    expect(e.files).not.toContain('catalogue.json');
+    const { metadata } = decodeSafetensors(e.bytes);
     expect(metadata.format).toBe('headstart-weights');
-    expect(JSON.parse(metadata.manifest!).backbone).toBe('sasrec-s');
-    expect(tensors['files/catalogue.json']!.dtype).toBe('U8');
+    const manifest = JSON.parse(metadata.manifest!);
+    expect(manifest.backbone).toBe('sasrec-s');
+    expect(manifest.compactedFrom.head.items).toBeGreaterThan(1);
   });
+
+  it('carries the catalogue file of a full folder, as `pretrain recommend` writes it', async () => {
+    const work = tempDir('hs-export-full-');
+    const pretrainer = new SasrecPretrainer();
+    const out = join(work, 'weights');
+    await pretrainer.run({ ...(await pretrainer.exampleOptions(work)), out, command: 'test' });
+    const e = exportModelFolder(out);
+    expect(e.files).toContain('catalogue.json');
+    const { tensors } = decodeSafetensors(e.bytes);
+    expect(tensors['files/catalogue.json']!.dtype).toBe('U8');
+  }, 60_000);
 });
 
 describe('a hostile manifest', () => {

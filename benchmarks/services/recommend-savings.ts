@@ -1,6 +1,6 @@
 /**
  * Data savings of transfer for recommendation as a typed call: a backbone's pretrained weights
- * (sasrec-s: Amazon Sports, see its manifest) transferred to a target log (Amazon Beauty) with
+ * (sasrec-s: Amazon Sports, Video and MovieLens small, see its manifest) transferred to a target log (Amazon Beauty) with
  * zero-shot, probe and fine-tune, beside scratch (same architecture, random init) and the
  * most-popular, Markov and counting baselines, each fit on a seeded share of the target's training
  * users (head statistics and baselines on those users' events only) and ranked over the full

@@ -45,13 +45,17 @@ export async function checkedTransfer(service: RecommendService, catalogueSize: 
   const mine = validation[0]!;
   // A user who asked for transfer wants the better model; the one the data says is better is kept, and said so.
   const advice = o.keep === 'better' ? `saved the scratch model instead (--keep asked keeps ${options.strategy})` : undefined;
-  const negative = scratch ? scratchWarning(mine, validation[1]!, advice) : undefined;
+  // A comparison that kept its starting weights is the random initialisation: whatever edge it shows
+  // comes from the counting share chosen on these same users, not from this log being far away.
+  const scratchTrained = scratch !== undefined && !(scratch.training.epochsRun > 0 && scratch.training.bestEpoch === 0);
+  const negative = scratch && scratchTrained ? scratchWarning(mine, validation[1]!, advice) : undefined;
   const keepScratch = negative !== undefined && o.keep === 'better';
   const kept = keepScratch ? scratch! : asked;
   (keepScratch ? asked : scratch)?.recommender.dispose();
   const strategy: StrategyName = keepScratch ? 'scratch' : options.strategy;
   const warnings = validationWarnings(keepScratch ? validation[1]! : mine, validation.filter((r) => r.kind === 'baseline'));
   if (negative) warnings.unshift(negative);
+  if (scratch && !scratchTrained) warnings.push('the scratch comparison kept its random starting weights (no epoch improved on validation), so it cannot tell whether transfer hurt here; give it more --epochs or --max-minutes to check');
   const t = kept.training;
   if (t.epochsRun > 0 && t.bestEpoch === 0) {
     warnings.push(`${strategy} kept its starting weights: no epoch of ${t.epochsRun} improved on validation (${t.selectedBy})${strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);

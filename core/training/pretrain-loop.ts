@@ -180,8 +180,9 @@ export async function runPretraining(o: PretrainLoopOptions, checkpoint: (s: Pre
  * other replicas'; the result is the same on every replica.
  */
 export function allReduceGrads(exchange: ReplicaExchange, variables: tf.Variable[], grads: tf.NamedTensorMap, loss: number, stop: boolean): { grads: tf.NamedTensorMap; loss: number; stop: boolean } {
-  const size = variables.reduce((n, v) => n + v.size, 0);
   const slot = exchange.nextSlot();
+  // The slot holds every gradient value, then the loss and the stop vote (prepare's size).
+  const size = slot.length - 2;
   let at = 0;
   for (const v of variables) {
     slot.set(grads[v.name]!.dataSync() as Float32Array, at);

@@ -47,7 +47,7 @@ export async function checkedTransfer(service: RecommendService, catalogueSize: 
   const advice = o.keep === 'better' ? `saved the scratch model instead (--keep asked keeps ${options.strategy})` : undefined;
   // A comparison that kept its starting weights is the random initialisation: whatever edge it shows
   // comes from the counting share chosen on these same users, not from this log being far away.
-  const scratchTrained = scratch !== undefined && !(scratch.training.epochsRun > 0 && scratch.training.bestEpoch === 0);
+  const scratchTrained = scratch !== undefined && !keptStartingWeights(scratch.training);
   const negative = scratch && scratchTrained ? scratchWarning(mine, validation[1]!, advice) : undefined;
   const keepScratch = negative !== undefined && o.keep === 'better';
   const kept = keepScratch ? scratch! : asked;
@@ -57,9 +57,14 @@ export async function checkedTransfer(service: RecommendService, catalogueSize: 
   if (negative) warnings.unshift(negative);
   if (scratch && !scratchTrained) warnings.push('the scratch comparison kept its random starting weights (no epoch improved on validation), so it cannot tell whether transfer hurt here; give it more --epochs or --max-minutes to check');
   const t = kept.training;
-  if (t.epochsRun > 0 && t.bestEpoch === 0) {
+  if (keptStartingWeights(t)) {
     warnings.push(`${strategy} kept its starting weights: no epoch of ${t.epochsRun} improved on validation (${t.selectedBy})${strategy === 'scratch' ? '; try more --epochs or a higher --learning-rate' : '; the transferred head already ranks this data as well as this training budget could make it'}`);
   }
   kept.recommender.refit(split.beforeTest);
   return { ...kept, strategy, validation, ...(scratch ? { negativeTransfer: negative !== undefined } : {}), warnings };
+}
+
+/** Training ran but no epoch beat the starting weights, so the model is what it started as. */
+function keptStartingWeights(t: RecommendTransferOutcome['training']): boolean {
+  return t.epochsRun > 0 && t.bestEpoch === 0;
 }

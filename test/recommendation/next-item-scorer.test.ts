@@ -215,6 +215,73 @@ describe('NextItemScorer and the next-item head', () => {
     }
   });
 
+  it('a counting gate scores log((1 − ρ)·p_model + ρ·p_counting) in training and ranking, ρ per user, and ranks as counting when ρ → 1', () => {
+    const counting = new CooccurrenceScorer(fitTransitions(seqs, 5), fitNeighbours(seqs, 5, 2), itemCounts(seqs, 5));
+    const plain = headKind.create(config, { seed: 3 }) as NextItemHeadModel;
+    const gated = headKind.create({ ...config, options: { ...config.options, countingGate: true } }, { seed: 3 }) as NextItemHeadModel;
+    for (const h of [plain, gated]) h.setStatistics(stats);
+    const e = enc(2);
+    const inp = input([[0, 1], [1, 2]], [2, 2]);
+    const model = values(plain.predict(e, inp, false));
+    const rows = [[0, 1], [1, 2]].map((hist) => Array.from(counting.scoreBatch([hist])));
+    const expectedAt = (rho: number[]) =>
+      [0, 1].flatMap((b) => {
+        const m = model.slice(b * 5, b * 5 + 5);
+        const mx = Math.max(...m);
+        const z = m.reduce((a, v) => a + Math.exp(v - mx), 0);
+        const pc = rows[b]!;
+        const sum = pc.reduce((a, v) => a + v, 0);
+        return m.map((v, j) => Math.log((1 - rho[b]!) * (Math.exp(v - mx) / z) + rho[b]! * (pc[j]! / sum)));
+      });
+    // The gate's weights (encoding kernel, feature kernel, bias) start at zero: ρ = ½ for every user.
+    close(values(gated.predict(e, inp, false)), expectedAt([0.5, 0.5]));
+    close(values(gated.predict(e, inp, true)), expectedAt([0.5, 0.5]));
+    // The gate reads the encoding: a kernel on its first unit gives each user its own ρ.
+    const w = gated.scorer.getWeights();
+    const at = (name: string) => gated.scorer.weights.findIndex((v) => v.originalName.endsWith(`/${name}`) || v.originalName.includes(`/${name}_`));
+    const e0 = values(e.hidden).filter((_, i) => i % 4 === 0);
+    w[at('counting_gate_kernel')] = tf.tensor2d([[1], [0], [0], [0]]);
+    w[at('counting_gate_bias')] = tf.tensor1d([0.2]);
+    gated.scorer.setWeights(w);
+    close(values(gated.predict(e, inp, false)), expectedAt(e0.map((x) => 1 / (1 + Math.exp(-(x + 0.2))))));
+    // ρ → 1: the ranking is counting's.
+    w[at('counting_gate_bias')] = tf.tensor1d([40]);
+    gated.scorer.setWeights(w);
+    const scores = values(gated.predict(e, inp, false));
+    for (const b of [0, 1]) {
+      const order = (xs: number[]) => xs.map((v, j) => [v, j] as const).filter(([v]) => v > -20).sort((a, c) => c[0] - a[0]).map(([, j]) => j);
+      expect(order(scores.slice(b * 5, b * 5 + 5))).toEqual(order(rows[b]!.map((v) => Math.log(v))));
+    }
+    expect(() => gated.predict(e, { ...inp, sampled: { positives: tf.tensor1d([1, 2], 'int32'), negatives: tf.tensor1d([3], 'int32'), logQ: tf.zeros([1]) } }, true)).toThrow(/full softmax/);
+    expect(() => headKind.create({ ...config, options: { ...config.options, countingGate: true, loss: 'sampled' } }, { seed: 1 })).toThrow(/counting-gated next-item head needs the full softmax loss/);
+    plain.network.dispose();
+    gated.network.dispose();
+  });
+
+  it('the counting gate reads how far the item embeddings separate candidates: nothing before a new catalogue is trained', () => {
+    const gatedConfig = { ...config, options: { ...config.options, countingGate: true } };
+    const source = headKind.create(gatedConfig, { seed: 4 }) as NextItemHeadModel;
+    // A warm-started head on a new catalogue: output item embeddings at zero, as zero-shot ranks.
+    const fresh = headKind.create(gatedConfig, { seed: 4, warmStart: source }) as NextItemHeadModel;
+    const e = enc(2);
+    const inp = input([[0, 1], [1, 2]], [2, 2]);
+    const spreadWeight = (h: NextItemHeadModel, v: number) => {
+      const i = h.scorer.weights.findIndex((w) => w.originalName.includes('counting_gate_feature_kernel'));
+      const w = h.scorer.getWeights();
+      w[i] = tf.tensor2d([0, 0, 0, 0, 0, v], [6, 1]);
+      h.scorer.setWeights(w);
+    };
+    for (const [h, moves] of [[source, true], [fresh, false]] as const) {
+      h.setStatistics(stats);
+      spreadWeight(h, 0);
+      const before = values(h.predict(e, inp, false));
+      spreadWeight(h, 50);
+      const after = values(h.predict(e, inp, false));
+      expect(maxAbsDiff(tf.tensor1d(before), tf.tensor1d(after)) > 1e-3).toBe(moves);
+      h.network.dispose();
+    }
+  });
+
   describe('mixture scoring', () => {
     const mixConfig = { ...config, options: { ...config.options, mixture: true } };
     /** A mixture head: zero item embeddings, item bias `bias`, gate on P(j | last) only, π = σ(0.3). */

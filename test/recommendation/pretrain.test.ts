@@ -127,6 +127,36 @@ describe('sasrec-s pretrainer', () => {
     expect(catalogue).toContain('i0');
   });
 
+  it('--init starts from an earlier run\'s weights (new head weights fresh) and refuses another backbone or corpus', async () => {
+    const from = join(dir, 'weights');
+    const out = join(dir, 'weights-init');
+    // A learning rate too small to move anything: the run's weights are the ones it started from.
+    await new SasrecPretrainer().run({ ...base(out), steps: 1, learningRate: 1e-12, init: from, head: { itemDim: 8, successors: 4, countingGate: true } });
+    const m = readWeightsManifest(out);
+    expect(m.corpus.description).toMatch(/; started from weights \(4 steps, seed 5, head\.weights\.bin sha256 [0-9a-f]{12}…\)$/);
+    expect(JSON.parse(m.config.head as string)).toMatchObject({ countingGate: true });
+    const load = async (p: string) => (await SasrecBackbone.at(p).build({ init: 'pretrained', seed: 1 }));
+    const [a, b] = await Promise.all([load(from), load(out)]);
+    const gap = (x: Float32Array | Int32Array | Uint8Array, y: Float32Array | Int32Array | Uint8Array) => Math.max(...Array.from(x, (v, i) => Math.abs(v - (y[i] as number))));
+    a.network.getWeights().forEach((w, i) => expect(gap(w.dataSync(), b.network.getWeights()[i]!.dataSync())).toBeLessThan(1e-6));
+    const [ha, hb] = [a.pretrainedHead as NextItemHeadModel, b.pretrainedHead as NextItemHeadModel];
+    const named = (h: NextItemHeadModel) => new Map(h.scorer.weights.map((v, i) => [v.originalName.replace(/^.*\//, '').replace(/_\d+$/, ''), h.scorer.getWeights()[i]!]));
+    const [wa, wb] = [named(ha), named(hb)];
+    for (const [name, w] of wa) expect(gap(w.dataSync(), wb.get(name)!.dataSync()), name).toBeLessThan(1e-6);
+    expect([...wb.keys()].filter((k) => !wa.has(k)).sort()).toEqual(['counting_gate_bias', 'counting_gate_feature_kernel', 'counting_gate_kernel']);
+    for (const model of [a, b]) {
+      model.network.dispose();
+      (model.pretrainedHead as NextItemHeadModel).network.dispose();
+    }
+
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'init-none')), init: join(dir, 'no-such') })).rejects.toThrow(/no-such\/manifest\.json: missing; --init needs a weights folder/);
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'init-other')), init: join(dir, 'weights-two') })).rejects.toThrow(/its head ranks 30 items, this corpus has 15; --init needs a run on the same --events files/);
+    const wrong = join(dir, 'weights-wrong');
+    await new SasrecPretrainer().run({ ...base(wrong), steps: 1 });
+    editManifest(wrong, (x) => (x.backbone = 'nextitnet-s'));
+    await expect(new SasrecPretrainer().run({ ...base(join(dir, 'init-wrong')), init: wrong })).rejects.toThrow(/weights of nextitnet-s, not sasrec-s; pass --backbone nextitnet-s/);
+  });
+
   it('pretrained build refuses weights of another version or config, and tampered files, with one-line ModelErrors', async () => {
     const out = join(dir, 'checks');
     await new SasrecPretrainer().run({ ...base(out), steps: 1, checkpointEvery: 1 });

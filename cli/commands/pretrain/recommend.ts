@@ -20,6 +20,8 @@ export default class PretrainRecommend extends PretrainCommand {
     negatives: Flags.integer({ description: 'negatives per batch under --loss sampled', default: 256 }),
     'id-dropout': Flags.string({ description: `share of examples scored without item embeddings, so the catalogue-independent gates carry weight (1: features only; default ${PRETRAIN_HEAD_DEFAULTS.idDropout})` }),
     mixture: Flags.boolean({ description: 'score as a mixture of evidence candidates and the whole catalogue (default with --loss full; --no-mixture: one softmax, as heads before it)', allowNo: true }),
+    'counting-gate': Flags.boolean({ description: 'rank as a per-user gated mixture of the model and the counting baseline (the head learns whom counting serves)', allowNo: true }),
+    init: Flags.string({ description: 'start from the weights of an earlier run of this command on the same --events files (its output folder); head weights it lacks start fresh' }),
     ...pretrainRunFlags,
   };
 
@@ -28,7 +30,8 @@ export default class PretrainRecommend extends PretrainCommand {
     return this.pretrain<RecommendPretrainOptions>('recommend', flags.backbone, flags, {
       events: flags.events,
       load: eventsLoadOptions(flags),
-      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), mixture: flags.mixture ?? (flags.loss === 'full' && PRETRAIN_HEAD_DEFAULTS.mixture) },
+      head: { loss: flags.loss as 'full' | 'sampled', negatives: flags.negatives, ...(flags['id-dropout'] === undefined ? {} : { idDropout: Number(flags['id-dropout']) }), mixture: flags.mixture ?? (flags.loss === 'full' && PRETRAIN_HEAD_DEFAULTS.mixture), countingGate: flags['counting-gate'] ?? PRETRAIN_HEAD_DEFAULTS.countingGate },
+      ...(flags.init ? { init: flags.init } : {}),
     });
   }
 }

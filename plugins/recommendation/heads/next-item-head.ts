@@ -23,14 +23,16 @@ export interface NextItemOptions {
   mixture: boolean;
   /** Training only: counting's share of the mixture the loss is taken through (0: the model alone; NextItemScorer.countingShare). */
   countingShare: number;
-  /** Under countingShare: counting ranks a history's own items last. */
+  /** Under countingShare or countingGate: counting ranks a history's own items last (set from the training sequences). */
   historyLast: boolean;
+  /** Rank as a per-user gated mixture of the model and the counting baseline (NextItemScorer.countingGate). */
+  countingGate: boolean;
 }
 
-export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, mixture: true, countingShare: 0, historyLast: false };
+export const NEXT_ITEM_DEFAULTS: NextItemOptions = { itemDim: 64, successors: 32, neighbours: 64, loss: 'full', negatives: 256, idDropout: 0, mixture: true, countingShare: 0, historyLast: false, countingGate: false };
 
 /** Options that shape the scorer: a head on a pretrained backbone takes them from its pretrained head, whatever the strategy (scratch is the same model). */
-export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture'] as const;
+export const NEXT_ITEM_ARCHITECTURE = ['itemDim', 'successors', 'neighbours', 'mixture', 'countingGate'] as const;
 
 export function nextItemOptions(config: HeadConfig): NextItemOptions {
   return { ...NEXT_ITEM_DEFAULTS, ...(config.options as Partial<NextItemOptions> | undefined) };
@@ -136,7 +138,7 @@ function buildNetwork(config: HeadConfig, o: NextItemOptions, seed: number, zero
   const items = tf.input({ shape: [null], name: 'items', dtype: 'int32' });
   const mask = tf.input({ shape: [null], name: 'mask' });
   const held = tf.input({ shape: [1], name: 'held_out', dtype: 'int32' });
-  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, mixture: o.mixture, countingShare: o.countingShare, historyLast: o.historyLast, seed, name: SCORER });
+  const scorer = new NextItemScorer({ items: config.outputs, itemDim: o.itemDim, successors: o.successors, neighbours: o.neighbours, zeroItems, idDropout: o.idDropout, mixture: o.mixture, countingShare: o.countingShare, historyLast: o.historyLast, countingGate: o.countingGate, seed, name: SCORER });
   const logits = scorer.apply([encoding, items, mask, held]) as tf.SymbolicTensor;
   return tf.model({ inputs: [encoding, items, mask, held], outputs: logits, name: 'next_item_head' });
 }
@@ -161,6 +163,25 @@ function weightsByName(layer: tf.layers.Layer): Map<string, tf.Tensor> {
   return new Map(values.map((v, i) => [weightName(layer, i), v]));
 }
 
+/**
+ * Copies `source`'s scorer weights into `target`'s where name and shape agree (a pretraining run
+ * continued from an earlier one on the same corpus); returns the names left at their initial values.
+ */
+export function copyScorerWeights(target: NextItemHeadModel, source: NextItemHeadModel): string[] {
+  const from = weightsByName(source.scorer);
+  const kept: string[] = [];
+  target.scorer.setWeights(
+    target.scorer.getWeights().map((w, i) => {
+      const name = weightName(target.scorer, i);
+      const v = from.get(name);
+      if (v && v.shape.join() === w.shape.join()) return v;
+      kept.push(name);
+      return w;
+    }),
+  );
+  return kept;
+}
+
 @injectable()
 export class NextItemHead implements Head<RecommendInput> {
   readonly id = 'next-item';
@@ -170,6 +191,7 @@ export class NextItemHead implements Head<RecommendInput> {
   create(config: HeadConfig, options: { seed: number; warmStart?: HeadModel<RecommendInput> }): HeadModel<RecommendInput> {
     const o = nextItemOptions(config);
     if (o.mixture && o.loss !== 'full') throw new UsageError('the mixture next-item head needs the full softmax loss (its normalisers span the catalogue); use loss "full"', 'bad-option');
+    if (o.countingGate && o.loss !== 'full') throw new UsageError('the counting-gated next-item head needs the full softmax loss (counting is normalised over the catalogue); use loss "full"', 'bad-option');
     // A new catalogue's output embeddings start at zero: the warm-started features score alone at first.
     const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined);
     const head = new NextItemHeadModel(config, network);

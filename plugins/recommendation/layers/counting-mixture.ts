@@ -25,16 +25,14 @@ export interface SparseHelpers {
 }
 
 /**
- * log[(1 − r)·softmax(logits) + r·p_counting] per row, with p_counting the counting baseline's
- * score (CooccurrenceScorer: P(j | last) + ½ P(j | second-last) + Σ_s cooc / total / s, popularity
- * below any evidence) normalised over the catalogue, on the same held-out-corrected statistics the
- * features use. Its cross-entropy's gradient reaches the model in proportion to the share of the
- * target's probability the model holds, so rows counting already ranks well weigh little.
+ * log p_counting [B, N]: the counting baseline's score (CooccurrenceScorer: P(j | last) + ½ P(j |
+ * second-last) + Σ_s cooc / total / s, popularity below any evidence) normalised over the catalogue,
+ * on the same held-out-corrected statistics the features use. It reads only non-trainable
+ * statistics: a fixed expert beside the model.
  */
-export function countingMixture(logits: tf.Tensor, p: CountingEvidence, o: { share: number; historyLast: boolean }, f: SparseHelpers): tf.Tensor {
+export function countingLogProbs(p: CountingEvidence, historyLast: boolean, f: SparseHelpers): tf.Tensor {
   const { B, T, N, K } = p;
   const { rowsOf, pairs, scatter } = f;
-  const r = o.share;
   const indices = [pairs(rowsOf(K), p.last.succ)];
   const updates = [tf.reshape(tf.mul(p.last.prob, p.last.ok), [-1])];
   if (p.second) {
@@ -47,11 +45,30 @@ export function countingMixture(logits: tf.Tensor, p: CountingEvidence, o: { sha
   }
   const counts = p.counts;
   let score = tf.add(scatter(indices, updates), tf.expandDims(tf.mul(tf.div(counts, tf.add(tf.max(counts), 1)), 1e-6), 0));
-  if (o.historyLast) {
+  if (historyLast) {
     const seen = tf.minimum(tf.scatterND(pairs(rowsOf(T), p.ids) as tf.Tensor2D, tf.reshape(p.valid, [-1]) as tf.Tensor1D, [B, N]), 1);
     score = tf.mul(score, tf.sub(1, seen));
   }
-  const logCounting = tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
-  // Counting reads only non-trainable statistics: a fixed expert beside the model.
-  return logAddExp(tf.add(tf.logSoftmax(logits), Math.log(1 - r)), tf.add(logCounting, Math.log(r)));
+  return tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
+}
+
+/**
+ * log[(1 − r)·softmax(logits) + r·p_counting] per row (countingLogProbs). Its cross-entropy's
+ * gradient reaches the model in proportion to the share of the target's probability the model
+ * holds, so rows counting already ranks well weigh little.
+ */
+export function countingMixture(logits: tf.Tensor, p: CountingEvidence, o: { share: number; historyLast: boolean }, f: SparseHelpers): tf.Tensor {
+  const r = o.share;
+  return logAddExp(tf.add(tf.logSoftmax(logits), Math.log(1 - r)), tf.add(countingLogProbs(p, o.historyLast, f), Math.log(r)));
+}
+
+/**
+ * log[(1 − ρ)·softmax(logits) + ρ·p_counting] with a per-row share ρ = σ(z), z [B, 1]: the model
+ * decides per user how far to trust counting, and ρ → 1 ranks exactly as counting.
+ */
+export function gatedCountingMixture(logits: tf.Tensor, logCounting: tf.Tensor, z: tf.Tensor): tf.Tensor {
+  // [log ρ, log(1 − ρ)] by logSoftmax over [z, 0] (as the evidence mixture's gate, for the same reason).
+  const both = tf.logSoftmax(tf.concat([z, tf.zerosLike(z)], 1));
+  const B = z.shape[0]!;
+  return logAddExp(tf.add(tf.logSoftmax(logits), tf.slice(both, [0, 1], [B, 1])), tf.add(logCounting, tf.slice(both, [0, 0], [B, 1])));
 }

@@ -43,8 +43,10 @@ export interface NextItemScorerArgs {
    * wrong instead of relearning what it already ranks well (see counting-mixture.ts).
    */
   countingShare?: number;
-  /** Under countingShare: counting gives a history's own items no mass (CountingBlend.historyLast). */
+  /** Under countingShare or countingGate: counting gives a history's own items no mass (CountingBlend.historyLast). */
   historyLast?: boolean;
+  /** Rank as a per-user gated mixture of the model and the counting baseline (see NextItemScorer). */
+  countingGate?: boolean;
   seed?: number;
   name?: string;
   trainable?: boolean;

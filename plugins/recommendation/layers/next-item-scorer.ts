@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from '../../../core/nn/index.js';
 import type { CatalogueStats } from '../contracts.js';
-import { gatherRows, logAddExp, scatterAdd, scoreAll } from './ops.js';
-import { countingMixture } from './counting-mixture.js';
+import { gatherRows, logAddExp, scatterAdd, scoreAll, stopGradient } from './ops.js';
+import type { SparseHelpers } from './counting-mixture.js';
+import { countingLogProbs, countingMixture, gatedCountingMixture } from './counting-mixture.js';
 import { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
 export { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
 const C = CANDIDATE_FEATURE_NAMES.length;
+/** Per-user inputs of the counting gate besides the encoding (countingGateFeatures). */
+export const COUNTING_GATE_FEATURES = ['history_length', 'last_repeated', 'last_transitions', 'cooccurring_candidates', 'counting_confidence', 'id_score_spread'] as const;
 
 /**
  * Scores every catalogue item for a batch: [encoding [B, d], items [B, T], mask [B, T], heldOut [B, 1]]
@@ -25,6 +28,13 @@ const C = CANDIDATE_FEATURE_NAMES.length;
  * evidence at all, and a single softmax then learns to keep the evidence weights small so unnamed items
  * keep their mass, which costs the top of the ranking; the mixture's π carries that hedge instead, so
  * the evidence weights are free to order the candidates (as in pointer-generator networks).
+ *
+ * With `countingGate`, the output is log[(1 − ρ)·p_model + ρ·p_counting]: the counting baseline's own
+ * distribution (countingLogProbs, the same statistics) is a component of the model, weighted per user
+ * by ρ = σ(gate(h, f)), with f descriptors of the user's history and evidence (COUNTING_GATE_FEATURES).
+ * Why: counting is the strongest training-free ranker on most logs; as a component the model can
+ * fall back to it exactly (ρ → 1) where it is right, and the encoder learns, across source logs, which
+ * users it can rank better.
  */
 export class NextItemScorer extends tf.layers.Layer {
   static readonly className = 'HeadstartNextItemScorer';
@@ -37,6 +47,7 @@ export class NextItemScorer extends tf.layers.Layer {
   readonly mixture: boolean;
   readonly countingShare: number;
   readonly historyLast: boolean;
+  readonly countingGate: boolean;
   readonly seed: number | undefined;
   /** Training calls so far: varies the id-dropout mask from step to step. */
   private calls = 0;
@@ -46,6 +57,8 @@ export class NextItemScorer extends tf.layers.Layer {
   private n?: Record<'gateKernel' | 'gateBias' | 'ids' | 'weights' | 'totals', tf.LayerVariable>;
   /** Mixture gate π = σ(h·kernel + bias), after the co-occurrence gate (only mixture heads have it). */
   private m?: Record<'gateKernel' | 'gateBias', tf.LayerVariable>;
+  /** Counting gate ρ = σ(h·kernel + f·featureKernel + bias), last of all (only countingGate heads have it). */
+  private c?: Record<'gateKernel' | 'featureKernel' | 'gateBias', tf.LayerVariable>;
 
   constructor(args: NextItemScorerArgs) {
     super({ name: args.name, trainable: args.trainable });
@@ -61,6 +74,7 @@ export class NextItemScorer extends tf.layers.Layer {
     this.mixture = args.mixture ?? false;
     this.countingShare = args.countingShare ?? 0;
     this.historyLast = args.historyLast ?? false;
+    this.countingGate = args.countingGate ?? false;
     if (!(this.countingShare >= 0 && this.countingShare < 1)) throw new Error(`countingShare must be in [0, 1), got ${this.countingShare}`);
     this.seed = args.seed;
   }
@@ -107,6 +121,14 @@ export class NextItemScorer extends tf.layers.Layer {
         gateKernel: this.addWeight('mixture_gate_kernel', [d, 1], 'float32', zeros),
         // σ(−1) ≈ 0.27: roughly the share of targets some evidence names in a small log.
         gateBias: this.addWeight('mixture_gate_bias', [1], 'float32', tf.initializers.constant({ value: -1 })),
+      };
+    }
+    if (this.countingGate) {
+      // ρ starts at ½: the pretrained model and counting in equal parts, until training moves it.
+      this.c = {
+        gateKernel: this.addWeight('counting_gate_kernel', [d, 1], 'float32', zeros),
+        featureKernel: this.addWeight('counting_gate_feature_kernel', [COUNTING_GATE_FEATURES.length, 1], 'float32', zeros),
+        gateBias: this.addWeight('counting_gate_bias', [1], 'float32', zeros),
       };
     }
     this.built = true;
@@ -236,6 +258,8 @@ export class NextItemScorer extends tf.layers.Layer {
       const { B, T } = p;
       const bias = this.w.itemBias.read() as tf.Tensor1D;
       let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, bias);
+      // How far the item embeddings tell this user's candidates apart: 0 on a new catalogue before any training, and where pretraining dropped them.
+      const idSpread = this.c ? tf.tanh(tf.sqrt(tf.add(tf.moments(stopGradient(tf.sub(logits, bias)), 1, true).variance, 1e-12))) : undefined;
       logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
       const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
       const pairs = (rows: tf.Tensor, cols: tf.Tensor) => tf.reshape(tf.stack([rows, cols], -1), [-1, 2]);
@@ -264,7 +288,7 @@ export class NextItemScorer extends tf.layers.Layer {
         const [lastAt, ...restAt] = evidence.indices;
         const [lastUp, ...restUp] = evidence.updates;
         const out = tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
-        return kwargs.training && this.countingShare > 0 ? this.throughCounting(out, p, rowsOf, pairs, scatter) : out;
+        return this.withCounting(out, p, { rowsOf, pairs, scatter }, Boolean(kwargs.training), idSpread);
       }
       const catalogue = tf.add(logits, scatter(own.indices, own.updates));
       const named = tf.cast(tf.greater(tf.scatterND(tf.concat(evidence.indices, 0) as tf.Tensor2D, tf.concat(evidence.present, 0) as tf.Tensor1D, [B, N]), 0), 'float32');
@@ -277,14 +301,36 @@ export class NextItemScorer extends tf.layers.Layer {
       const logPi = tf.add(tf.slice(logBoth, [0, 0], [B, 1]), tf.mul(tf.sub(anyNamed, 1), 1e9));
       const logRest = tf.mul(tf.slice(logBoth, [0, 1], [B, 1]), anyNamed);
       const mixed = logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
-      return kwargs.training && this.countingShare > 0 ? this.throughCounting(mixed, p, rowsOf, pairs, scatter) : mixed;
+      return this.withCounting(mixed, p, { rowsOf, pairs, scatter }, Boolean(kwargs.training), idSpread);
     });
   }
 
-  /** Training under countingShare: the loss is taken through the mixture with counting (countingMixture). */
-  private throughCounting(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, rowsOf: (w: number) => tf.Tensor, pairs: (r: tf.Tensor, c: tf.Tensor) => tf.Tensor, scatter: (i: tf.Tensor[], u: tf.Tensor[]) => tf.Tensor): tf.Tensor {
+  /**
+   * The counting component: the gated mixture (countingGate, always), or under countingShare the
+   * fixed mixture the training loss is taken through; otherwise the model's logits as they are.
+   */
+  private withCounting(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, f: SparseHelpers, training: boolean, idSpread?: tf.Tensor): tf.Tensor {
     const evidence = { ...p, N: this.items, K: this.successors, counts: this.s.counts.read() };
-    return countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, { rowsOf, pairs, scatter });
+    if (this.c) {
+      const logCounting = countingLogProbs(evidence, this.historyLast, f);
+      const features = tf.concat([this.countingGateFeatures(p, logCounting), idSpread!], 1);
+      const z = tf.add(tf.add(tf.matMul(p.enc, this.c.gateKernel.read() as tf.Tensor2D), tf.matMul(features, this.c.featureKernel.read() as tf.Tensor2D)), this.c.gateBias.read());
+      return gatedCountingMixture(logits, logCounting, z);
+    }
+    return training && this.countingShare > 0 ? countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, f) : logits;
+  }
+
+  /** COUNTING_GATE_FEATURES but the last per row [B, F − 1], each in [0, 1]: read from statistics and the history only. */
+  private countingGateFeatures(p: ReturnType<NextItemScorer['prepare']>, logCounting: tf.Tensor): tf.Tensor2D {
+    const { B, T, ids, valid } = p;
+    const length = tf.div(tf.log1p(tf.sum(valid, 1, true)), Math.log1p(T));
+    const lastId = tf.slice(ids, [0, T - 1], [B, 1]);
+    const earlier = T >= 2 ? tf.mul(tf.cast(tf.equal(tf.slice(ids, [0, 0], [B, T - 1]), lastId), 'float32'), tf.slice(valid, [0, 0], [B, T - 1])) : tf.zeros([B, 1]);
+    const repeated = tf.mul(tf.cast(tf.greater(tf.sum(earlier, 1, true), 0), 'float32'), p.last.ok);
+    const transitions = tf.minimum(tf.div(tf.log1p(tf.sum(p.last.cnt, 1, true)), 10), 1);
+    const nearCount = p.near ? tf.div(tf.log1p(tf.sum(p.near.present, 1, true)), Math.log1p(p.near.present.shape[1]!)) : tf.zeros([B, 1]);
+    const confidence = tf.exp(tf.max(logCounting, 1, true));
+    return tf.concat([length, repeated, transitions, nearCount, confidence], 1) as tf.Tensor2D;
   }
 
   /**
@@ -292,7 +338,7 @@ export class NextItemScorer extends tf.layers.Layer {
    * restricted to those columns (for sampled softmax; cost B × M, not B × catalogue).
    */
   scoreCandidates(inputs: tf.Tensor[], candidates: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    if (this.mixture) throw new Error('a mixture scorer needs its whole-catalogue normalisers: train it with the full softmax');
+    if (this.mixture || this.countingGate) throw new Error('a mixture or counting-gated scorer needs its whole-catalogue normalisers: train it with the full softmax');
     return tf.tidy(() => {
       const p = this.prepare(inputs, training);
       const { B } = p;
@@ -325,6 +371,7 @@ export class NextItemScorer extends tf.layers.Layer {
       mixture: this.mixture,
       countingShare: this.countingShare,
       historyLast: this.historyLast,
+      countingGate: this.countingGate,
       seed: this.seed ?? null,
     };
   }

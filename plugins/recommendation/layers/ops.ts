@@ -66,6 +66,9 @@ export const scoreAll = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((u, e, b
   };
 }) as (u: tf.Tensor2D, e: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
+/** x as a constant: the same values, no gradient back into what computed them. */
+export const stopGradient = custom<[tf.Tensor]>((x) => ({ value: tf.clone(x), gradFunc: (dy) => tf.zerosLike(dy) })) as (x: tf.Tensor) => tf.Tensor;
+
 /** log(eᵃ + eᵇ), elementwise and stable. */
 export function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const top = tf.maximum(a, b);

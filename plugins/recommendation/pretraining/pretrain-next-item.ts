@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { injectable } from 'inversify';
 import { basename, join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadNetwork } from '../../../core/io/layers-io.js';
 import { exampleEventsCsv } from './example-events.js';
 import type { HeadConfig, PretrainRunOptions, PretrainSummary, Pretrainer, PretrainProgress } from '../../../core/interfaces/index.js';
 import { checkPretrainRunOptions, pretrainAndSave } from '../../../core/training/pretrain-loop.js';
@@ -9,12 +11,13 @@ import { replicaBatch, replicaSeed } from '../../../core/training/replicas.js';
 import { DataError, UsageError } from '../../../core/errors.js';
 import { Rng } from '../../../core/random.js';
 import type { EventEncoderSpec } from '../backbones/event-encoder.js';
-import { NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
+import { copyScorerWeights, NextItemHead, NEXT_ITEM_DEFAULTS, SOURCE_CATALOGUE, type NextItemHeadModel, type NextItemOptions } from '../heads/next-item-head.js';
 import { loadEvents, type EventsLoadOptions } from '../data/events-loader.js';
 import { leaveOneOut } from '../data/splits.js';
 import { mergeEventLogs } from '../data/merge.js';
 import { statisticsOf } from '../data/features.js';
 import { NextItemExamples, samplingProbabilities } from '../data/examples.js';
+import { historyLastFor } from '../baselines/cooccurrence.js';
 
 export interface RecommendPretrainOptions extends PretrainRunOptions {
   /** Events file(s) of the source domain(s) (CSV, Arrow, Parquet or RecBole .inter); several are pretrained on together (mergeEventLogs). */
@@ -23,6 +26,11 @@ export interface RecommendPretrainOptions extends PretrainRunOptions {
   load?: EventsLoadOptions;
   /** Next-item head settings (defaults: PRETRAIN_HEAD_DEFAULTS). */
   head?: Partial<NextItemOptions>;
+  /**
+   * A full weights folder this pretraining (same backbone, same corpus) wrote: the run starts from its
+   * weights; head weights it lacks (a head option it had off) keep their initial values.
+   */
+  init?: string;
 }
 
 /**
@@ -42,6 +50,28 @@ const HELD_OUT_CASES = 512;
  * cross-entropy (full, or sampled + logQ). One loop for every encoder family, so their weights are
  * comparable.
  */
+/**
+ * Loads `dir`'s backbone and head weights into the new networks; returns what the manifest says
+ * of that earlier run (steps, seed, sha256 of its head), for this run's corpus description.
+ */
+async function initFrom(dir: string, backboneId: string, backbone: tf.LayersModel, head: NextItemHeadModel): Promise<string> {
+  const manifestFile = join(dir, 'manifest.json');
+  if (!existsSync(manifestFile)) throw new UsageError(`${manifestFile}: missing; --init needs a weights folder written by \`headstart pretrain recommend\``, 'bad-usage');
+  const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { backbone?: string; steps?: number; seed?: number; files?: Record<string, string> };
+  if (m.backbone !== backboneId) throw new UsageError(`${dir}: weights of ${m.backbone ?? 'an unknown backbone'}, not ${backboneId}; pass --backbone ${m.backbone ?? '<id>'} or another --init folder`, 'bad-usage');
+  const [savedBackbone, savedHead] = await Promise.all([loadNetwork(dir, 'backbone', m.files), loadNetwork(dir, 'head', m.files)]);
+  try {
+    const source = new NextItemHead().wrap(head.config, savedHead) as NextItemHeadModel;
+    if (source.scorer.items !== head.scorer.items) throw new UsageError(`${dir}: its head ranks ${source.scorer.items} items, this corpus has ${head.scorer.items}; --init needs a run on the same --events files`, 'bad-usage');
+    backbone.setWeights(savedBackbone.getWeights());
+    copyScorerWeights(head, source);
+  } finally {
+    savedBackbone.dispose();
+    savedHead.dispose();
+  }
+  return `${basename(dir)} (${m.steps ?? '?'} steps, seed ${m.seed ?? '?'}, head.weights.bin sha256 ${(m.files?.['head.weights.bin'] ?? '?').slice(0, 12)}…)`;
+}
+
 @injectable()
 export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPretrainOptions> {
   readonly task = 'recommend' as const;
@@ -70,6 +100,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const split = leaveOneOut(dataset);
     const N = dataset.items.length;
     const headOptions: NextItemOptions = { ...PRETRAIN_HEAD_DEFAULTS, ...o.head };
+    if (headOptions.countingShare || headOptions.countingGate) headOptions.historyLast = historyLastFor(split.train);
     if (!(headOptions.idDropout >= 0 && headOptions.idDropout <= 1)) throw new UsageError(`id dropout must be in [0, 1], got ${headOptions.idDropout}`);
     const { stats, featurizer } = statisticsOf(split.train, N, headOptions);
     const sequences = split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] }));
@@ -86,6 +117,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
     const headConfig: HeadConfig = { head: 'next-item', embeddingSize: cfg.width, outputs: N, options: { ...headOptions } as unknown as HeadConfig['options'] };
     const head = new NextItemHead().create(headConfig, { seed: o.seed + 7 }) as NextItemHeadModel;
     head.setStatistics(stats);
+    const start = o.init ? await initFrom(o.init, this.backboneId, backbone, head) : undefined;
     const vars = [...backbone.trainableWeights, ...head.network.trainableWeights].map((w) => w.read() as tf.Variable);
     const loss = (set: NextItemExamples, indices: number[], training: boolean) => {
       const { input, target } = set.batch(indices);
@@ -114,7 +146,7 @@ export abstract class EventEncoderPretrainer implements Pretrainer<RecommendPret
         version: spec.version,
         config: { ...cfg, head: JSON.stringify(headOptions) },
         corpus: {
-          description: `${logs.map((l) => `${basename(l.source)}: ${l.users.length} users, ${l.items.length} items, ${l.events} events`).join('; ')} (leave-one-out; validation events held out, test events unread${logs.length > 1 ? '; one catalogue, each log\'s ids kept apart' : ''})`,
+          description: `${logs.map((l) => `${basename(l.source)}: ${l.users.length} users, ${l.items.length} items, ${l.events} events`).join('; ')} (leave-one-out; validation events held out, test events unread${logs.length > 1 ? '; one catalogue, each log\'s ids kept apart' : ''})${start ? `; started from ${start}` : ''}`,
           sources: files.map((f) => basename(f)),
           synthetic: 0,
         },

@@ -129,7 +129,9 @@ export class RecommendService {
     // The pretrained head's architecture, for every strategy: scratch is the same model, randomly initialised.
     const pretrained = Object.fromEntries(NEXT_ITEM_ARCHITECTURE.filter((k) => info.pretrainedHeadOptions?.[k] !== undefined).map((k) => [k, info.pretrainedHeadOptions![k]]));
     const headOptions: NextItemOptions = { ...NEXT_ITEM_DEFAULTS, ...pretrained, ...o.headOptions };
-    if (o.countingShare) Object.assign(headOptions, { countingShare: o.countingShare, historyLast: historyLastFor(split.train) });
+    if (o.countingShare) headOptions.countingShare = o.countingShare;
+    // Counting inside the head ranks as the counting baseline does on this log.
+    if (headOptions.countingShare || headOptions.countingGate) headOptions.historyLast = historyLastFor(split.train);
     const { fit, stats, featurizer } = statisticsOf(split.train, catalogueSize, headOptions);
     const L = info.contextLength;
     const trainSet = NextItemExamples.fromSequences(split.train.map((items, u) => ({ items, times: split.trainTimes?.[u] })), featurizer, {

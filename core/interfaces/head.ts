@@ -21,6 +21,11 @@ export interface HeadModel<TInput> {
   loss(prediction: tf.Tensor, target: tf.Tensor, weight?: tf.Tensor1D): tf.Scalar;
   /** A random target of the kind `loss` expects (values, or class ids), for contract tests and benchmarks. */
   exampleTarget(batchSize: number, seed: number): tf.Tensor;
+  /**
+   * Trainable weights that start untrained even in a warm-started head (a new catalogue's item
+   * rows): the trainer gives them Strategy.freshLrScale times the head's learning rate.
+   */
+  freshVariables?(): tf.Variable[];
 }
 
 /** A registered head kind: builds heads, optionally warm-started from a pretrained head. */

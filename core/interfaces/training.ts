@@ -16,6 +16,11 @@ export interface Strategy {
   learningRate: number;
   /** Backbone learning rate as a fraction of the head's. */
   backboneLrScale: number;
+  /**
+   * Learning rate of the head's fresh weights (HeadModel.freshVariables) as a multiple of the head's:
+   * new parameters beside transferred ones learn at about the rate they would from scratch.
+   */
+  freshLrScale: number;
   /** Warm-start the new head from the backbone's pretrained head where shapes allow. */
   warmStartHead: boolean;
   /** Encode once with the frozen backbone and train the head on cached encodings (exact when frozen). */

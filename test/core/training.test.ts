@@ -350,6 +350,23 @@ describe('Trainer', () => {
     model.dispose();
   });
 
+  it('a head\'s fresh weights learn at freshLrScale times the head\'s rate, the others at the head\'s', async () => {
+    const moved = async (fresh: boolean) => {
+      const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
+      const bias = head.network.getLayer('forecast').weights[1]!;
+      if (fresh) Object.assign(head, { freshVariables: () => [bias.read() as tf.Variable] });
+      const model = new TaskModel(zeroBackbone(), head);
+      // One Adam step moves the bias by about its learning rate; validation wants the move kept.
+      await new Trainer().fit(model, STRATEGIES.probe, constantSet(8, 1), constantSet(4, 1), { seed: 1, epochs: 1, batchSize: 8, learningRate: 0.05, patience: 1 });
+      const b = bias.read().dataSync()[0]!;
+      model.dispose();
+      return b;
+    };
+    expect(STRATEGIES.probe.freshLrScale).toBe(3);
+    expect(await moved(false)).toBeCloseTo(0.05, 3);
+    expect(await moved(true)).toBeCloseTo(0.15, 3);
+  });
+
   it('maxStepsPerEpoch caps the optimiser steps', async () => {
     const head = new LinearForecastHead().create({ head: 'linear-forecast', embeddingSize: 2, outputs: 1, covariates: [] }, { seed: 1 });
     const model = new TaskModel(zeroBackbone(), head);

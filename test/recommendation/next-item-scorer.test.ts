@@ -258,6 +258,17 @@ describe('NextItemScorer and the next-item head', () => {
     gated.network.dispose();
   });
 
+  it('its fresh weights are a new catalogue\'s item rows, none once same-catalogue transfer copied them', () => {
+    const source = headKind.create(config, { seed: 4 }) as NextItemHeadModel;
+    const head = headKind.create(config, { seed: 4, warmStart: source }) as NextItemHeadModel;
+    const names = (vs: tf.Variable[]) => vs.map((v) => v.name.replace(/^.*\//, '').replace(/_\d+$/, '')).sort();
+    expect(names(head.freshVariables())).toEqual(['item_bias', 'item_in', 'item_out']);
+    expect(head.importItems(source, Int32Array.from([0, 1, 2, 3, 4]))).toBe(5);
+    expect(head.freshVariables()).toEqual([]);
+    source.network.dispose();
+    head.network.dispose();
+  });
+
   it('the counting gate reads how far the item embeddings separate candidates: nothing before a new catalogue is trained', () => {
     const gatedConfig = { ...config, options: { ...config.options, countingGate: true } };
     const source = headKind.create(gatedConfig, { seed: 4 }) as NextItemHeadModel;

@@ -65,6 +65,15 @@ export class NextItemHeadModel implements HeadModel<RecommendInput> {
     readonly itemIds?: readonly string[],
   ) {}
 
+  /** Whether the item rows start untrained (a new catalogue); false once importItems copied any. */
+  private itemsFresh = true;
+
+  /** A new catalogue's item rows (embeddings and bias): untrained, whatever else was warm-started. */
+  freshVariables(): tf.Variable[] {
+    if (!this.itemsFresh) return [];
+    return this.scorer.trainableWeights.filter((w) => weightRole(ownName(w)) === 'item').map((w) => w.read() as tf.Variable);
+  }
+
   /**
    * Same-catalogue transfer: copies the item rows (input and output embeddings, bias) of `source`
    * into this head where `map[j]` (this head's item j -> source item index, or -1) names one.
@@ -93,6 +102,7 @@ export class NextItemHeadModel implements HeadModel<RecommendInput> {
     });
     this.scorer.setWeights(merged);
     merged.forEach((t, i) => t !== dst[i] && t.dispose());
+    if (copied > 0) this.itemsFresh = false;
     return copied;
   }
 
@@ -154,8 +164,11 @@ export function weightRole(name: string): 'item' | 'statistics' | 'transferable'
 
 /** A scorer weight's own name, without the layer scope or tfjs's uniquifying suffix. */
 function weightName(layer: tf.layers.Layer, i: number): string {
-  const full = layer.weights[i]!.originalName;
-  return full.slice(full.lastIndexOf('/') + 1).replace(/_\d+$/, '');
+  return ownName(layer.weights[i]!);
+}
+
+function ownName(w: tf.LayerVariable): string {
+  return w.originalName.slice(w.originalName.lastIndexOf('/') + 1).replace(/_\d+$/, '');
 }
 
 function weightsByName(layer: tf.layers.Layer): Map<string, tf.Tensor> {

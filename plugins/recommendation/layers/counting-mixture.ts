@@ -49,7 +49,8 @@ export function countingLogProbs(p: CountingEvidence, historyLast: boolean, f: S
     const seen = tf.minimum(tf.scatterND(pairs(rowsOf(T), p.ids) as tf.Tensor2D, tf.reshape(p.valid, [-1]) as tf.Tensor1D, [B, N]), 1);
     score = tf.mul(score, tf.sub(1, seen));
   }
-  return tf.log(tf.add(tf.div(score, tf.sum(score, 1, true)), 1e-30));
+  // A head without statistics (a compact pretrained head before setStatistics) scores 0 everywhere: no mass, not NaN.
+  return tf.log(tf.add(tf.div(score, tf.maximum(tf.sum(score, 1, true), 1e-30)), 1e-30));
 }
 
 /**

@@ -50,13 +50,11 @@ export class Trainer {
 
     const headVars = model.head.network.trainableWeights.map((w) => w.read() as tf.Variable);
     const backboneVars = strategy.trainBackbone ? model.backbone.network.trainableWeights.map((w) => w.read() as tf.Variable) : [];
-    const freshNames = new Set((model.head.freshVariables?.() ?? []).map((v) => v.name));
-    // Three rates: the head's, its fresh weights', the backbone's (each group its own Adam).
-    const groups = [
-      { opt: createAdam(o.learningRate * strategy.freshLrScale), names: freshNames },
-      { opt: createAdam(o.learningRate * strategy.backboneLrScale), names: new Set(backboneVars.map((v) => v.name)) },
-    ];
-    const headOpt = createAdam(o.learningRate);
+    // Three rates, each its own Adam: the head's, its fresh weights' and the backbone's.
+    const optimizers = [createAdam(o.learningRate), createAdam(o.learningRate * strategy.freshLrScale), createAdam(o.learningRate * strategy.backboneLrScale)];
+    const groupOf = new Map<string, number>();
+    for (const v of model.head.freshVariables?.() ?? []) groupOf.set(v.name, 1);
+    for (const v of backboneVars) groupOf.set(v.name, 2);
     const allVars = [...headVars, ...backboneVars];
 
     const rng = new Rng(o.seed);
@@ -81,9 +79,9 @@ export class Trainer {
         const idx = order.slice(s * o.batchSize, (s + 1) * o.batchSize);
         const l = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => lossOn.train(idx, true), allVars);
-          const parts: Record<string, tf.Tensor>[] = [{}, {}, {}];
-          for (const [name, g] of Object.entries(grads)) parts[groups.findIndex((x) => x.names.has(name)) + 1]![name] = g;
-          [headOpt, ...groups.map((x) => x.opt)].forEach((opt, i) => Object.keys(parts[i]!).length > 0 && opt.applyGradients(parts[i] as unknown as Grads));
+          const parts: Record<string, tf.Tensor>[] = optimizers.map(() => ({}));
+          for (const [name, g] of Object.entries(grads)) parts[groupOf.get(name) ?? 0]![name] = g;
+          optimizers.forEach((opt, i) => Object.keys(parts[i]!).length > 0 && opt.applyGradients(parts[i] as unknown as Grads));
           return value.dataSync()[0]!;
         });
         if (!Number.isFinite(l)) {
@@ -111,8 +109,7 @@ export class Trainer {
     }
     allVars.forEach((v, i) => v.assign(best.weights[i]!));
     tf.dispose(best.weights);
-    headOpt.dispose();
-    groups.forEach((x) => x.opt.dispose());
+    optimizers.forEach((opt) => opt.dispose());
     return {
       strategy: strategy.name,
       epochsRun: Math.min(epoch, o.epochs),

@@ -177,22 +177,19 @@ function weightsByName(layer: tf.layers.Layer): Map<string, tf.Tensor> {
 }
 
 /**
- * Copies `source`'s scorer weights into `target`'s where name and shape agree (a pretraining run
- * continued from an earlier one on the same corpus); returns the names left at their initial values.
+ * Copies `source`'s scorer weights into `target`'s where name and shape agree and `accept(name)`
+ * holds (default: every weight, as a pretraining run continued on the same corpus needs); the
+ * others keep their initial values.
  */
-export function copyScorerWeights(target: NextItemHeadModel, source: NextItemHeadModel): string[] {
+export function copyScorerWeights(target: NextItemHeadModel, source: NextItemHeadModel, accept: (name: string) => boolean = () => true): void {
   const from = weightsByName(source.scorer);
-  const kept: string[] = [];
   target.scorer.setWeights(
     target.scorer.getWeights().map((w, i) => {
       const name = weightName(target.scorer, i);
       const v = from.get(name);
-      if (v && v.shape.join() === w.shape.join()) return v;
-      kept.push(name);
-      return w;
+      return accept(name) && v && v.shape.join() === w.shape.join() ? v : w;
     }),
   );
-  return kept;
 }
 
 @injectable()
@@ -208,16 +205,7 @@ export class NextItemHead implements Head<RecommendInput> {
     // A new catalogue's output embeddings start at zero: the warm-started features score alone at first.
     const network = buildNetwork(config, o, options.seed, options.warmStart !== undefined);
     const head = new NextItemHeadModel(config, network);
-    if (options.warmStart) {
-      const source = weightsByName((options.warmStart as NextItemHeadModel).scorer);
-      const merged = head.scorer.getWeights().map((w, i) => {
-        const name = weightName(head.scorer, i);
-        const role = weightRole(name);
-        const from = source.get(name);
-        return role === 'transferable' && from && from.shape.join() === w.shape.join() ? from : w;
-      });
-      head.scorer.setWeights(merged);
-    }
+    if (options.warmStart) copyScorerWeights(head, options.warmStart as NextItemHeadModel, (name) => weightRole(name) === 'transferable');
     return head;
   }
 

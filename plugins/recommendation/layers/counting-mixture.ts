@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { logAddExp } from './ops.js';
+import { logAddExp, logSigmoidPair } from './ops.js';
 
 /** The held-out-corrected sparse evidence the next-item scorer prepares, as counting reads it. */
 export interface CountingEvidence {
@@ -68,8 +68,6 @@ export function countingMixture(logits: tf.Tensor, p: CountingEvidence, o: { sha
  * decides per user how far to trust counting, and ρ → 1 ranks exactly as counting.
  */
 export function gatedCountingMixture(logits: tf.Tensor, logCounting: tf.Tensor, z: tf.Tensor): tf.Tensor {
-  // [log ρ, log(1 − ρ)] by logSoftmax over [z, 0] (as the evidence mixture's gate, for the same reason).
-  const both = tf.logSoftmax(tf.concat([z, tf.zerosLike(z)], 1));
-  const B = z.shape[0]!;
-  return logAddExp(tf.add(tf.logSoftmax(logits), tf.slice(both, [0, 1], [B, 1])), tf.add(logCounting, tf.slice(both, [0, 0], [B, 1])));
+  const [logRho, logRest] = logSigmoidPair(z);
+  return logAddExp(tf.add(tf.logSoftmax(logits), logRest), tf.add(logCounting, logRho));
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from '../../../core/nn/index.js';
 import type { CatalogueStats } from '../contracts.js';
-import { gatherRows, logAddExp, scatterAdd, scoreAll, stopGradient } from './ops.js';
+import { gatherRows, logAddExp, logSigmoidPair, scatterAdd, scoreAll, stopGradient } from './ops.js';
 import type { SparseHelpers } from './counting-mixture.js';
 import { countingLogProbs, countingMixture, gatedCountingMixture } from './counting-mixture.js';
 import { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
@@ -295,11 +295,10 @@ export class NextItemScorer extends tf.layers.Layer {
       const anyNamed = tf.cast(tf.greater(tf.sum(named, 1, true), 0), 'float32');
       const logCandidates = tf.logSoftmax(tf.add(tf.add(catalogue, scatter(evidence.indices, evidence.updates)), tf.mul(tf.sub(named, 1), 1e9)));
       const z = affine(p.enc, this.m.gateKernel.read() as tf.Tensor2D, this.m.gateBias.read() as tf.Tensor1D);
-      // [log π, log(1 − π)] by logSoftmax over [z, 0] (tf.logSigmoid's gradient reads a tensor the tidy has freed).
-      const logBoth = tf.logSoftmax(tf.concat([z, tf.zerosLike(z)], 1));
+      const [logPiRaw, logRestRaw] = logSigmoidPair(z);
       // Rows without any candidate score by the catalogue part alone (π = 0).
-      const logPi = tf.add(tf.slice(logBoth, [0, 0], [B, 1]), tf.mul(tf.sub(anyNamed, 1), 1e9));
-      const logRest = tf.mul(tf.slice(logBoth, [0, 1], [B, 1]), anyNamed);
+      const logPi = tf.add(logPiRaw, tf.mul(tf.sub(anyNamed, 1), 1e9));
+      const logRest = tf.mul(logRestRaw, anyNamed);
       const mixed = logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
       return this.withCounting(mixed, p, { rowsOf, pairs, scatter }, Boolean(kwargs.training), idSpread);
     });
@@ -310,14 +309,13 @@ export class NextItemScorer extends tf.layers.Layer {
    * fixed mixture the training loss is taken through; otherwise the model's logits as they are.
    */
   private withCounting(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, f: SparseHelpers, training: boolean, idSpread?: tf.Tensor): tf.Tensor {
+    if (!this.c && !(training && this.countingShare > 0)) return logits;
     const evidence = { ...p, N: this.items, K: this.successors, counts: this.s.counts.read() };
-    if (this.c) {
-      const logCounting = countingLogProbs(evidence, this.historyLast, f);
-      const features = tf.concat([this.countingGateFeatures(p, logCounting), idSpread!], 1);
-      const z = tf.add(tf.add(tf.matMul(p.enc, this.c.gateKernel.read() as tf.Tensor2D), tf.matMul(features, this.c.featureKernel.read() as tf.Tensor2D)), this.c.gateBias.read());
-      return gatedCountingMixture(logits, logCounting, z);
-    }
-    return training && this.countingShare > 0 ? countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, f) : logits;
+    if (!this.c) return countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, f);
+    const logCounting = countingLogProbs(evidence, this.historyLast, f);
+    const features = tf.concat([this.countingGateFeatures(p, logCounting), idSpread!], 1);
+    const z = tf.add(affine(p.enc, this.c.gateKernel.read() as tf.Tensor2D, this.c.gateBias.read() as tf.Tensor1D), tf.matMul(features, this.c.featureKernel.read() as tf.Tensor2D));
+    return gatedCountingMixture(logits, logCounting, z);
   }
 
   /** COUNTING_GATE_FEATURES but the last per row [B, F − 1], each in [0, 1]: read from statistics and the history only. */

@@ -69,6 +69,16 @@ export const scoreAll = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((u, e, b
 /** x as a constant: the same values, no gradient back into what computed them. */
 export const stopGradient = custom<[tf.Tensor]>((x) => ({ value: tf.clone(x), gradFunc: (dy) => tf.zerosLike(dy) })) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * [log σ(z), log(1 − σ(z))] for z [B, 1], as logSoftmax over [z, 0] (tf.logSigmoid's gradient reads
+ * a tensor an enclosing tidy may have freed).
+ */
+export function logSigmoidPair(z: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  const both = tf.logSoftmax(tf.concat([z, tf.zerosLike(z)], 1));
+  const B = z.shape[0]!;
+  return [tf.slice(both, [0, 0], [B, 1]), tf.slice(both, [0, 1], [B, 1])];
+}
+
 /** log(eᵃ + eᵇ), elementwise and stable. */
 export function logAddExp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   const top = tf.maximum(a, b);

@@ -293,6 +293,22 @@ describe('NextItemScorer and the next-item head', () => {
     }
   });
 
+
+  it('a gated user scores the same whatever the batch is padded to (a sharded run ranks as a local one)', () => {
+    const gated = headKind.create({ ...config, options: { ...config.options, countingGate: true } }, { seed: 6 }) as NextItemHeadModel;
+    gated.setStatistics(stats);
+    const w = gated.scorer.getWeights();
+    const i = gated.scorer.weights.findIndex((v) => v.originalName.includes('counting_gate_feature_kernel'));
+    // Every descriptor moves ρ, so any one that read the batch's width would show.
+    w[i] = tf.fill([6, 1], 2);
+    gated.scorer.setWeights(w);
+    const e = enc(1);
+    // The same history [0, 1], padded on the left to width 2 (alone) and width 4 (beside a longer one).
+    const alone = values(gated.predict(e, input([[0, 1]], [2]), false));
+    const padded = values(gated.predict(e, input([[0, 0, 0, 1]], [2]), false));
+    close(padded, alone);
+    gated.network.dispose();
+  });
   describe('mixture scoring', () => {
     const mixConfig = { ...config, options: { ...config.options, mixture: true } };
     /** A mixture head: zero item embeddings, item bias `bias`, gate on P(j | last) only, π = σ(0.3). */

@@ -22,6 +22,13 @@ export const CANDIDATE_FEATURE_NAMES = [
 /** History steps (most recent first) whose co-occurring items are scored; weight 1 / steps ago. */
 export const NEIGHBOUR_STEPS = 8;
 
+/**
+ * History length the counting gate's `history_length` reads as 1 (longer ones too). A constant, not
+ * the batch's width: batches are padded only to their longest history, and a user's gate must not
+ * depend on who else is in the batch. 32 is the shipped encoders' context.
+ */
+export const GATE_LENGTH_SCALE = 32;
+
 export interface NextItemScorerArgs {
   /** Catalogue size. */
   items: number;

@@ -4,7 +4,7 @@ import type { CatalogueStats } from '../contracts.js';
 import { gatherRows, logAddExp, logSigmoidPair, scatterAdd, scoreAll, stopGradient } from './ops.js';
 import type { SparseHelpers } from './counting-mixture.js';
 import { countingLogProbs, countingMixture, gatedCountingMixture } from './counting-mixture.js';
-import { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
+import { CANDIDATE_FEATURE_NAMES, GATE_LENGTH_SCALE, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
 export { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
@@ -321,12 +321,13 @@ export class NextItemScorer extends tf.layers.Layer {
   /** COUNTING_GATE_FEATURES but the last per row [B, F − 1], each in [0, 1]: read from statistics and the history only. */
   private countingGateFeatures(p: ReturnType<NextItemScorer['prepare']>, logCounting: tf.Tensor): tf.Tensor2D {
     const { B, T, ids, valid } = p;
-    const length = tf.div(tf.log1p(tf.sum(valid, 1, true)), Math.log1p(T));
+    // Scaled by constants, never by the batch's width (see GATE_LENGTH_SCALE).
+    const length = tf.minimum(tf.div(tf.log1p(tf.sum(valid, 1, true)), Math.log1p(GATE_LENGTH_SCALE)), 1);
     const lastId = tf.slice(ids, [0, T - 1], [B, 1]);
     const earlier = T >= 2 ? tf.mul(tf.cast(tf.equal(tf.slice(ids, [0, 0], [B, T - 1]), lastId), 'float32'), tf.slice(valid, [0, 0], [B, T - 1])) : tf.zeros([B, 1]);
     const repeated = tf.mul(tf.cast(tf.greater(tf.sum(earlier, 1, true), 0), 'float32'), p.last.ok);
     const transitions = tf.minimum(tf.div(tf.log1p(tf.sum(p.last.cnt, 1, true)), 10), 1);
-    const nearCount = p.near ? tf.div(tf.log1p(tf.sum(p.near.present, 1, true)), Math.log1p(p.near.present.shape[1]!)) : tf.zeros([B, 1]);
+    const nearCount = p.near ? tf.div(tf.log1p(tf.sum(p.near.present, 1, true)), Math.log1p(NEIGHBOUR_STEPS * this.neighbours)) : tf.zeros([B, 1]);
     const confidence = tf.exp(tf.max(logCounting, 1, true));
     return tf.concat([length, repeated, transitions, nearCount, confidence], 1) as tf.Tensor2D;
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { fromArrow } from 'arquero';
+import type { fromArrow } from 'arquero';
 import { parquetMetadata, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { DataError } from '../errors.js';
 
@@ -56,9 +56,11 @@ async function readParquet(file: string): Promise<ColumnarText> {
 }
 
 async function readArrow(file: string): Promise<ColumnarText> {
+  // arquero is loaded only for an Arrow file: the CSV and Parquet paths and most commands never need it.
+  const { fromArrow: decode } = await import('arquero');
   let table: ReturnType<typeof fromArrow>;
   try {
-    table = fromArrow(new Uint8Array(await readFile(file)));
+    table = decode(new Uint8Array(await readFile(file)));
   } catch (err) {
     throw new DataError(`${file}: cannot be read as Arrow IPC (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); write it with an Arrow library (pyarrow.feather, apache-arrow) or pass a CSV`, 'bad-arrow');
   }

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { RedisOptions } from 'bullmq';
 import { UsageError } from '../errors.js';
 
@@ -51,6 +50,7 @@ export function redisOptions(c: QueueConnection): RedisOptions {
  * which is right mid-run but leaves a mistyped address hanging.
  */
 export async function checkReachable(c: QueueConnection, timeoutMs = 3000, flag = '--queue'): Promise<void> {
+  const { Redis } = await import('ioredis');
   const probe = new Redis({ ...redisOptions(c), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   let first: Error | undefined; // the socket's own error (ECONNREFUSED…) says more than connect()'s "Connection is closed"
   probe.on('error', (err: Error) => { first ??= err; });

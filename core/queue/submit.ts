@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import type { Queue, QueueEvents, Job } from 'bullmq';
 import { QUEUE_NAME, redisOptions, type QueueConnection } from './connection.js';
 import { fromFailedReason, type QueueJobError } from './failure.js';
 
@@ -103,6 +103,8 @@ export async function settleJobs<R>(conn: QueueConnection, specs: JobSpec[], o: 
  * once, so a job run twice is neither lost nor counted twice.
  */
 async function onQueue<T>(conn: QueueConnection, specs: JobSpec[], o: QueueRunOptions, use: (queue: Queue, events: QueueEvents, jobs: Job[], settled: Set<number>) => Promise<T>): Promise<T> {
+  // BullMQ is loaded only when a queue is used (see startQueueWorker).
+  const { Queue, QueueEvents } = await import('bullmq');
   const connection = redisOptions(conn);
   const queue = new Queue(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { JobKinds } from './job-kinds.js';
 import { QUEUE_NAME, redisOptions, type QueueConnection } from './connection.js';
 import { toQueueError } from './failure.js';
@@ -34,6 +34,8 @@ export interface QueueWorker {
 
 /** Runs jobs of the registered kinds from the queue until closed. */
 export async function startQueueWorker(conn: QueueConnection, kinds: JobKinds, o: QueueWorkerOptions): Promise<QueueWorker> {
+  // Loaded here, not at the top: only queue commands need BullMQ, and every command starts faster without it.
+  const { Worker, UnrecoverableError } = await import('bullmq');
   const started = new Map<string, number>();
   const processor = async (job: Job) => {
     started.set(job.id!, performance.now());
@@ -42,7 +44,7 @@ export async function startQueueWorker(conn: QueueConnection, kinds: JobKinds, o
       const kind = kinds.get(job.name);
       return await kind.run(kind.parse(job.data));
     } catch (err) {
-      throw toQueueError(err);
+      throw toQueueError(err, UnrecoverableError);
     }
   };
   const worker = new Worker(QUEUE_NAME, processor, {

@@ -5,6 +5,8 @@
 import { Config, Flags, Parser } from '@oclif/core';
 import { parse as shellParse } from 'shell-quote';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { ensureBuilt, ROOT, cli } from '../helpers/cli.js';
 
 let config: Config;
@@ -40,5 +42,14 @@ describe('help', () => {
     const topics = r.stdout.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
     expect(new Set(topics).size).toBe(topics.length);
     expect(r.stdout).toMatch(/transfer\s+Put a new head on a pretrained backbone.*forecast.*recommend/s);
+  });
+
+  it('the oclif manifest the build writes names exactly the built command files, so start-up finds none missing and none stale', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+    const dir = join(ROOT, 'dist/cli/commands');
+    const files = (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => relative(dir, join(dir, f)).replace(/\.js$/, '').replace(/(^|\/)index$/, '').split('/').join(':'));
+    expect(Object.keys(manifest.commands).sort()).toEqual(files.sort());
   });
 });

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import * as aq from 'arquero';
 import { DataError } from '../../../core/errors.js';
 
 /** How to read one long-format corpus file. */
@@ -28,6 +27,7 @@ export interface CorpusSeries {
 export async function readCorpusFile(path: string, opts: CorpusFileOptions): Promise<CorpusSeries[]> {
   if (!existsSync(path)) throw new DataError(`${path}: corpus file not found`, 'file-missing');
   // fromCSV on the whole text: arquero 8's streaming loadCSV mis-splits quoted fields at chunk boundaries.
+  const aq = await import('arquero'); // on use: only pretraining reads corpus files
   const table = aq.fromCSV(await readFile(path, 'utf8'), { autoType: false });
   const columns = table.columnNames();
   const idColumns = (opts.idColumn ?? '').split(',').map((c) => c.trim()).filter(Boolean);

@@ -31,6 +31,7 @@
  * (XNNPACK splits work by output tiles, so each value is summed in the same order).
  */
 import * as tf from '@tensorflow/tfjs';
+import { installWasmKernels } from './wasm-kernels.js';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { UsageError } from './errors.js';
@@ -124,6 +125,7 @@ export interface WasmInit {
  */
 export async function initWasmBackend(threads: number): Promise<WasmInit | false> {
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
+  installWasmKernels();
   if (threads <= 1) return (await tf.setBackend('wasm')) ? { threads: 1, notes: [] } : false;
 
   const files = threadedBuildFiles();

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { affine } from '../../../core/nn/index.js';
 import type { CatalogueStats } from '../contracts.js';
-import { gatherRows, logAddExp, logSigmoidPair, scatterAdd, scoreAll, stopGradient } from './ops.js';
+import { gatherRows, logAddExp, logSigmoidPair, scoreAll, stopGradient } from './ops.js';
 import type { SparseHelpers } from './counting-mixture.js';
-import { countingLogProbs, countingMixture, gatedCountingMixture } from './counting-mixture.js';
+import { countingLogProbs, countingMixture, gatedCountingMixture, sparseHelpers } from './counting-mixture.js';
 import { CANDIDATE_FEATURE_NAMES, GATE_LENGTH_SCALE, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
 export { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
@@ -253,45 +253,42 @@ export class NextItemScorer extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean } = {}): tf.Tensor {
     return tf.tidy(() => {
       const N = this.items;
-      const K = this.successors;
       const p = this.prepare(inputs as tf.Tensor[], Boolean(kwargs.training));
-      const { B, T } = p;
+      const { B } = p;
       const bias = this.w.itemBias.read() as tf.Tensor1D;
       let logits = scoreAll(p.u, this.w.itemOut.read() as tf.Tensor2D, bias);
       // How far the item embeddings tell this user's candidates apart: 0 on a new catalogue before any training, and where pretraining dropped them.
       const idSpread = this.c ? tf.tanh(tf.sqrt(tf.add(tf.moments(stopGradient(tf.sub(logits, bias)), 1, true).variance, 1e-12))) : undefined;
       logits = tf.add(logits, tf.mul(p.gate(0), tf.expandDims(p.popularity, 0)));
-      const rowsOf = (width: number) => tf.tensor2d(Int32Array.from({ length: B * width }, (_, i) => Math.floor(i / width)), [B, width], 'int32');
-      const pairs = (rows: tf.Tensor, cols: tf.Tensor) => tf.reshape(tf.stack([rows, cols], -1), [-1, 2]);
+      const f = sparseHelpers(B, N);
+      const { at, scatter } = f;
       // Per-user adjustments of items the history names (repeats, the held-out target's popularity).
-      const own = { indices: [pairs(rowsOf(T), p.ids), pairs(rowsOf(1), tf.reshape(p.heldIds, [B, 1]))], updates: [tf.reshape(p.repeatValues, [-1]), p.popValues] };
+      const own = { indices: [at(p.ids), at(tf.reshape(p.heldIds, [B, 1]))], updates: [tf.reshape(p.repeatValues, [-1]), p.popValues] };
       // Transition and co-occurrence evidence, with 1 where it names a candidate.
       const evidence: { indices: tf.Tensor[]; updates: tf.Tensor[]; present: tf.Tensor[] } = {
-        indices: [pairs(rowsOf(K), p.last.succ)],
+        indices: [at(p.last.succ)],
         updates: [tf.reshape(p.lastValues, [-1])],
         present: [tf.reshape(p.last.present, [-1])],
       };
       if (p.second) {
-        evidence.indices.push(pairs(rowsOf(K), p.second.succ));
+        evidence.indices.push(at(p.second.succ));
         evidence.updates.push(tf.reshape(p.secondValues!, [-1]));
         evidence.present.push(tf.reshape(p.second.present, [-1]));
       }
       if (p.near) {
-        evidence.indices.push(pairs(rowsOf(p.near.ids.shape[1]!), p.near.ids));
+        evidence.indices.push(at(p.near.ids));
         evidence.updates.push(tf.reshape(p.near.values, [-1]));
         evidence.present.push(tf.reshape(p.near.present, [-1]));
       }
-      // Sparse contributions are summed into [B, N] by one scatterND each (duplicates add up).
-      const scatter = (indices: tf.Tensor[], updates: tf.Tensor[]) => scatterAdd(tf.concat(indices, 0) as tf.Tensor2D, tf.concat(updates, 0) as tf.Tensor1D, [B, N]);
       if (!this.m) {
         // Summation order of the single-softmax heads shipped before the mixture: last, own, the rest.
         const [lastAt, ...restAt] = evidence.indices;
         const [lastUp, ...restUp] = evidence.updates;
         const out = tf.add(logits, scatter([lastAt!, ...own.indices, ...restAt], [lastUp!, ...own.updates, ...restUp]));
-        return this.withCounting(out, p, { rowsOf, pairs, scatter }, Boolean(kwargs.training), idSpread);
+        return this.withCounting(out, p, f, Boolean(kwargs.training), idSpread);
       }
       const catalogue = tf.add(logits, scatter(own.indices, own.updates));
-      const named = tf.cast(tf.greater(tf.scatterND(tf.concat(evidence.indices, 0) as tf.Tensor2D, tf.concat(evidence.present, 0) as tf.Tensor1D, [B, N]), 0), 'float32');
+      const named = tf.cast(tf.greater(f.place(evidence.indices, evidence.present), 0), 'float32');
       const anyNamed = tf.cast(tf.greater(tf.sum(named, 1, true), 0), 'float32');
       const logCandidates = tf.logSoftmax(tf.add(tf.add(catalogue, scatter(evidence.indices, evidence.updates)), tf.mul(tf.sub(named, 1), 1e9)));
       const z = affine(p.enc, this.m.gateKernel.read() as tf.Tensor2D, this.m.gateBias.read() as tf.Tensor1D);
@@ -300,7 +297,7 @@ export class NextItemScorer extends tf.layers.Layer {
       const logPi = tf.add(logPiRaw, tf.mul(tf.sub(anyNamed, 1), 1e9));
       const logRest = tf.mul(logRestRaw, anyNamed);
       const mixed = logAddExp(tf.add(logPi, logCandidates), tf.add(logRest, tf.logSoftmax(catalogue)));
-      return this.withCounting(mixed, p, { rowsOf, pairs, scatter }, Boolean(kwargs.training), idSpread);
+      return this.withCounting(mixed, p, f, Boolean(kwargs.training), idSpread);
     });
   }
 

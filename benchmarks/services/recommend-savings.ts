@@ -21,7 +21,7 @@ import { createContainer } from '../../core/container.js';
 import { UsageError } from '../../core/errors.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { RECOMMEND_SERVICE } from '../../plugins/recommendation/module.js';
-import type { RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
+import { RECOMMEND_DEFAULTS, type RecommendService } from '../../plugins/recommendation/services/recommend-service.js';
 import { RecommendBenchCellJob, type RecommendBenchCellResult, type RecsysCellPayload } from '../jobs/recommend-bench-cell.js';
 import { fileRef } from '../../core/queue/file-ref.js';
 import type { QueueConnection } from '../../core/queue/connection.js';
@@ -66,7 +66,7 @@ export interface RecommendSavingsOptions {
   countingShare?: number;
   /** Below 100% of the users, this share of the chosen users validates only (default 0.2). */
   heldOutValidation?: number;
-  /** Validation cases kept (seeded) for early stopping; default 1000. */
+  /** Validation cases kept (seeded) for early stopping and the counting combination; default what `transfer recommend` validates on (RECOMMEND_DEFAULTS.validationUsers). */
   valCases?: number;
   /** Rank only this many test cases (seeded; default all users; quick 2000). */
   testCases?: number;
@@ -105,7 +105,7 @@ export async function runRecommendSavings(o: RecommendSavingsOptions): Promise<B
   const runsFile = new RunsFile<RecsysRun>(join(out, recommendSavingsRunsFile(o)));
   const RUNS_FILE = runsFile.path;
   const batch = o.batch ?? 128;
-  const valCases = o.valCases ?? 1000;
+  const valCases = o.valCases ?? RECOMMEND_DEFAULTS.validationUsers;
   if (o.fresh) runsFile.remove();
   const backend = await useBackend('auto');
   const container = createContainer(builtinPlugins);

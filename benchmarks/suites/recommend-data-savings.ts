@@ -20,6 +20,7 @@ import type { StrategyName } from '../../core/interfaces/index.js';
 import { parseArgs } from '../harness/args.js';
 import { resultsDir, scriptCommand } from '../harness/results.js';
 import { runRecommendSavings } from '../services/recommend-savings.js';
+import { RECOMMEND_DEFAULTS } from '../../plugins/recommendation/services/recommend-service.js';
 
 const args = parseArgs(
   process.argv.slice(2),
@@ -38,7 +39,7 @@ const args = parseArgs(
     'counting-share': { type: 'number', default: 0, min: 0, description: 'train through a mixture with counting at this share (0: the model alone)' },
     'select-by': { type: 'string', default: 'ndcg', choices: ['loss', 'ndcg'], description: 'what keeps an epoch: validation loss, or validation NDCG@10 (full ranking of the validation cases)' },
     'held-out-validation': { type: 'number', default: 0.2, min: 0, description: 'below 100% of the users, this share of the chosen users validates only (never trained on), as most test users are unseen then; 0: validate on the trained users' },
-    'val-cases': { type: 'number', default: 1000, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping' },
+    'val-cases': { type: 'number', default: RECOMMEND_DEFAULTS.validationUsers, integer: true, min: 1, description: 'validation cases kept (seeded) for early stopping and the counting combination; default transfer recommend\'s --validation-users' },
     'test-cases': { type: 'number', integer: true, min: 1, description: 'rank only this many test cases (seeded; default all users; --quick 2000)' },
     quick: { type: 'boolean', default: false, description: 'pipeline check: 1 seed, 2 fractions, a few steps, 2000 test cases; results tagged "quick"' },
     tag: { type: 'string', description: 'keep these runs apart: results and runs files get this suffix (e.g. for other budgets)' },

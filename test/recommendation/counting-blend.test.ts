@@ -3,6 +3,7 @@ import { blendLabel, blendRow, blendedScorer, chooseBlend, clearlyPositive, coun
 import { fitStatisticsOf } from '../../plugins/recommendation/data/stats-io.js';
 import { fitTransitions } from '../../plugins/recommendation/data/stats.js';
 import type { RankingCase } from '../../plugins/recommendation/contracts.js';
+import { blendSummary } from '../../plugins/recommendation/services/report.js';
 
 describe('counting blend', () => {
   it('blendRow is log(w·p_model + (1 − w)·p_counting), and the two ends return the parts unchanged', () => {
@@ -54,5 +55,13 @@ describe('counting blend', () => {
     expect(blendLabel('probe', { modelWeight: 1, historyLast: false })).toBe('probe');
     expect(blendLabel('probe', { modelWeight: 0.3, historyLast: false })).toBe('probe + counting (w 0.30)');
     expect(blendLabel('probe', { modelWeight: 0, historyLast: true })).toBe('probe → counting (w 0)');
+  });
+
+  it('the summary of a choice of counting alone says whether counting ranked best or the model\'s edge was within the noise', () => {
+    const curve = (ndcgs: number[]) => ndcgs.map((ndcg, i) => ({ modelWeight: [0, 0.5, 1][i]!, ndcg }));
+    const best = blendSummary({ modelWeight: 0, ndcgByWeight: curve([0.07, 0.06, 0.05]) }).text;
+    expect(best).toMatch(/^combined with counting: counting alone ranks validation best \(NDCG@10 0\.0700\), so the saved model ranks as the counting baseline/);
+    const noise = blendSummary({ modelWeight: 0, ndcgByWeight: curve([0.0712, 0.0716, 0.0714]) }).text;
+    expect(noise).toMatch(/no share of the model ranks validation clearly better than counting alone \(NDCG@10 0\.0712; the best, model share 0\.50, 0\.0716, is within one standard error of it\)/);
   });
 });

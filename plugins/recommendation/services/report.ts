@@ -37,9 +37,16 @@ export function blendSummary(choice: BlendChoice): { text: string; json: { with:
     choice.modelWeight >= 1
       ? `combined with counting: the model alone ranks validation best (NDCG@10 ${fmt(at(1))}; counting alone ${fmt(at(0))})`
       : choice.modelWeight <= 0
-        ? `combined with counting: counting alone ranks validation best (NDCG@10 ${fmt(at(0))} vs the model's ${fmt(at(1))}), so the saved model ranks as the counting baseline — the training did not pay on this data`
+        ? `combined with counting: ${countingChosenBecause(choice, at(0))}, so the saved model ranks as the counting baseline — the training did not pay on this data`
         : `combined with counting: model share ${choice.modelWeight.toFixed(2)} chosen on validation (NDCG@10 ${fmt(chosen)}; model alone ${fmt(at(1))}, counting alone ${fmt(at(0))})`;
   return { text, json: { with: 'counting', modelWeight: choice.modelWeight, ndcgByWeight: choice.ndcgByWeight } };
+}
+
+/** Why counting alone was kept: it ranked validation best, or no model share beat it by more than the noise (chooseBlend's rule). */
+function countingChosenBecause(choice: BlendChoice, counting: number | undefined): string {
+  const best = choice.ndcgByWeight.reduce((a, c) => (c.ndcg > a.ndcg ? c : a));
+  if (counting === undefined || !(best.ndcg > counting)) return `counting alone ranks validation best (NDCG@10 ${fmt(counting)})`;
+  return `no share of the model ranks validation clearly better than counting alone (NDCG@10 ${fmt(counting)}; the best, model share ${best.modelWeight.toFixed(2)}, ${fmt(best.ndcg)}, is within one standard error of it)`;
 }
 
 /**

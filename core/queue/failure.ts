@@ -1,13 +1,20 @@
 import { HeadstartError } from '../errors.js';
 
 /**
+ * BullMQ's UnrecoverableError by its name, which is what BullMQ checks besides the class
+ * (Job.moveToFailed): this file need not import BullMQ, which loads only where a queue is used.
+ */
+class UnrecoverableJobError extends Error {
+  override name = 'UnrecoverableError';
+}
+
+/**
  * How a job's error crosses Redis. A HeadstartError (bad data, bad model, bad usage) would fail the
  * same way on every try, so it becomes a BullMQ UnrecoverableError (no retry) carrying its code;
- * anything else (a crash, a bug) stays retryable up to the job's attempts. `Unrecoverable` is BullMQ's
- * class, passed in by the worker that loaded it (BullMQ is imported only where a queue is used).
+ * anything else (a crash, a bug) stays retryable up to the job's attempts.
  */
-export function toQueueError(err: unknown, Unrecoverable: new (message: string) => Error): Error {
-  if (err instanceof HeadstartError) return new Unrecoverable(`[${err.code}] ${err.message}`);
+export function toQueueError(err: unknown): Error {
+  if (err instanceof HeadstartError) return new UnrecoverableJobError(`[${err.code}] ${err.message}`);
   return err instanceof Error ? err : new Error(String(err));
 }
 

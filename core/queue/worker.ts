@@ -35,7 +35,7 @@ export interface QueueWorker {
 /** Runs jobs of the registered kinds from the queue until closed. */
 export async function startQueueWorker(conn: QueueConnection, kinds: JobKinds, o: QueueWorkerOptions): Promise<QueueWorker> {
   // Loaded here, not at the top: only queue commands need BullMQ, and every command starts faster without it.
-  const { Worker, UnrecoverableError } = await import('bullmq');
+  const { Worker } = await import('bullmq');
   const started = new Map<string, number>();
   const processor = async (job: Job) => {
     started.set(job.id!, performance.now());
@@ -44,7 +44,7 @@ export async function startQueueWorker(conn: QueueConnection, kinds: JobKinds, o
       const kind = kinds.get(job.name);
       return await kind.run(kind.parse(job.data));
     } catch (err) {
-      throw toQueueError(err, UnrecoverableError);
+      throw toQueueError(err);
     }
   };
   const worker = new Worker(QUEUE_NAME, processor, {

@@ -3,11 +3,6 @@ import { logAddExp, logSigmoidPair, scatterAdd } from './ops.js';
 
 /** The held-out-corrected sparse evidence the next-item scorer prepares, as counting reads it. */
 export interface CountingEvidence {
-  B: number;
-  T: number;
-  /** Catalogue size and successors kept per item. */
-  N: number;
-  K: number;
   last: { succ: tf.Tensor; prob: tf.Tensor; ok: tf.Tensor };
   second?: { succ: tf.Tensor; prob: tf.Tensor; ok: tf.Tensor };
   near?: { ids: tf.Tensor; raw: tf.Tensor };

@@ -307,7 +307,7 @@ export class NextItemScorer extends tf.layers.Layer {
    */
   private withCounting(logits: tf.Tensor, p: ReturnType<NextItemScorer['prepare']>, f: SparseHelpers, training: boolean, idSpread?: tf.Tensor): tf.Tensor {
     if (!this.c && !(training && this.countingShare > 0)) return logits;
-    const evidence = { ...p, N: this.items, K: this.successors, counts: this.s.counts.read() };
+    const evidence = { ...p, counts: this.s.counts.read() };
     if (!this.c) return countingMixture(logits, evidence, { share: this.countingShare, historyLast: this.historyLast }, f);
     const logCounting = countingLogProbs(evidence, this.historyLast, f);
     const features = tf.concat([this.countingGateFeatures(p, logCounting), idSpread!], 1);

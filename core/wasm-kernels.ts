@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installBatchMatMul } from './wasm-batch-matmul.js';
 
 /** What a wasm kernel sees of its backend: the data reference counts tfjs-backend-wasm keeps. */
 interface RefCountingBackend {
@@ -26,7 +27,8 @@ function sharedIdentity(copy: tf.KernelFunc): tf.KernelFunc {
 let installed = false;
 
 /**
- * Replaces tfjs-backend-wasm kernels that do work tfjs does not need (see sharedIdentity). Idempotent;
+ * Replaces tfjs-backend-wasm kernels that do work tfjs does not need (see sharedIdentity) or run
+ * slowly (BatchMatMul with batch > 1: see core/wasm-batch-matmul.ts). Idempotent;
  * called once the wasm backend is up, so every command, test and worker thread gets the same kernels.
  */
 export function installWasmKernels(): void {
@@ -35,5 +37,6 @@ export function installWasmKernels(): void {
   if (!identity) return;
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ ...identity, kernelFunc: sharedIdentity(identity.kernelFunc) });
+  installBatchMatMul();
   installed = true;
 }

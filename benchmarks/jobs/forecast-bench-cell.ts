@@ -92,7 +92,7 @@ export class ForecastBenchCellJob implements JobKind<ForecastBenchCellPayload, F
         data: p.fileRefs('data'),
         origin: p.int('origin', 0),
         cell,
-        settings: { train: budget(s.nested('train')), quantiles: s.optionalString('quantiles'), calibrateQuantiles: s.boolean('calibrateQuantiles'), tag: s.optionalString('tag') },
+        settings: { train: budget(s.nested('train')), quantiles: s.optionalString('quantiles'), calibrateQuantiles: s.boolean('calibrateQuantiles'), backtestSelect: s.optionalBoolean('backtestSelect'), tag: s.optionalString('tag') },
       };
     }
     const cell: SavingsCell = kind === 'reference'

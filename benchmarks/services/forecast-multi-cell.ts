@@ -26,6 +26,8 @@ export interface MultiCellSettings {
   /** Quantile levels as the --quantiles flag gave them, parsed by the same function everywhere. */
   quantiles?: string;
   calibrateQuantiles: boolean;
+  /** Forecast each series from the view its own backtests choose (transfer's backtestSelect). */
+  backtestSelect?: boolean;
   /** Suffix for method names. */
   tag?: string;
 }
@@ -117,7 +119,7 @@ export async function runMultiCell(ctx: MultiCellContext, ds: ForecastDataset, a
   const t0 = performance.now();
   let outcome: Awaited<ReturnType<ForecastService['transfer']>>;
   try {
-    outcome = await service.transfer(ds, { backbone: cell.backbone, strategy: cell.strategy, horizon: H, seed: cell.seed || undefined, combine: 'select', trainShare: cell.share, ...(levels ? { quantiles: levels, calibrateQuantiles: s.calibrateQuantiles } : {}), ...s.train });
+    outcome = await service.transfer(ds, { backbone: cell.backbone, strategy: cell.strategy, horizon: H, seed: cell.seed || undefined, combine: 'select', trainShare: cell.share, ...(s.backtestSelect ? { backtestSelect: true } : {}), ...(levels ? { quantiles: levels, calibrateQuantiles: s.calibrateQuantiles } : {}), ...s.train });
   } catch (e) {
     // A dataset too short to train on is a finding for this strategy, not the end of the suite.
     if ((e as { code?: string }).code !== 'too-short') throw e;

@@ -68,6 +68,8 @@ export interface ForecastMultiOptions {
   quantiles?: string;
   /** Fit each level's spread on the validation windows (default true, as transfer does). */
   calibrateQuantiles?: boolean;
+  /** Forecast each series from the view its own backtests choose (transfer's backtestSelect; default false). */
+  backtestSelect?: boolean;
   /** Score the single backbone with this weights folder instead of its shipped one. */
   weights?: string;
   /** Suffix for the method names (e.g. a candidate weights folder). */
@@ -117,11 +119,14 @@ export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchRe
     for (const run of r.runs) await record(run);
   };
   const selected = selectDatasets(suite, o.datasets, o.suite);
+  // Backtest-selected runs get their own method names, so they sit beside plain runs in one runs file.
+  const tag = [o.tag, o.backtestSelect ? 'backtest-select' : undefined].filter(Boolean).join(',') || undefined;
   const settings: MultiCellSettings = {
     train: { ...(o.quick ? { epochs: 2, maxStepsPerEpoch: 5 } : {}), ...(suite.budget ?? {}) },
     ...(o.quantiles !== undefined ? { quantiles: o.quantiles } : {}),
     calibrateQuantiles: o.calibrateQuantiles ?? true,
-    ...(o.tag ? { tag: o.tag } : {}),
+    ...(o.backtestSelect ? { backtestSelect: true } : {}),
+    ...(tag ? { tag } : {}),
   };
   // A bad --quantiles fails here, in one line, not in every cell (on every worker).
   if (o.quantiles !== undefined) parseQuantileLevels(o.quantiles);
@@ -138,10 +143,10 @@ export async function runForecastMulti(o: ForecastMultiOptions): Promise<BenchRe
       const at = { dataset: d.name, origin, horizon: d.horizon };
       const ets = memoisedBaseline(registry.get<ForecastBaseline>('baseline', 'ets'));
       for (const cell of multiCellsAt(ds, origin, grid)) {
-        if (have.has(multiCellKey(d.name, origin, cell, o.tag))) continue;
+        if (have.has(multiCellKey(d.name, origin, cell, tag))) continue;
         if (suiteRef) {
           const payload: MultiCellPayload = { suite: 'forecast-multi', suiteFile: suiteRef, dataset: d.name, data: dataRefs, origin, cell, settings };
-          queued.push({ cell: { label: multiCellLabel(d.name, origin, cell, o.tag), job: { kind: ForecastBenchCellJob.id, payload } }, dataset: d.name, origin });
+          queued.push({ cell: { label: multiCellLabel(d.name, origin, cell, tag), job: { kind: ForecastBenchCellJob.id, payload } }, dataset: d.name, origin });
         } else {
           await take(await runMultiCell({ service, registry, ets }, ds, at, cell, settings), d.name, origin);
         }

@@ -75,6 +75,10 @@ export class PayloadReader {
     return new PayloadReader(this.kind, this.object(name), `${this.prefix}${name}.`);
   }
 
+  optionalBoolean(name: string): boolean | undefined {
+    return this.field(name) === undefined ? undefined : this.boolean(name);
+  }
+
   boolean(name: string): boolean {
     const v = this.field(name);
     if (typeof v !== 'boolean') throw this.bad(name, 'true or false');

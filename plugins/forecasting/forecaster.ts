@@ -10,6 +10,7 @@ import { ForecastWindows, type CovariateStats, type Cut } from './data/windows.j
 import { nextTimestamps } from './data/frequency.js';
 import { formatTimestamp } from './data/timestamps.js';
 import type { FutureCovariates } from './data/future-covariates.js';
+import { selectByBacktest, type BacktestSelection } from './backtest-select.js';
 
 /** Everything about a trained forecaster besides its weights; saved as the model folder's manifest. */
 export interface ForecasterMeta {
@@ -39,6 +40,11 @@ export interface ForecasterMeta {
    * windows (quantile-calibration.ts); absent: the head's spread as it is.
    */
   quantileScale?: Partial<Record<CombineMethod, number[]>>;
+  /**
+   * Each series' forecast from the view of its history that backtests best inside it
+   * (backtest-select.ts); absent: the plain forecast, as model folders saved before it was added.
+   */
+  backtestSelection?: BacktestSelection;
 }
 
 export interface SeriesForecast {
@@ -154,8 +160,18 @@ export class Forecaster {
     return this.medianOf(this.predictRaw(dataset, cuts, batchSize));
   }
 
-  /** Every output of the network (all quantile levels) for each cut, in data units, batched so memory stays bounded. */
+  /** Every output (all quantile levels) for each cut, in data units: the network's, from the view backtests chose where meta.backtestSelection says so. */
   private predictRaw(dataset: ForecastDataset, cuts: Cut[], batchSize: number): number[][] {
+    const selection = this.meta.backtestSelection;
+    if (!selection || cuts.length === 0) return this.networkRaw(dataset, cuts, batchSize);
+    const H = this.meta.horizon;
+    const mid = quantileLevels(this.meta.head).indexOf(0.5);
+    const setting = { horizon: H, contextLength: this.meta.contextLength, windows: selection.windows, median: (row: number[]) => row.slice(mid * H, (mid + 1) * H) };
+    return selectByBacktest(dataset, cuts, setting, (d, c) => this.networkRaw(d, c, batchSize)).rows;
+  }
+
+  /** Every output of the network (all quantile levels) for each cut, in data units, batched so memory stays bounded. */
+  private networkRaw(dataset: ForecastDataset, cuts: Cut[], batchSize: number): number[][] {
     const windows = new ForecastWindows(dataset, cuts, { contextLength: this.meta.contextLength, horizon: this.meta.horizon, covariates: this.meta.covariates });
     const out: number[][] = [];
     for (let start = 0; start < windows.size; start += batchSize) {

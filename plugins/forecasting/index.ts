@@ -4,6 +4,7 @@ export { ForecastService, DEFAULTS as FORECAST_DEFAULTS, type TransferOptions, t
 export { compareStrategies, type Comparison, type CompareOptions } from './services/compare.js';
 export { type ScoredMethod } from './services/scoring.js';
 export { Forecaster, type ForecasterMeta, type SeriesForecast } from './forecaster.js';
+export { selectByBacktest, BACKTEST_WINDOWS, BACKTEST_CANDIDATES, type BacktestSelection, type BacktestCandidate } from './backtest-select.js';
 export { PatchMixerBackbone } from './backbones/patch-mixer.js';
 export { LinearForecastHead } from './heads/linear-forecast-head.js';
 export { loadForecastCsv, type ForecastLoadOptions } from './data/csv-loader.js';

@@ -137,6 +137,19 @@ describe('happy path', () => {
     });
   });
 
+  it('transfer forecast --backtest-select records the selection in the model folder, and forecast applies it', async () => {
+    const selected = join(dir, 'selected');
+    const r = await cli(['transfer', 'forecast', '--data', data, '--horizon', String(H), '--strategy', 'zero-shot', '--backtest-select', '--combine', 'none', '--out', selected, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(selected, 'manifest.json'), 'utf8')).meta.backtestSelection).toEqual({ windows: 3 });
+    const out = join(dir, 'selected.csv');
+    const f = await cli(['forecast', '--model', selected, '--data', data, '--out', out]);
+    expect(f.code, f.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + SERIES.length * H);
+    for (const line of lines.slice(1)) expect(Number.isFinite(Number(line.split(',').at(-1)))).toBe(true);
+  });
+
   it('evaluate --plot writes an SVG of actuals and forecasts for the first series', async () => {
     const svg = join(dir, 'plot.svg');
     const r = await cli(['evaluate', '--model', model, '--data', data, '--plot', svg, '--plot-series', '2']);

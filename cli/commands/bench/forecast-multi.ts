@@ -27,6 +27,7 @@ export default class BenchForecastMulti extends BenchCommand {
     'train-origins': Flags.integer({ description: 'origins for the trained strategies', default: 1, min: 1 }),
     quantiles: Flags.string({ description: 'also forecast and score these quantile levels, e.g. 0.1,0.5,0.9 (WQL, MSIS, coverage)' }),
     'calibrate-quantiles': Flags.boolean({ description: "with --quantiles: fit each level's spread on the validation windows, as transfer does (--no-calibrate-quantiles keeps the heads' spread)", allowNo: true, default: true }),
+    'backtest-select': Flags.boolean({ description: 'forecast each series from the view of its history its own backtests choose (transfer forecast --backtest-select); use --tag to keep the runs apart' }),
     quick: Flags.boolean({ description: 'two tiny epochs per trained strategy: checks the pipeline, measures little' }),
     ...benchFlags('forecast-multi'),
     ...benchQueueFlag(),
@@ -51,6 +52,7 @@ export default class BenchForecastMulti extends BenchCommand {
       trainOrigins: flags['train-origins'],
       quantiles: flags.quantiles,
       calibrateQuantiles: flags['calibrate-quantiles'],
+      backtestSelect: flags['backtest-select'],
       quick: flags.quick,
     };
     const queue = await benchQueue(flags.queue);

@@ -20,6 +20,7 @@ import { quantileLevels, quantileWarmStart, type QuantileForecastHeadModel } fro
 import { memoisedBaseline } from '../baselines/memoised.js';
 import { forecastPlotSvg } from './forecast-plot.js';
 import { resolveTrainOptions } from '../../../core/training/train-options.js';
+import { BACKTEST_WINDOWS } from '../backtest-select.js';
 import { applyOutputPolicy, COMBINE_OPTIONS, type Combination, type CombineMethod, type CombineOption, type IntermittentMode, type NonNegativeMode } from '../output-policy.js';
 
 export interface TransferOptions {
@@ -53,6 +54,8 @@ export interface TransferOptions {
   nonNegative?: NonNegativeMode;
   /** Intermittent series (over a quarter of recent steps zero): their recent median (auto, default) or the model's forecast. */
   intermittent?: IntermittentMode;
+  /** Forecast each series from the view of its history that backtests best inside it (backtest-select.ts; default false: it runs the network 12 times as often). */
+  backtestSelect?: boolean;
   /** Combine with a classical partner: none, mean, or select (model, mean or partner by validation); default none. */
   combine?: CombineOption;
   /** Partner baseline id for combine; default 'ets'. */
@@ -151,6 +154,7 @@ export class ForecastService {
       data: o.dataColumns ?? {},
       nonNegative: o.nonNegative ?? 'auto',
       intermittent: o.intermittent ?? 'auto',
+      ...(o.backtestSelect ? { backtestSelection: { windows: BACKTEST_WINDOWS } } : {}),
       ...(o.quantiles ? { quantiles: o.quantiles } : {}),
     };
     const forecaster = new Forecaster(model, meta);

@@ -106,4 +106,17 @@ describe('transfer --backtest-select', () => {
       selected.dispose();
     }
   });
+
+  it('warns when a strategy that trains is asked to select, and not for zero-shot', async () => {
+    const ds = seasonalDataset({ series: 4, length: 72 });
+    const probe = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'probe', horizon: 6, combine: 'none', backtestSelect: true, epochs: 1, maxStepsPerEpoch: 2 });
+    const zero = await service.transfer(ds, { backbone: 'patch-mixer-s', strategy: 'zero-shot', horizon: 6, combine: 'none', backtestSelect: true });
+    try {
+      expect(probe.warnings.filter((w) => w.includes('--backtest-select'))).toHaveLength(1);
+      expect(zero.warnings.filter((w) => w.includes('--backtest-select'))).toEqual([]);
+    } finally {
+      probe.forecaster.dispose();
+      zero.forecaster.dispose();
+    }
+  });
 });

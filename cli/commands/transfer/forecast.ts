@@ -31,7 +31,7 @@ export default class TransferForecast extends HeadstartCommand {
     'train-share': Flags.string({ description: 'train and validate on this share of the series only (a seeded subset; every series is still forecast and tested), e.g. 0.1 for a data-savings run' }),
     'non-negative': Flags.string({ description: 'clip forecasts at zero: auto (series whose history is never negative), always, never', options: [...NON_NEGATIVE_MODES], default: 'auto' }),
     intermittent: Flags.string({ description: 'intermittent series (over a quarter of the last two seasons zero): auto forecasts their recent median (what absolute-error metrics reward; usually 0), model leaves them to the model', options: [...INTERMITTENT_MODES], default: 'auto' }),
-    'backtest-select': Flags.boolean({ description: "forecast each series from the view of its history (plain; averaged with no season; averaged with its recent half) that forecast its own last 3 horizons best; runs the network 12 times as often (off: the plain forecast)", default: false }),
+    'backtest-select': Flags.boolean({ description: "forecast each series from the view of its history (plain; averaged with no season; averaged with its recent half) that forecast its own last 3 horizons best; for zero-shot (a trained head did worse with it); runs the network 12 times as often", default: false }),
     combine: Flags.string({ description: 'combine with a classical forecast: none, mean (model and partner averaged), select (model, mean or partner, whichever validates best)', options: [...COMBINE_OPTIONS], default: DEFAULTS.combine }),
     'combine-with': Flags.string({ description: 'baseline id of the combination partner', default: 'ets' }),
   };

@@ -173,6 +173,9 @@ export class ForecastService {
     if (strategy.trainHead && training.bestEpoch === 0) {
       warnings.push(`${strategy.name} kept its starting weights: no epoch of ${training.epochsRun} lowered the validation loss (${strategy.warmStartHead ? 'the pretrained head already fits this data as well as training could make it' : 'try a higher --learning-rate or more --epochs'})`);
     }
+    if (o.backtestSelect && strategy.trainHead) {
+      warnings.push(`--backtest-select was measured to help zero-shot only: a trained head scored worse with it on the 14-dataset benchmark (its backtest horizons lie inside the training windows); compare with and without it on your validation`);
+    }
     if (dataset.seasonalPeriod > info.contextLength) {
       warnings.push(`the seasonal period ${dataset.seasonalPeriod} is longer than ${info.id}'s context of ${info.contextLength} steps: the model cannot see a full season (use a backbone with a longer context, or set --seasonal-period)`);
     }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_MATMUL_WASM, BATCH_MATMUL_WASM_SHARED } from './wasm/batch-matmul.generated.js';
+import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
 
 /**
  * BatchMatMul for the wasm backend on many small matrices, in WebAssembly SIMD (core/wasm/batch-matmul.wat).
@@ -13,30 +14,34 @@ import { BATCH_MATMUL_WASM, BATCH_MATMUL_WASM_SHARED } from './wasm/batch-matmul
  * multiply-add; in what was compared that gave the original kernel's bits exactly (sasrec-s's weights
  * after 6 training steps included), and always agrees to float32 rounding.
  *
- * Taken only inside ENVELOPE (float32; a batch > 1 — one batch goes to XNNPACK, which is fast; batch
- * dims equal or one side unbatched; m ≥ 4 and n ≥ 8 for the tile), otherwise the original kernel runs.
+ * Taken only inside ENVELOPE (float32; a batch > 1, or a single product with A transposed, which
+ * tfjs-backend-wasm also leaves to its slow loop, or a single plain product whose B stays in cache
+ * (SINGLE; others go to XNNPACK); batch dims equal or one side unbatched; m ≥ 4 and n ≥ 8 for the
+ * tile), otherwise the original kernel runs.
  * HEADSTART_WASM_BMM=off leaves the original kernel in place (to compare, or if this one misbehaves).
+ *
+ * Aᵀ·B in one product (transposedA): the weight gradients xᵀ·dy of core/nn/fast-matmul.ts's affine
+ * and of the next-item head were an explicit Transpose (scalar, ~1 ms for [2048, 64]) plus XNNPACK.
+ * This kernel reads a transposed A by strides at no cost, so the pair becomes one call, 1.5–4× faster
+ * (measured on 2-D [64…12101] × [1088…6144] shapes), and bit-identical: XNNPACK also sums each output
+ * over the inner dimension in order from zero with separate multiply and add. HEADSTART_WASM_TA=off
+ * keeps the explicit transposes (transposedA answers false).
  */
 
 /** The parts of tfjs-backend-wasm's BackendWasm (4.x) this kernel uses. */
 interface WasmBackendInternals {
-  wasm: { asm?: { memory?: unknown }; wasmMemory?: unknown; _malloc(bytes: number): number; _free(ptr: number): void };
+  wasm: EmscriptenModule & { _malloc(bytes: number): number; _free(ptr: number): void };
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-/** The WebAssembly JS API as used here (tsconfig's lib has no WebAssembly types; Node has the API). */
-interface WebAssemblyApi {
-  Memory: abstract new (...args: never[]) => { buffer: ArrayBufferLike };
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  validate(bytes: Uint8Array): boolean;
-}
-const WebAssembly = (globalThis as unknown as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-
 type Bmm = (a: number, b: number, c: number, batch: number, m: number, n: number, k: number, sab: number, sam: number, sak: number, sbb: number, sbk: number, sbn: number, scratch: number) => void;
 
 export const WASM_BMM_ENV = 'HEADSTART_WASM_BMM';
+/** `off`: transposedA answers false, so Aᵀ·B products keep their explicit transpose (see matMulTA in core/nn/fast-matmul.ts). */
+export const WASM_TA_ENV = 'HEADSTART_WASM_TA';
+/** `off`: single plain products A·B stay on XNNPACK (see SINGLE). */
+export const WASM_BMM_2D_ENV = 'HEADSTART_WASM_BMM_2D';
 
 /**
  * Smallest C the 4×8 register tile covers. No upper bound: measured 10–18× faster than the original
@@ -44,25 +49,19 @@ export const WASM_BMM_ENV = 'HEADSTART_WASM_BMM';
  */
 export const ENVELOPE = { minM: 4, minN: 8 };
 
-/** One compiled instance per Emscripten module (a backend re-created after tf.removeBackend gets its own). */
-const instances = new WeakMap<object, Bmm | null>();
+/**
+ * Single (batch 1) products A·B this kernel takes from XNNPACK: inner dimension ≤ maxK and B of at
+ * most maxB elements (1 MiB). Measured in training and inference steps (2-D [1088…8192] × [17…192]
+ * products of patch-mixer-s, sasrec-s, nextitnet-s): 1.2–1.4× faster than XNNPACK, which also packs
+ * a fresh B (every weight after an Adam step) into its own layout first; slower on [64, 12101] ×
+ * [12101, 64] (k 12,101) and [256, 64] × [64, 12101] (B 774k), which stay with XNNPACK. Same bits
+ * (XNNPACK also sums each output in order from zero). HEADSTART_WASM_BMM_2D=off keeps them all on XNNPACK.
+ */
+export const SINGLE = { maxK: 512, maxB: 262_144 };
 
 function kernelFor(backend: WasmBackendInternals): Bmm | null {
-  const cached = instances.get(backend.wasm);
-  if (cached !== undefined) return cached;
-  let bmm: Bmm | null = null;
-  // `asm.memory` is where this Emscripten build exports its memory; a threaded build may only have
-  // `wasmMemory`. Without either, the original kernel stays.
-  const memory = [backend.wasm.asm?.memory, backend.wasm.wasmMemory].find((m) => WebAssembly && m instanceof WebAssembly.Memory) as { buffer: ArrayBufferLike } | undefined;
-  if (WebAssembly && memory) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = Buffer.from(shared ? BATCH_MATMUL_WASM_SHARED : BATCH_MATMUL_WASM, 'base64');
-    // Synchronous compile: the module is under 1 KB, and kernels are synchronous.
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    bmm = instance.exports.bmm as Bmm;
-  }
-  instances.set(backend.wasm, bmm);
-  return bmm;
+  // Without the module's memory (or SIMD), the original kernel stays.
+  return moduleOn<{ bmm: Bmm }>(backend.wasm, BATCH_MATMUL_WASM, BATCH_MATMUL_WASM_SHARED)?.bmm ?? null;
 }
 
 interface Plan {
@@ -95,7 +94,11 @@ export function planBatchMatMul(aShape: number[], bShape: number[], transposeA: 
   if (!(sameOuter || batchA === 1 || batchB === 1) || k !== kb) return null;
   const batch = Math.max(batchA, batchB);
   const E = ENVELOPE;
-  if (batch < 2 || m < E.minM || n < E.minN || k < 1) return null;
+  if (m < E.minM || n < E.minN || k < 1) return null;
+  // One product: A transposed (the original's slow loop), or a B small enough to stay in cache
+  // (SINGLE; XNNPACK is faster on a long inner dimension or a wide B, which this kernel streams
+  // once per 4 rows of A).
+  if (batch < 2 && !transposeA && !(k <= SINGLE.maxK && k * n <= SINGLE.maxB)) return null;
   return { outShape: [...tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB), m, n], batch, m, n, k, strideA: batchA === 1 ? 0 : m * k, strideB: batchB === 1 ? 0 : k * n };
 }
 
@@ -110,6 +113,7 @@ function simdBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
     const aData = backend.dataIdMap.get(a.dataId);
     const bData = backend.dataIdMap.get(b.dataId);
     if (!plan || !bmm || !aData || !bData) return original(args);
+    if (plan.batch === 1 && !(transposeA ? transposedAOn : singleOn)) return original(args);
     const { batch, m, n, k } = plan;
     const out = backend.makeOutput(plan.outShape, 'float32');
     const cOffset = backend.dataIdMap.get(out.dataId)!.memoryOffset;
@@ -129,6 +133,25 @@ function simdBatchMatMul(original: tf.KernelFunc): tf.KernelFunc {
 }
 
 let replaced: tf.KernelFunc | undefined;
+let transposedAOn = false;
+let singleOn = false;
+
+/**
+ * Whether tf.matMul(a, b, true, false) on these shapes runs this kernel (the wasm backend is active,
+ * the kernel installed, HEADSTART_WASM_TA not `off`, float32 shapes inside ENVELOPE): then it beats an
+ * explicit transpose followed by a plain product. Otherwise tfjs-backend-wasm's transposed product is
+ * ~5× slower than that pair, and callers should transpose (core/nn/fast-matmul.ts matMulTA).
+ */
+export function transposedA(a: tf.Tensor, b: tf.Tensor): boolean {
+  return simdTransposed(a, b, true, false);
+}
+
+/** transposedA for any transpose flags: tf.matMul(a, b, transposeA, transposeB) runs this kernel, which reads transposed operands in place. */
+export function simdTransposed(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): boolean {
+  if (!transposedAOn || a.dtype !== 'float32' || b.dtype !== 'float32' || tf.getBackend() !== 'wasm') return false;
+  const plan = planBatchMatMul(a.shape, b.shape, transposeA, transposeB);
+  return plan !== null && (plan.batch > 1 || transposeA || singleOn);
+}
 
 /** tfjs-backend-wasm's own BatchMatMul once installBatchMatMul replaced it (tests and benchmarks compare against it). */
 export function originalBatchMatMul(): tf.KernelFunc | undefined {
@@ -140,11 +163,13 @@ export function installBatchMatMul(env: NodeJS.ProcessEnv = process.env): boolea
   if (replaced) return true;
   if (env[WASM_BMM_ENV]?.trim().toLowerCase() === 'off') return false;
   // Needs WebAssembly SIMD (Node ≥ 16.4); without it the module does not validate.
-  if (!WebAssembly?.validate(Buffer.from(BATCH_MATMUL_WASM, 'base64'))) return false;
+  if (!validates(BATCH_MATMUL_WASM)) return false;
   const original = tf.getKernel('BatchMatMul', 'wasm');
   if (!original) return false;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   tf.registerKernel({ ...original, kernelFunc: simdBatchMatMul(original.kernelFunc) });
   replaced = original.kernelFunc;
+  transposedAOn = env[WASM_TA_ENV]?.trim().toLowerCase() !== 'off';
+  singleOn = env[WASM_BMM_2D_ENV]?.trim().toLowerCase() !== 'off';
   return true;
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { installBatchMatMul } from './wasm-batch-matmul.js';
+import { installGather } from './wasm-gather.js';
+import { installAdam } from './wasm-adam.js';
 
 /** What a wasm kernel sees of its backend: the data reference counts tfjs-backend-wasm keeps. */
 interface RefCountingBackend {
@@ -28,7 +30,8 @@ let installed = false;
 
 /**
  * Replaces tfjs-backend-wasm kernels that do work tfjs does not need (see sharedIdentity) or run
- * slowly (BatchMatMul with batch > 1: see core/wasm-batch-matmul.ts). Idempotent;
+ * slowly (BatchMatMul with batch > 1 or A transposed: core/wasm-batch-matmul.ts; GatherV2:
+ * core/wasm-gather.ts), and adds one (Adam's update in one pass: core/wasm-adam.ts). Idempotent;
  * called once the wasm backend is up, so every command, test and worker thread gets the same kernels.
  */
 export function installWasmKernels(): void {
@@ -38,5 +41,7 @@ export function installWasmKernels(): void {
   tf.unregisterKernel('Identity', 'wasm');
   tf.registerKernel({ ...identity, kernelFunc: sharedIdentity(identity.kernelFunc) });
   installBatchMatMul();
+  installGather();
+  installAdam();
   installed = true;
 }

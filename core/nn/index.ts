@@ -1,4 +1,4 @@
-export { affine } from './fast-matmul.js';
+export { affine, matMulTA, product, sumRows } from './fast-matmul.js';
 export { activate, type Activation } from './activations.js';
 export { Linear, type LinearArgs } from './linear.js';
 export { LayerNorm, type LayerNormArgs } from './layer-norm.js';

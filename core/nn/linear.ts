@@ -25,8 +25,9 @@ export class Linear extends tf.layers.Layer {
   readonly activation: Activation;
   readonly seed: number | undefined;
   readonly zeroInit: boolean;
-  private kernel!: tf.LayerVariable;
-  private bias!: tf.LayerVariable;
+  /** Protected for subclasses that compute their own product with the same weights (CausalConv). */
+  protected kernel!: tf.LayerVariable;
+  protected bias!: tf.LayerVariable;
 
   constructor(args: LinearArgs) {
     super({ name: args.name, trainable: args.trainable });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../errors.js';
+import { adamStep } from '../wasm-adam.js';
 
 /**
  * The Adam every training loop uses. `HEADSTART_OPTIMIZER=plain` picks tfjs's own
@@ -116,7 +117,11 @@ export class FusedAdam extends tf.Optimizer {
     tf.tidy(() => {
       const oneMinusAccBeta1 = tf.sub(1, this.accBeta1);
       const oneMinusAccBeta2 = tf.sub(1, this.accBeta2);
+      const attrs = { beta1: this.beta1, beta2: this.beta2, learningRate: this.learningRate, epsilon: this.epsilon };
       const step = (m: tf.Tensor, v: tf.Tensor, gradient: tf.Tensor, value: tf.Tensor): Moments => {
+        // On wasm one kernel pass with the same float32 operations (core/wasm-adam.ts), same bits.
+        const fast = adamStep(m, v, gradient, value, oneMinusAccBeta1, oneMinusAccBeta2, attrs);
+        if (fast) return fast;
         // The same expressions as tfjs's AdamOptimizer.applyGradients.
         const newFirstMoment = tf.add(tf.mul(m, this.beta1), tf.mul(gradient, 1 - this.beta1));
         const newSecondMoment = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../core/backend.js';
-import { originalBatchMatMul, planBatchMatMul } from '../../core/wasm-batch-matmul.js';
+import { originalBatchMatMul, planBatchMatMul, transposedA } from '../../core/wasm-batch-matmul.js';
+import { affine, matMulTA, sumRows } from '../../core/nn/index.js';
 // @ts-expect-error: a plain .mjs script without type declarations
 import { assemble, generatedSource } from '../../scripts/build-wasm-kernels.mjs';
 import { seededValues } from '../helpers/fixtures.js';
@@ -81,7 +82,11 @@ describe('wasm SIMD BatchMatMul', () => {
     expect(planBatchMatMul([128, 32, 32], [128, 32, 32], false, true)).toMatchObject({ batch: 128, m: 32, n: 32, k: 32, outShape: [128, 32, 32] });
     expect(planBatchMatMul([2, 3, 5, 7], [7, 9], false, false)).toMatchObject({ batch: 6, strideB: 0, outShape: [2, 3, 5, 9] });
     expect(planBatchMatMul([1, 5, 7], [4, 7, 9], false, false)).toMatchObject({ batch: 4, strideA: 0, outShape: [4, 5, 9] });
-    expect(planBatchMatMul([32, 32], [32, 32], false, false)).toBeNull(); // one matrix: XNNPACK
+    expect(planBatchMatMul([32, 32], [32, 32], false, false)).toMatchObject({ batch: 1 }); // one matrix, B in cache: this kernel
+    expect(planBatchMatMul([64, 12101], [12101, 64], false, false)).toBeNull(); // long inner dimension: XNNPACK
+    expect(planBatchMatMul([256, 64], [64, 12101], false, false)).toBeNull(); // wide B: XNNPACK
+    expect(planBatchMatMul([2048, 64], [2048, 96], true, false)).toMatchObject({ batch: 1, m: 64, n: 96, k: 2048 }); // one matrix, A transposed: the SIMD kernel
+    expect(planBatchMatMul([2048, 3], [2048, 96], true, false)).toBeNull(); // m < 4
     expect(planBatchMatMul([4, 3, 7], [4, 7, 9], false, false)).toBeNull(); // m < 4
     expect(planBatchMatMul([4, 5, 7], [4, 7, 7], false, false)).toBeNull(); // n < 8
     expect(planBatchMatMul([2, 1, 5, 7], [1, 3, 7, 9], false, false)).toBeNull(); // broadcast of both sides
@@ -96,7 +101,8 @@ describe('wasm SIMD BatchMatMul', () => {
     check([2, 3], [2, 3], 6, 5, 10, 5); // rank 4
     check([5], [], 6, 4, 9, 6); // b shared by every batch
     check([1], [4], 6, 4, 9, 7); // a shared by every batch
-    check([1], [1], 6, 4, 9, 8); // batch 1: the original kernel
+    check([1], [1], 6, 4, 9, 8); // batch 1: this kernel (B in cache)
+    check([1], [1], 6, 600, 9, 10); // batch 1, k > 512: the original kernel (XNNPACK) without A transposed
     check([3], [3], 3, 4, 5, 9); // outside the tile: the original kernel
   });
 
@@ -122,6 +128,33 @@ describe('wasm SIMD BatchMatMul', () => {
       const grads = tf.grads(f)([q!, k!, v!]);
       const out = grads.map((g) => g.dataSync().slice());
       tf.dispose([q!, k!, v!, w, ...grads]);
+      return out;
+    };
+    const onWasm = run();
+    await useBackend('cpu');
+    const onCpu = run();
+    await useBackend('wasm');
+    onWasm.forEach((g, i) => expectClose(g, onCpu[i]!));
+  });
+
+  it('one Aᵀ·B product (matMulTA) and row sums (sumRows) run the kernel with the bits of an explicit transpose and XNNPACK', () => {
+    tf.tidy(() => {
+      const x = tf.tensor(seededValues(40, 300 * 20), [300, 20]) as tf.Tensor2D;
+      const dy = tf.tensor(seededValues(41, 300 * 13), [300, 13]) as tf.Tensor2D;
+      expect(transposedA(x, dy)).toBe(true);
+      expect(transposedA(tf.ones([300, 1]), dy)).toBe(false); // m = 1: outside the tile
+      expect(Array.from(matMulTA(x, dy).dataSync())).toEqual(Array.from(tf.matMul(tf.transpose(x), dy).dataSync()));
+      expect(Array.from(sumRows(dy).dataSync())).toEqual(Array.from(tf.matMul(tf.ones([1, 300]), dy).dataSync()));
+      expect(sumRows(dy).shape).toEqual([13]);
+    });
+  });
+
+  it("affine's gradients with the kernel's Aᵀ·B match the cpu backend", async () => {
+    const run = () => {
+      const [x, w, b] = [[40, 12], [12, 9], [9]].map((shape, i) => tf.tensor(seededValues(50 + i, shape.reduce((p, d) => p * d, 1)), shape));
+      const grads = tf.grads((xx: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(affine(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D))))([x!, w!, b!]);
+      const out = grads.map((g) => g.dataSync().slice());
+      tf.dispose([x!, w!, b!, ...grads]);
       return out;
     };
     const onWasm = run();

@@ -13,7 +13,7 @@ import { receptiveField } from '../../plugins/recommendation/backbones/nextitnet
 import { SasrecBackbone } from '../../plugins/recommendation/backbones/sasrec.js';
 import { EVENT_FEATURES } from '../../plugins/recommendation/data/features.js';
 import { CausalConv } from '../../plugins/recommendation/layers/causal-conv.js';
-import { tempDir } from '../helpers/fixtures.js';
+import { seededValues, tempDir } from '../helpers/fixtures.js';
 import { maxAbsDiff } from '../helpers/tensors.js';
 
 let dir: string;
@@ -59,6 +59,37 @@ describe('CausalConv', () => {
     const padded = tf.pad(masked, [[0, 0], [4, 0], [0, 0]]) as tf.Tensor3D;
     const reference = tf.relu(tf.add(tf.conv1d(padded, tf.reshape(kernel, [3, 4, 3]) as tf.Tensor3D, 1, 'valid', 'NWC', 2), bias));
     expect(maxAbsDiff(model.predict([x, mask]) as tf.Tensor, reference)).toBeLessThan(1e-5);
+  });
+
+  it('as one product and a shifted sum, agrees with im2col on the cpu backend (outputs and every gradient, dilation 2 and 8)', async () => {
+    const run = (dilation: number) => {
+      const model = convModel(6, 3, dilation, 11);
+      const x = tf.tensor(Array.from(seededValues(12, 3 * 10 * 4)), [3, 10, 4]);
+      const mask = tf.tensor2d([Array(10).fill(1), [0, 0, 1, 1, 1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 0, 0, 1, 1, 1]]);
+      const w = tf.tensor(Array.from(seededValues(13, 3 * 10 * 6)), [3, 10, 6]);
+      const f = () => tf.sum(tf.mul(model.apply([x, mask], { training: true }) as tf.Tensor, w)) as tf.Scalar;
+      const y = (model.apply([x, mask]) as tf.Tensor).dataSync().slice();
+      const { grads } = tf.variableGrads(f);
+      const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(model.apply([xx, mask]) as tf.Tensor, w)))(x).dataSync().slice();
+      const out = [y, dx, ...Object.values(grads).map((g) => g.dataSync().slice())];
+      tf.dispose([x, mask, w, ...Object.values(grads)]);
+      model.dispose();
+      return out;
+    };
+    for (const dilation of [2, 8]) {
+      const shifted = run(dilation);
+      await useBackend('cpu');
+      process.env.HEADSTART_CAUSAL_CONV = 'im2col';
+      let im2col: Float32Array[] | undefined;
+      try {
+        im2col = run(dilation) as Float32Array[];
+      } finally {
+        delete process.env.HEADSTART_CAUSAL_CONV;
+        await useBackend('wasm');
+      }
+      expect(shifted.length).toBe(4);
+      shifted.forEach((a, i) => a.forEach((v, q) => expect(Math.abs(v - im2col![i]![q]!)).toBeLessThan(1e-5)));
+    }
   });
 
   it('trains on wasm (finite gradients for input and kernel) and saves and reloads with the same outputs', async () => {

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { Linear, type LinearArgs } from '../../../core/nn/index.js';
+import { activate, Linear, product, type LinearArgs } from '../../../core/nn/index.js';
+import { shiftSum } from '../../../core/nn/shift-sum.js';
+
+/** `im2col` computes CausalConv as delayed copies side by side and one product (the form before shiftSum). */
+export const CAUSAL_CONV_ENV = 'HEADSTART_CAUSAL_CONV';
 
 export interface CausalConvArgs extends LinearArgs {
   /** Taps per output step: steps t, t−d, …, t−(k−1)·d. */
@@ -18,9 +22,12 @@ function delay(x: tf.Tensor3D, steps: number): tf.Tensor3D {
 
 /**
  * Causal dilated 1-D convolution over [x [B, T, d], mask [B, T]] -> [B, T, units]: output step t
- * reads input steps t, t−d, … only. The wasm backend has no Conv1D gradient (Conv2DBackpropFilter),
- * so it is written as im2col: the k delayed copies side by side (oldest tap first), then the Linear
- * layer's wasm-fast affine map over them (kernel [k·d, units]). Padded input steps are zeroed first,
+ * reads input steps t, t−d, … only. The wasm backend has no Conv1D gradient (Conv2DBackpropFilter).
+ * The weights are those of im2col (the k delayed copies side by side, oldest tap first, then the
+ * Linear layer's affine map over them: kernel [k·d, units]); it is computed as one product of x with
+ * the kernel's taps side by side ([d, k·units]) and a shifted sum of the k results (shiftSum), which
+ * moves no copies of x. The two agree to float32 rounding (the taps' partial sums are added instead of
+ * one running sum); HEADSTART_CAUSAL_CONV=im2col computes im2col. Padded input steps are zeroed first,
  * so a left-padded history reads the same zeros as the convolution's own padding whatever the batch's
  * padded length. Serialisable (registerClass).
  */
@@ -50,7 +57,18 @@ export class CausalConv extends LinearLayer {
       if (!Array.isArray(inputs) || inputs.length !== 2) throw new Error('CausalConv expects [x, mask]');
       const [raw, mask] = inputs as [tf.Tensor3D, tf.Tensor2D];
       const x = tf.mul(raw, tf.expandDims(mask, -1)) as tf.Tensor3D;
-      const taps = Array.from({ length: this.kernelSize }, (_, i) => delay(x, (this.kernelSize - 1 - i) * this.dilation));
+      const k = this.kernelSize;
+      // Delay of tap i (oldest first): (k − 1 − i)·dilation.
+      const shifts = Array.from({ length: k }, (_, i) => (k - 1 - i) * this.dilation);
+      if (k > 1 && process.env[CAUSAL_CONV_ENV]?.trim().toLowerCase() !== 'im2col') {
+        const [B, T, d] = x.shape;
+        const units = this.units;
+        // kernel [k·d, units] (tap i's rows i·d …) -> [d, k·units] (tap i's columns i·units …).
+        const taps = tf.reshape(tf.transpose(tf.reshape(this.kernel.read(), [k, d, units]), [1, 0, 2]), [d, k * units]) as tf.Tensor2D;
+        const z = tf.reshape(product(tf.reshape(x, [B * T, d]) as tf.Tensor2D, taps), [B, T, k * units]) as tf.Tensor3D;
+        return activate(shiftSum(z, this.bias.read() as tf.Tensor1D, shifts), this.activation);
+      }
+      const taps = shifts.map((s) => delay(x, s));
       return super.call(taps.length === 1 ? taps[0]! : tf.concat(taps, 2));
     });
   }

@@ -9,6 +9,16 @@ import { CANDIDATE_FEATURE_NAMES, GATE_LENGTH_SCALE, NEIGHBOUR_STEPS, type NextI
 export { CANDIDATE_FEATURE_NAMES, NEIGHBOUR_STEPS, type NextItemScorerArgs } from './next-item-scorer-args.js';
 
 const C = CANDIDATE_FEATURE_NAMES.length;
+
+/**
+ * ids == other (both float32 item ids, other broadcast over trailing axes of size 1) as bool.
+ * Compared as other − ids == 0: exact for ids below 2^24, and on wasm a broadcasting Equal runs a
+ * scalar loop with index arithmetic per element (11 ms for [256, 8, 64] against [256, 1, 1]) where the
+ * broadcasting float Sub (XNNPACK) and an Equal with a scalar take ~0.3 ms.
+ */
+function sameIds(ids: tf.Tensor, other: tf.Tensor): tf.Tensor {
+  return tf.equal(tf.sub(ids, other), 0);
+}
 /** Per-user inputs of the counting gate besides the encoding (countingGateFeatures). */
 export const COUNTING_GATE_FEATURES = ['history_length', 'last_repeated', 'last_transitions', 'cooccurring_candidates', 'counting_confidence', 'id_score_spread'] as const;
 
@@ -170,6 +180,7 @@ export class NextItemScorer extends tf.layers.Layer {
     const valid = tf.mul(tf.cast(rawMask, 'float32'), tf.cast(inCatalogue, 'float32')) as tf.Tensor2D;
     const ids = tf.where(inCatalogue, items, tf.zerosLike(items)) as tf.Tensor2D;
     const held = tf.reshape(tf.cast(rawHeld, 'int32'), [B]) as tf.Tensor1D;
+    const heldF = tf.cast(held, 'float32') as tf.Tensor1D;
     const isHeld = tf.cast(tf.greaterEqual(held, 0), 'float32');
 
     // User vector: a map of the encoding plus an attention readout of the history's item embeddings.
@@ -196,11 +207,12 @@ export class NextItemScorer extends tf.layers.Layer {
     const successorsOf = (at: number, correct: boolean) => {
       const item = tf.reshape(tf.slice(ids, [0, at], [B, 1]), [B]);
       const ok = tf.slice(valid, [0, at], [B, 1]);
-      const succ = tf.cast(tf.gather(this.s.successorIds.read(), item), 'int32') as tf.Tensor2D;
+      const succIds = tf.gather(this.s.successorIds.read(), item) as tf.Tensor2D;
+      const succ = tf.cast(succIds, 'int32') as tf.Tensor2D;
       let cnt = tf.gather(this.s.successorCounts.read(), item) as tf.Tensor2D;
       let out = tf.reshape(tf.gather(this.s.outgoing.read(), item), [B, 1]);
       if (correct) {
-        const hit = tf.cast(tf.logicalAnd(tf.equal(succ, tf.expandDims(held, 1)), tf.greater(cnt, 0)), 'float32');
+        const hit = tf.cast(tf.logicalAnd(sameIds(succIds, tf.expandDims(heldF, 1)), tf.greater(cnt, 0)), 'float32');
         cnt = tf.sub(cnt, hit) as tf.Tensor2D;
         out = tf.relu(tf.sub(out, tf.expandDims(isHeld, 1)));
       }
@@ -218,7 +230,7 @@ export class NextItemScorer extends tf.layers.Layer {
     const heldCount = tf.gather(counts, heldIds);
     const popDelta = tf.mul(tf.div(tf.sub(tf.log1p(tf.relu(tf.sub(heldCount, 1))), tf.log1p(heldCount)), logMax), isHeld);
     const popValues = tf.mul(tf.reshape(gate(0), [B]), popDelta);
-    const near = this.neighbourValues(enc, ids, valid, held, isHeld);
+    const near = this.neighbourValues(enc, ids, valid, heldF, isHeld);
     return { B, T, enc, ids, valid, u, gate, popularity, last, lastValues, second, secondValues, repeatValues, heldIds, popValues, near };
   }
 
@@ -227,19 +239,20 @@ export class NextItemScorer extends tf.layers.Layer {
    * gate(h) · Σ_steps w(step item, j) / total(step item) / steps ago, as ids and values [B, steps × M].
    * A training target's own pairs with the history are removed from the weights and totals.
    */
-  private neighbourValues(enc: tf.Tensor2D, ids: tf.Tensor2D, valid: tf.Tensor2D, held: tf.Tensor1D, isHeld: tf.Tensor) {
+  private neighbourValues(enc: tf.Tensor2D, ids: tf.Tensor2D, valid: tf.Tensor2D, heldF: tf.Tensor1D, isHeld: tf.Tensor) {
     if (!this.n) return undefined;
     const [B, T] = ids.shape;
     const D = Math.min(NEIGHBOUR_STEPS, T);
     const M = this.neighbours;
     const stepIds = tf.slice(ids, [0, T - D], [B, D]);
     const stepValid = tf.slice(valid, [0, T - D], [B, D]);
-    const near = tf.cast(tf.gather(this.n.ids.read(), stepIds), 'int32') as tf.Tensor3D;
+    const nearIds = tf.gather(this.n.ids.read(), stepIds) as tf.Tensor3D;
+    const near = tf.cast(nearIds, 'int32') as tf.Tensor3D;
     let w = tf.gather(this.n.weights.read(), stepIds) as tf.Tensor3D;
     let total = tf.gather(this.n.totals.read(), stepIds) as tf.Tensor2D;
     // Column l is (D - l) steps before the target.
     const own = tf.tensor2d(Float32Array.from({ length: D }, (_, l) => 1 / (D - l)), [1, D]);
-    const hit = tf.cast(tf.logicalAnd(tf.equal(near, tf.reshape(held, [B, 1, 1])), tf.greater(w, 0)), 'float32');
+    const hit = tf.cast(tf.logicalAnd(sameIds(nearIds, tf.reshape(heldF, [B, 1, 1])), tf.greater(w, 0)), 'float32');
     w = tf.relu(tf.sub(w, tf.mul(hit, tf.expandDims(own, 2)))) as tf.Tensor3D;
     total = tf.relu(tf.sub(total, tf.mul(own, tf.reshape(isHeld, [B, 1])))) as tf.Tensor2D;
     const gate = affine(enc, this.n.gateKernel.read() as tf.Tensor2D, this.n.gateBias.read() as tf.Tensor1D);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTA, sumRows } from '../../../core/nn/index.js';
+import { simdTransposed } from '../../../core/wasm-batch-matmul.js';
 
 /**
  * Differentiable ops whose gradients use only kernels the wasm backend has and runs fast:
@@ -48,7 +50,12 @@ export const bmm = custom<[tf.Tensor3D, tf.Tensor3D]>((a, b, save) => {
     value: tf.matMul(a, b),
     gradFunc: (dy, saved) => {
       const [sa, sb] = saved as [tf.Tensor3D, tf.Tensor3D];
-      return [tf.matMul(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])), tf.matMul(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D)];
+      const d = dy as tf.Tensor3D;
+      // The wasm SIMD kernel reads transposed operands in place (same bits); elsewhere explicit transposes are faster.
+      return [
+        simdTransposed(d, sb, false, true) ? tf.matMul(d, sb, false, true) : tf.matMul(d, tf.transpose(sb, [0, 2, 1])),
+        simdTransposed(sa, d, true, false) ? tf.matMul(sa, d, true, false) : tf.matMul(tf.transpose(sa, [0, 2, 1]), d),
+      ];
     },
   };
 }) as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
@@ -61,7 +68,7 @@ export const scoreAll = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((u, e, b
     gradFunc: (dy, saved) => {
       const [su, se] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;
-      return [tf.matMul(d, se), tf.matMul(tf.transpose(d), su), tf.reshape(tf.matMul(tf.ones([1, d.shape[0]]), d), [se.shape[0]])];
+      return [tf.matMul(d, se), matMulTA(d, su), sumRows(d)];
     },
   };
 }) as (u: tf.Tensor2D, e: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;

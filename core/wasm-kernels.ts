@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installBatchMatMul } from './wasm-batch-matmul.js';
 import { installGather } from './wasm-gather.js';
 import { installAdam } from './wasm-adam.js';
+import { installLayerNorm } from './wasm-layer-norm.js';
 
 /** What a wasm kernel sees of its backend: the data reference counts tfjs-backend-wasm keeps. */
 interface RefCountingBackend {
@@ -31,7 +32,8 @@ let installed = false;
 /**
  * Replaces tfjs-backend-wasm kernels that do work tfjs does not need (see sharedIdentity) or run
  * slowly (BatchMatMul with batch > 1 or A transposed: core/wasm-batch-matmul.ts; GatherV2:
- * core/wasm-gather.ts), and adds one (Adam's update in one pass: core/wasm-adam.ts). Idempotent;
+ * core/wasm-gather.ts), and adds two (Adam's update in one pass: core/wasm-adam.ts; layer normalisation in one pass:
+ * core/wasm-layer-norm.ts). Idempotent;
  * called once the wasm backend is up, so every command, test and worker thread gets the same kernels.
  */
 export function installWasmKernels(): void {
@@ -43,5 +45,6 @@ export function installWasmKernels(): void {
   installBatchMatMul();
   installGather();
   installAdam();
+  installLayerNorm();
   installed = true;
 }

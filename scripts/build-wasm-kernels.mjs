@@ -17,6 +17,7 @@ export const KERNELS = [
   { source: 'core/wasm/shift-sum.wat', target: 'core/wasm/shift-sum.generated.ts', name: 'SHIFT_SUM_WASM', what: 'shift-sum.wat' },
   { source: 'core/wasm/gather.wat', target: 'core/wasm/gather.generated.ts', name: 'GATHER_WASM', what: 'gather.wat' },
   { source: 'core/wasm/adam.wat', target: 'core/wasm/adam.generated.ts', name: 'ADAM_WASM', what: 'adam.wat' },
+  { source: 'core/wasm/layer-norm.wat', target: 'core/wasm/layer-norm.generated.ts', name: 'LAYER_NORM_WASM', what: 'layer-norm.wat' },
 ];
 /** The one memory import line the shared (threaded tfjs build) variant changes. */
 const PRIVATE_IMPORT = '(import "env" "memory" (memory 1))';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { transposedA } from '../wasm-batch-matmul.js';
+import { matMulBias, transposedA } from '../wasm-batch-matmul.js';
 
 /**
  * aᵀ·b: one product with A transposed where the wasm SIMD kernel takes it (core/wasm-batch-matmul.ts
@@ -32,7 +32,8 @@ export function sumRows(x: tf.Tensor2D): tf.Tensor1D {
 const affineGrad = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
-    value: tf.add(tf.matMul(x, w), b),
+    // One kernel where the wasm SIMD product takes the shapes (same bits as matMul then Add).
+    value: matMulBias(x, w, b) ?? tf.add(tf.matMul(x, w), b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dy2 = dy as tf.Tensor2D;

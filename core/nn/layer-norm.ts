@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedLayerNorm } from '../wasm-layer-norm.js';
 
 export interface LayerNormArgs {
   epsilon?: number;
@@ -8,7 +9,8 @@ export interface LayerNormArgs {
 
 /**
  * Layer normalisation over the last axis built on tf.moments. tf.layers.layerNormalization's
- * backward pass goes through Tile's gradient and was ~10× slower on wasm.
+ * backward pass goes through Tile's gradient and was ~10× slower on wasm. On wasm, outside gradient
+ * recording, one kernel computes the same ops' bits in one pass (core/wasm-layer-norm.ts).
  */
 export class LayerNorm extends tf.layers.Layer {
   static readonly className = 'HeadstartLayerNorm';
@@ -32,6 +34,8 @@ export class LayerNorm extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const fused = fusedLayerNorm(x, this.gamma.read(), this.beta.read(), this.epsilon);
+      if (fused) return fused;
       const { mean, variance } = tf.moments(x, -1, true);
       const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
       return tf.add(tf.mul(normed, this.gamma.read()), this.beta.read());

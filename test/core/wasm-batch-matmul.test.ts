@@ -84,7 +84,8 @@ describe('wasm SIMD BatchMatMul', () => {
     expect(planBatchMatMul([1, 5, 7], [4, 7, 9], false, false)).toMatchObject({ batch: 4, strideA: 0, outShape: [4, 5, 9] });
     expect(planBatchMatMul([32, 32], [32, 32], false, false)).toMatchObject({ batch: 1 }); // one matrix, B in cache: this kernel
     expect(planBatchMatMul([64, 12101], [12101, 64], false, false)).toBeNull(); // long inner dimension: XNNPACK
-    expect(planBatchMatMul([256, 64], [64, 12101], false, false)).toBeNull(); // wide B: XNNPACK
+    expect(planBatchMatMul([256, 64], [64, 12101], false, false)).toMatchObject({ batch: 1, panels: true }); // wide B, small A: column panels (WIDE)
+    expect(planBatchMatMul([4096, 64], [64, 12101], false, false)).toBeNull(); // wide B, A past WIDE.maxA: XNNPACK
     expect(planBatchMatMul([2048, 64], [2048, 96], true, false)).toMatchObject({ batch: 1, m: 64, n: 96, k: 2048 }); // one matrix, A transposed: the SIMD kernel
     expect(planBatchMatMul([2048, 3], [2048, 96], true, false)).toBeNull(); // m < 4
     expect(planBatchMatMul([4, 3, 7], [4, 7, 9], false, false)).toBeNull(); // m < 4

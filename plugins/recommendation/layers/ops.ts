@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulTA, sumRows } from '../../../core/nn/index.js';
-import { simdTransposed } from '../../../core/wasm-batch-matmul.js';
+import { matMulBias, simdTransposed } from '../../../core/wasm-batch-matmul.js';
 
 /**
  * Differentiable ops whose gradients use only kernels the wasm backend has and runs fast:
@@ -64,7 +64,9 @@ export const bmm = custom<[tf.Tensor3D, tf.Tensor3D]>((a, b, save) => {
 export const scoreAll = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((u, e, bias, save) => {
   save([u, e]);
   return {
-    value: tf.add(tf.matMul(u, tf.transpose(e)), bias),
+    // u·eᵀ with e read in place where the SIMD product takes it (column panels for the wide catalogue,
+    // core/wasm-batch-matmul.ts WIDE): same sums, no [E, N] transpose.
+    value: matMulBias(u, e, bias, true) ?? tf.add(simdTransposed(u, e, false, true) ? tf.matMul(u, e, false, true) : tf.matMul(u, tf.transpose(e)), bias),
     gradFunc: (dy, saved) => {
       const [su, se] = saved as [tf.Tensor2D, tf.Tensor2D];
       const d = dy as tf.Tensor2D;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM, ADAM_WASM_SHARED } from './wasm/adam.generated.js';
-import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
+import { moduleOn, switchedTo, validates, type WasmBackendInternals } from './wasm-module.js';
 
 /**
  * Adam's update of one variable (or of FusedAdam's flat vectors) as one wasm kernel (core/wasm/adam.wat).
@@ -16,13 +16,6 @@ export const WASM_ADAM_ENV = 'HEADSTART_WASM_ADAM';
 export const ADAM_KERNEL = 'HeadstartAdam';
 
 type Adam = (m: number, v: number, g: number, x: number, mo: number, vo: number, xo: number, n: number, b1: number, c1: number, b2: number, c2: number, s1: number, s2: number, eps: number, nlr: number) => void;
-
-interface WasmBackendInternals {
-  wasm: EmscriptenModule;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 /** Adam's hyper-parameters, as the optimizer holds them (JavaScript numbers; tfjs rounds each scalar to float32). */
 export interface AdamAttrs {
@@ -53,7 +46,7 @@ let registered = false;
 /** Registers HeadstartAdam for wasm (called by installWasmKernels); false when switched off or WebAssembly SIMD is missing. */
 export function installAdam(env: NodeJS.ProcessEnv = process.env): boolean {
   if (registered) return true;
-  if (env[WASM_ADAM_ENV]?.trim().toLowerCase() === 'off' || !validates(ADAM_WASM)) return false;
+  if (switchedTo(env, WASM_ADAM_ENV) || !validates(ADAM_WASM)) return false;
   if (!tf.getKernel(ADAM_KERNEL, 'wasm')) tf.registerKernel({ kernelName: ADAM_KERNEL, backendName: 'wasm', kernelFunc: adamKernel });
   registered = true;
   return true;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_MATMUL_WASM, BATCH_MATMUL_WASM_SHARED } from './wasm/batch-matmul.generated.js';
-import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
+import { moduleOn, replaceWasmKernel, switchedTo, validates, type WasmBackendInternals } from './wasm-module.js';
 
 /**
  * BatchMatMul for the wasm backend on many small matrices, in WebAssembly SIMD (core/wasm/batch-matmul.wat).
@@ -28,13 +28,6 @@ import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
  * over the inner dimension in order from zero with separate multiply and add. HEADSTART_WASM_TA=off
  * keeps the explicit transposes (transposedA answers false).
  */
-
-/** The parts of tfjs-backend-wasm's BackendWasm (4.x) this kernel uses. */
-interface WasmBackendInternals {
-  wasm: EmscriptenModule & { _malloc(bytes: number): number; _free(ptr: number): void };
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 type Bmm = (a: number, b: number, c: number, batch: number, m: number, n: number, k: number, sab: number, sam: number, sak: number, sbb: number, sbk: number, sbn: number, scratch: number, bias: number) => void;
 type BmmPanels = (a: number, b: number, c: number, m: number, n: number, k: number, sam: number, sak: number, sbk: number, sbn: number, scratch: number, group: number, bias: number) => void;
@@ -237,18 +230,15 @@ export function originalBatchMatMul(): tf.KernelFunc | undefined {
 /** Replaces the wasm backend's BatchMatMul (called by installWasmKernels); false when it is left as it was. */
 export function installBatchMatMul(env: NodeJS.ProcessEnv = process.env): boolean {
   if (replaced) return true;
-  if (env[WASM_BMM_ENV]?.trim().toLowerCase() === 'off') return false;
+  if (switchedTo(env, WASM_BMM_ENV)) return false;
   // Needs WebAssembly SIMD (Node ≥ 16.4); without it the module does not validate.
   if (!validates(BATCH_MATMUL_WASM)) return false;
-  const original = tf.getKernel('BatchMatMul', 'wasm');
-  if (!original) return false;
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: simdBatchMatMul(original.kernelFunc) });
-  replaced = original.kernelFunc;
-  transposedAOn = env[WASM_TA_ENV]?.trim().toLowerCase() !== 'off';
-  singleOn = env[WASM_BMM_2D_ENV]?.trim().toLowerCase() !== 'off';
-  wideOn = env[WASM_BMM_WIDE_ENV]?.trim().toLowerCase() !== 'off';
-  biasOn = env[WASM_BMM_BIAS_ENV]?.trim().toLowerCase() !== 'off';
+  replaced = replaceWasmKernel('BatchMatMul', simdBatchMatMul);
+  if (!replaced) return false;
+  transposedAOn = !switchedTo(env, WASM_TA_ENV);
+  singleOn = !switchedTo(env, WASM_BMM_2D_ENV);
+  wideOn = !switchedTo(env, WASM_BMM_WIDE_ENV);
+  biasOn = !switchedTo(env, WASM_BMM_BIAS_ENV);
   if (!tf.getKernel(MATMUL_BIAS, 'wasm')) tf.registerKernel({ kernelName: MATMUL_BIAS, backendName: 'wasm', kernelFunc: matMulBiasKernel as tf.KernelFunc });
   return true;
 }

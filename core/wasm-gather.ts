@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { GATHER_WASM, GATHER_WASM_SHARED } from './wasm/gather.generated.js';
-import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
+import { moduleOn, replaceWasmKernel, switchedTo, validates, type WasmBackendInternals } from './wasm-module.js';
 
 /**
  * GatherV2 for the wasm backend as row copies (core/wasm/gather.wat: one memory.copy per index).
@@ -15,13 +15,6 @@ import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
 export const WASM_GATHER_ENV = 'HEADSTART_WASM_GATHER';
 
 type Gather = (x: number, idx: number, out: number, outer: number, dim: number, n: number, sliceBytes: number) => void;
-
-interface WasmBackendInternals {
-  wasm: EmscriptenModule;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Int32Array | Float32Array | Uint8Array;
-}
 
 function rowGather(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
@@ -58,12 +51,7 @@ export function originalGather(): tf.KernelFunc | undefined {
 /** Replaces the wasm backend's GatherV2 (called by installWasmKernels); false when it is left as it was. */
 export function installGather(env: NodeJS.ProcessEnv = process.env): boolean {
   if (replaced) return true;
-  if (env[WASM_GATHER_ENV]?.trim().toLowerCase() === 'off') return false;
-  if (!validates(GATHER_WASM)) return false;
-  const original = tf.getKernel('GatherV2', 'wasm');
-  if (!original) return false;
-  tf.unregisterKernel('GatherV2', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc: rowGather(original.kernelFunc) });
-  replaced = original.kernelFunc;
-  return true;
+  if (switchedTo(env, WASM_GATHER_ENV) || !validates(GATHER_WASM)) return false;
+  replaced = replaceWasmKernel('GatherV2', rowGather);
+  return replaced !== undefined;
 }

@@ -3,6 +3,7 @@ import { installBatchMatMul } from './wasm-batch-matmul.js';
 import { installGather } from './wasm-gather.js';
 import { installAdam } from './wasm-adam.js';
 import { installLayerNorm } from './wasm-layer-norm.js';
+import { replaceWasmKernel } from './wasm-module.js';
 
 /** What a wasm kernel sees of its backend: the data reference counts tfjs-backend-wasm keeps. */
 interface RefCountingBackend {
@@ -38,10 +39,7 @@ let installed = false;
  */
 export function installWasmKernels(): void {
   if (installed) return;
-  const identity = tf.getKernel('Identity', 'wasm');
-  if (!identity) return;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ ...identity, kernelFunc: sharedIdentity(identity.kernelFunc) });
+  if (!replaceWasmKernel('Identity', sharedIdentity)) return;
   installBatchMatMul();
   installGather();
   installAdam();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_WASM, LAYER_NORM_WASM_SHARED } from './wasm/layer-norm.generated.js';
-import { moduleOn, validates, type EmscriptenModule } from './wasm-module.js';
+import { moduleOn, switchedTo, validates, type WasmBackendInternals } from './wasm-module.js';
 
 /**
  * Layer normalisation over the last axis in one pass of WebAssembly SIMD (core/wasm/layer-norm.wat),
@@ -18,12 +18,6 @@ export const WASM_LAYER_NORM_ENV = 'HEADSTART_WASM_LAYER_NORM';
 export const LAYER_NORM = 'HeadstartLayerNorm';
 
 type LayerNormFn = (x: number, y: number, rows: number, d: number, gamma: number, beta: number, eps: number) => void;
-
-interface WasmBackendInternals {
-  wasm: EmscriptenModule;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
 
 function layerNormKernel(args: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
   const { x, gamma, beta } = args.inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
@@ -47,7 +41,7 @@ let on = false;
 export function installLayerNorm(env: NodeJS.ProcessEnv = process.env): boolean {
   if (installed) return on;
   installed = true;
-  if (env[WASM_LAYER_NORM_ENV]?.trim().toLowerCase() === 'off' || !validates(LAYER_NORM_WASM)) return false;
+  if (switchedTo(env, WASM_LAYER_NORM_ENV) || !validates(LAYER_NORM_WASM)) return false;
   if (!tf.getKernel(LAYER_NORM, 'wasm')) tf.registerKernel({ kernelName: LAYER_NORM, backendName: 'wasm', kernelFunc: layerNormKernel as tf.KernelFunc });
   on = true;
   return true;

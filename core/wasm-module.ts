@@ -4,10 +4,37 @@
  * module's memory, so kernels read and write tensors where tfjs keeps them.
  */
 
+import * as tf from '@tensorflow/tfjs';
+
 /** The parts of tfjs-backend-wasm's Emscripten module (`backend.wasm`) used to find its memory. */
 export interface EmscriptenModule {
   asm?: { memory?: unknown };
   wasmMemory?: unknown;
+}
+
+/** The parts of tfjs-backend-wasm's BackendWasm (4.x) that headstart's kernels use. */
+export interface WasmBackendInternals {
+  wasm: EmscriptenModule & { _malloc(bytes: number): number; _free(ptr: number): void };
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Int32Array | Float32Array | Uint8Array;
+}
+
+/** Whether the environment switch `name` is set to `value` (case and spaces ignored): how every kernel switch reads. */
+export function switchedTo(env: NodeJS.ProcessEnv, name: string, value = 'off'): boolean {
+  return env[name]?.trim().toLowerCase() === value;
+}
+
+/**
+ * Replaces the wasm backend's kernel `name` with `wrap(original)`; returns the original kernel
+ * function, or undefined (and changes nothing) when the backend has no such kernel.
+ */
+export function replaceWasmKernel(name: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): tf.KernelFunc | undefined {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) return undefined;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc: wrap(original.kernelFunc) });
+  return original.kernelFunc;
 }
 
 /** The WebAssembly JS API as used here (tsconfig's lib has no WebAssembly types; Node has the API). */

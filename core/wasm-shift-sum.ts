@@ -1,5 +1,5 @@
 import { SHIFT_SUM_WASM, SHIFT_SUM_WASM_SHARED } from './wasm/shift-sum.generated.js';
-import { moduleOn, type EmscriptenModule } from './wasm-module.js';
+import { moduleOn, switchedTo, type EmscriptenModule } from './wasm-module.js';
 
 /**
  * The SIMD module of core/wasm/shift-sum.wat on a wasm backend's own memory, for the
@@ -19,6 +19,6 @@ export interface ShiftSumModule {
 
 /** The module for this Emscripten module (tfjs-backend-wasm's `backend.wasm`), or null (switched off, no SIMD, no memory found). */
 export function shiftSumModule(wasm: EmscriptenModule, env: NodeJS.ProcessEnv = process.env): ShiftSumModule | null {
-  if (env[WASM_SHIFT_SUM_ENV]?.trim().toLowerCase() === 'off') return null;
+  if (switchedTo(env, WASM_SHIFT_SUM_ENV)) return null;
   return moduleOn<ShiftSumModule>(wasm, SHIFT_SUM_WASM, SHIFT_SUM_WASM_SHARED);
 }

@@ -164,9 +164,7 @@ export class Forecaster {
   private predictRaw(dataset: ForecastDataset, cuts: Cut[], batchSize: number): number[][] {
     const selection = this.meta.backtestSelection;
     if (!selection || cuts.length === 0) return this.networkRaw(dataset, cuts, batchSize);
-    const H = this.meta.horizon;
-    const mid = quantileLevels(this.meta.head).indexOf(0.5);
-    const setting = { horizon: H, contextLength: this.meta.contextLength, windows: selection.windows, median: (row: number[]) => row.slice(mid * H, (mid + 1) * H) };
+    const setting = { horizon: this.meta.horizon, contextLength: this.meta.contextLength, windows: selection.windows, median: (row: number[]) => this.medianOf([row])[0]! };
     return selectByBacktest(dataset, cuts, setting, (d, c) => this.networkRaw(d, c, batchSize)).rows;
   }
 

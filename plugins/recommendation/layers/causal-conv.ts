@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activate, Linear, product, type LinearArgs } from '../../../core/nn/index.js';
 import { shiftSum } from '../../../core/nn/shift-sum.js';
+import { switchedTo } from '../../../core/wasm-module.js';
 
 /** `im2col` computes CausalConv as delayed copies side by side and one product (the form before shiftSum). */
 export const CAUSAL_CONV_ENV = 'HEADSTART_CAUSAL_CONV';
@@ -60,7 +61,7 @@ export class CausalConv extends LinearLayer {
       const k = this.kernelSize;
       // Delay of tap i (oldest first): (k − 1 − i)·dilation.
       const shifts = Array.from({ length: k }, (_, i) => (k - 1 - i) * this.dilation);
-      if (k > 1 && process.env[CAUSAL_CONV_ENV]?.trim().toLowerCase() !== 'im2col') {
+      if (k > 1 && !switchedTo(process.env, CAUSAL_CONV_ENV, 'im2col')) {
         const [B, T, d] = x.shape;
         const units = this.units;
         // kernel [k·d, units] (tap i's rows i·d …) -> [d, k·units] (tap i's columns i·units …).
